@@ -1,0 +1,52 @@
+using KmodPS.Diagnostics;
+using KmodPS.Models;
+using KmodPS.Platform;
+
+namespace KmodPS.Hosts;
+
+/// <summary>Reads <c>/etc/os-release</c> (or <c>/usr/lib/os-release</c>) and the running kernel of a root.</summary>
+public sealed class KernelHostReader
+{
+    private static readonly string[] OsReleasePaths = { "/etc/os-release", "/usr/lib/os-release" };
+
+    private readonly ISystemRoot _root;
+
+    public KernelHostReader(ISystemRoot root)
+    {
+        _root = root;
+    }
+
+    public KernelHost Read(DiagnosticLog log)
+    {
+        var values = ReadOsRelease(log);
+        values.TryGetValue("ID", out var id);
+        values.TryGetValue("VERSION_ID", out var versionId);
+        values.TryGetValue("PRETTY_NAME", out var prettyName);
+        var idLike = values.TryGetValue("ID_LIKE", out var like)
+            ? like.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : Array.Empty<string>();
+        var family = HostFamilyClassifier.Classify(id, idLike);
+        return new KernelHost(_root.RootPath, family, id, idLike, versionId, prettyName, RunningKernel.Read(_root));
+    }
+
+    private IReadOnlyDictionary<string, string> ReadOsRelease(DiagnosticLog log)
+    {
+        foreach (var path in OsReleasePaths)
+        {
+            if (!_root.FileExists(path))
+            {
+                continue;
+            }
+            try
+            {
+                return OsRelease.Parse(_root.ReadAllText(path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+            }
+        }
+        log.Warn($"No os-release file under {_root.RootPath}; the distribution family is Unknown.");
+        return new Dictionary<string, string>();
+    }
+}

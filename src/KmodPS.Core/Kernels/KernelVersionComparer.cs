@@ -1,0 +1,90 @@
+namespace KmodPS.Kernels;
+
+/// <summary>
+/// Orders kernel releases the way rpm and dpkg do for these strings: digit runs compare as numbers,
+/// letter runs as text, a digit run beats a letter run, and <c>~</c> sorts before everything
+/// (so 5.14.0-611.9.1 &lt; 5.14.0-611.41.1 and 6.1.0-9-amd64 &lt; 6.1.0-10-amd64).
+/// </summary>
+public sealed class KernelVersionComparer : IComparer<string>
+{
+    public static KernelVersionComparer Instance { get; } = new();
+
+    public int Compare(string? x, string? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+        if (x is null)
+        {
+            return -1;
+        }
+        if (y is null)
+        {
+            return 1;
+        }
+        int i = 0, j = 0;
+        while (i < x.Length || j < y.Length)
+        {
+            SkipSeparators(x, ref i);
+            SkipSeparators(y, ref j);
+            var xTilde = i < x.Length && x[i] == '~';
+            var yTilde = j < y.Length && y[j] == '~';
+            if (xTilde || yTilde)
+            {
+                if (!(xTilde && yTilde))
+                {
+                    return xTilde ? -1 : 1;
+                }
+                i++;
+                j++;
+                continue;
+            }
+            if (i >= x.Length || j >= y.Length)
+            {
+                break;
+            }
+            var xDigits = char.IsAsciiDigit(x[i]);
+            var yDigits = char.IsAsciiDigit(y[j]);
+            if (xDigits != yDigits)
+            {
+                return xDigits ? 1 : -1;
+            }
+            var xRun = TakeRun(x, ref i, xDigits);
+            var yRun = TakeRun(y, ref j, yDigits);
+            var order = xDigits ? CompareNumbers(xRun, yRun) : string.CompareOrdinal(xRun, yRun);
+            if (order != 0)
+            {
+                return Math.Sign(order);
+            }
+        }
+        var xRest = i < x.Length;
+        var yRest = j < y.Length;
+        return xRest == yRest ? string.CompareOrdinal(x, y) switch { < 0 => -1, > 0 => 1, _ => 0 } : (xRest ? 1 : -1);
+    }
+
+    private static void SkipSeparators(string s, ref int index)
+    {
+        while (index < s.Length && !char.IsAsciiLetterOrDigit(s[index]) && s[index] != '~')
+        {
+            index++;
+        }
+    }
+
+    private static string TakeRun(string s, ref int index, bool digits)
+    {
+        var start = index;
+        while (index < s.Length && (digits ? char.IsAsciiDigit(s[index]) : char.IsAsciiLetter(s[index])))
+        {
+            index++;
+        }
+        return s[start..index];
+    }
+
+    private static int CompareNumbers(string a, string b)
+    {
+        a = a.TrimStart('0');
+        b = b.TrimStart('0');
+        return a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.RegularExpressions;
+
+namespace KmodPS.Platform;
+
+/// <summary>POSIX quoting for display only; commands themselves always run from an argument vector.</summary>
+public static partial class ShellQuote
+{
+    public static string Quote(string argument) =>
+        argument.Length > 0 && SafeArgument().IsMatch(argument) ? argument : "'" + argument.Replace("'", "'\\''") + "'";
+
+    [GeneratedRegex(@"^[A-Za-z0-9_@%+=:,./~^-]+$")]
+    private static partial Regex SafeArgument();
+}

@@ -1,0 +1,16 @@
+namespace KmodPS.Platform;
+
+/// <summary>Helpers for absolute paths inside a system tree.</summary>
+public static class TreePath
+{
+    /// <summary>Makes a path absolute and collapses repeated separators; does not touch <c>..</c>.</summary>
+    public static string Normalize(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return "/" + string.Join('/', parts);
+    }
+
+    public static string Combine(string directory, string name) =>
+        Normalize(directory).TrimEnd('/') + "/" + name.TrimStart('/');
+}

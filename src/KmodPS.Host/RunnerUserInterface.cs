@@ -1,0 +1,55 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+
+namespace KmodPS.Host;
+
+/// <summary>Formatted output to stdout; warnings, verbose lines and errors to stderr. Never prompts.</summary>
+internal sealed class RunnerUserInterface : PSHostUserInterface
+{
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+
+    public RunnerUserInterface(TextWriter output, TextWriter error, int width)
+    {
+        _out = output;
+        _err = error;
+        RawUI = new RunnerRawUserInterface(width);
+    }
+
+    public override PSHostRawUserInterface RawUI { get; }
+
+    public override void Write(string value) => _out.Write(value);
+
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => _out.Write(value);
+
+    public override void WriteLine(string value) => _out.WriteLine(value);
+
+    public override void WriteErrorLine(string value) => _err.WriteLine(value);
+
+    public override void WriteDebugLine(string message) => _err.WriteLine("DEBUG: " + message);
+
+    public override void WriteVerboseLine(string message) => _err.WriteLine("VERBOSE: " + message);
+
+    public override void WriteWarningLine(string message) => _err.WriteLine("WARNING: " + message);
+
+    public override void WriteProgress(long sourceId, ProgressRecord record)
+    {
+    }
+
+    public override string ReadLine() => throw NotInteractive();
+
+    public override SecureString ReadLineAsSecureString() => throw NotInteractive();
+
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) => throw NotInteractive();
+
+    public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => throw NotInteractive();
+
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw NotInteractive();
+
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NotInteractive();
+
+    private static PSInvalidOperationException NotInteractive() =>
+        new("kmodps does not prompt; pass -Confirm:$false or -Force where a command would ask.");
+}

@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using KmodPS.Diagnostics;
+using KmodPS.Hosts;
+using KmodPS.Infrastructure;
+using KmodPS.Kernels;
+using KmodPS.Models;
+using KmodPS.Packages;
+using KmodPS.Platform;
+
+namespace KmodPS.Commands;
+
+/// <summary>Lists the kernels installed under a system root.</summary>
+[Cmdlet(VerbsCommon.Get, "InstalledKernel")]
+[OutputType(typeof(InstalledKernel))]
+public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
+{
+    private VerboseCommandRunner? _runner;
+
+    /// <summary>Kernel releases to list (wildcards allowed); all when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [AllowEmptyString]
+    public string[]? KernelVersion { get; set; }
+
+    /// <summary>The system root to read instead of <c>/</c>.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Root { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _runner = new VerboseCommandRunner(WriteVerbose);
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
+        {
+            ThrowTerminatingError(rootError);
+            return;
+        }
+        var argumentErrors = new List<ErrorRecord>();
+        var filter = KernelVersionFilter.Create(KernelVersion, argumentErrors);
+        argumentErrors.ForEach(WriteError);
+        if (KernelVersion is { Length: > 0 } && filter.IsEmpty)
+        {
+            return;
+        }
+        var log = new DiagnosticLog();
+        var host = new KernelHostReader(root).Read(log);
+        var owners = PackageOwnershipFactory.Create(root, host.Family, _runner!, "/boot/", "/lib/modules/");
+        var report = new InstalledKernelReader(root, owners).Read();
+        log.Merge(report);
+        foreach (var warning in log.Warnings)
+        {
+            WriteWarning(warning);
+        }
+        foreach (var failure in log.Failures)
+        {
+            WriteError(ErrorRecordFactory.From(failure));
+        }
+        foreach (var kernel in report.Items.Where(k => filter.Matches(k.KernelVersion)))
+        {
+            WriteObject(kernel);
+        }
+        foreach (var notFound in filter.Unmatched(root.RootPath))
+        {
+            WriteError(notFound);
+        }
+    }
+
+    protected override void StopProcessing() => _runner?.Stop();
+
+    public void Dispose() => _runner?.Dispose();
+}

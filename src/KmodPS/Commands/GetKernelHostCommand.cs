@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using KmodPS.Diagnostics;
+using KmodPS.Hosts;
+using KmodPS.Infrastructure;
+using KmodPS.Models;
+
+namespace KmodPS.Commands;
+
+/// <summary>Describes the system under a root: distribution family (from os-release) and running kernel.</summary>
+[Cmdlet(VerbsCommon.Get, "KernelHost")]
+[OutputType(typeof(KernelHost))]
+public sealed class GetKernelHostCommand : PSCmdlet
+{
+    /// <summary>The system root to read instead of <c>/</c>.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string? Root { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
+        {
+            ThrowTerminatingError(rootError);
+            return;
+        }
+        var log = new DiagnosticLog();
+        var host = new KernelHostReader(root).Read(log);
+        foreach (var warning in log.Warnings)
+        {
+            WriteWarning(warning);
+        }
+        WriteObject(host);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+using KmodPS.Diagnostics;
+
+namespace KmodPS.Infrastructure;
+
+/// <summary>Turns Core's typed failures into ErrorRecords with stable ids and honest categories.</summary>
+internal static class ErrorRecordFactory
+{
+    public static ErrorRecord From(Failure failure)
+    {
+        var record = new ErrorRecord(new KmodException(failure.Message), failure.ErrorId, Map(failure.Category), failure.Target);
+        if (failure.RecommendedAction is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(failure.Message) { RecommendedAction = failure.RecommendedAction };
+        }
+        return record;
+    }
+
+    public static ErrorRecord Create(string errorId, FailureCategory category, string message, object? target) =>
+        From(new Failure(errorId, category, message, target));
+
+    private static ErrorCategory Map(FailureCategory category) => category switch
+    {
+        FailureCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        FailureCategory.InvalidArgument => ErrorCategory.InvalidArgument,
+        FailureCategory.InvalidData => ErrorCategory.InvalidData,
+        FailureCategory.ReadError => ErrorCategory.ReadError,
+        FailureCategory.WriteError => ErrorCategory.WriteError,
+        FailureCategory.PermissionDenied => ErrorCategory.PermissionDenied,
+        FailureCategory.NotInstalled => ErrorCategory.NotInstalled,
+        FailureCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        FailureCategory.InvalidOperation => ErrorCategory.InvalidOperation,
+        FailureCategory.OperationTimeout => ErrorCategory.OperationTimeout,
+        FailureCategory.NotImplemented => ErrorCategory.NotImplemented,
+        _ => ErrorCategory.NotSpecified,
+    };
+}
