@@ -1,15 +1,14 @@
 using KmodPS.HelpBuilder;
 
-// Usage: KmodPS.HelpBuilder <docs-directory> <output-maml-file>
-// Cmdlet pages (Verb-Noun.md) become MAML; about_*.md pages become about_*.help.txt next to the MAML file.
-if (args.Length != 2)
+// Usage: KmodPS.HelpBuilder <docs-directory> <culture-directory> [<culture-directory> ...]
+// Cmdlet pages (Verb-Noun.md) become KmodPS.dll-Help.xml (MAML); about_*.md pages become about_*.help.txt.
+// Each culture directory gets the same files (Get-Help looks in <ModuleBase>/en-US).
+if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: KmodPS.HelpBuilder <docs-directory> <output KmodPS.dll-Help.xml>");
+    Console.Error.WriteLine("usage: KmodPS.HelpBuilder <docs-directory> <culture-directory>...");
     return 2;
 }
-var (docsDirectory, output) = (args[0], args[1]);
-var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
-Directory.CreateDirectory(outputDirectory);
+var docsDirectory = args[0];
 var commands = new List<CommandDoc>();
 foreach (var page in Directory.GetFiles(docsDirectory, "*-*.md").Order(StringComparer.Ordinal))
 {
@@ -23,11 +22,16 @@ foreach (var page in Directory.GetFiles(docsDirectory, "*-*.md").Order(StringCom
         return 1;
     }
 }
-MamlWriter.Write(commands).Save(output);
-foreach (var about in Directory.GetFiles(docsDirectory, "about_*.md"))
+var maml = MamlWriter.Write(commands);
+foreach (var outputDirectory in args[1..])
 {
-    var name = Path.GetFileNameWithoutExtension(about);
-    File.WriteAllText(Path.Combine(outputDirectory, name + ".help.txt"), AboutTopic.ToText(File.ReadAllText(about)));
+    Directory.CreateDirectory(outputDirectory);
+    maml.Save(Path.Combine(outputDirectory, "KmodPS.dll-Help.xml"));
+    foreach (var about in Directory.GetFiles(docsDirectory, "about_*.md"))
+    {
+        var name = Path.GetFileNameWithoutExtension(about);
+        File.WriteAllText(Path.Combine(outputDirectory, name + ".help.txt"), AboutTopic.ToText(File.ReadAllText(about)));
+    }
 }
-Console.WriteLine($"KmodPS help: {commands.Count} cmdlets -> {output}");
+Console.WriteLine($"KmodPS help: {commands.Count} cmdlets -> {string.Join(", ", args[1..])}");
 return 0;

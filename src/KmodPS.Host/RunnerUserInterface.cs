@@ -2,11 +2,12 @@ using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
+using System.Text.RegularExpressions;
 
 namespace KmodPS.Host;
 
 /// <summary>Formatted output to stdout; warnings, verbose lines and errors to stderr. Never prompts.</summary>
-internal sealed class RunnerUserInterface : PSHostUserInterface
+internal sealed partial class RunnerUserInterface : PSHostUserInterface
 {
     private readonly TextWriter _out;
     private readonly TextWriter _err;
@@ -20,13 +21,13 @@ internal sealed class RunnerUserInterface : PSHostUserInterface
 
     public override PSHostRawUserInterface RawUI { get; }
 
-    public override void Write(string value) => _out.Write(value);
+    public override void Write(string value) => _out.Write(Plain(value));
 
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => _out.Write(value);
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => _out.Write(Plain(value));
 
-    public override void WriteLine(string value) => _out.WriteLine(value);
+    public override void WriteLine(string value) => _out.WriteLine(Plain(value));
 
-    public override void WriteErrorLine(string value) => _err.WriteLine(value);
+    public override void WriteErrorLine(string value) => _err.WriteLine(Plain(value));
 
     public override void WriteDebugLine(string message) => _err.WriteLine("DEBUG: " + message);
 
@@ -49,6 +50,12 @@ internal sealed class RunnerUserInterface : PSHostUserInterface
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw NotInteractive();
 
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NotInteractive();
+
+    // The engine styles table headers itself; the runner's output goes to pipes and logs, so escapes are removed.
+    private static string Plain(string text) => text.Contains('\u001b') ? AnsiEscape().Replace(text, string.Empty) : text;
+
+    [GeneratedRegex("\u001b\\[[0-9;?]*[A-Za-z]")]
+    private static partial Regex AnsiEscape();
 
     private static PSInvalidOperationException NotInteractive() =>
         new("kmodps does not prompt; pass -Confirm:$false or -Force where a command would ask.");

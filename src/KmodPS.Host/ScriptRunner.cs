@@ -25,7 +25,7 @@ internal sealed class ScriptRunner
         try
         {
             // Plain text: the runner's output goes to logs, pipes and journal lines, where escape codes are noise.
-            Invoke(ps => ps.AddScript("$PSStyle.OutputRendering = 'PlainText'"));
+            Invoke(ps => ps.AddScript("$PSStyle.OutputRendering = 'PlainText'; $PSStyle.Formatting.TableHeader = ''; $PSStyle.Formatting.FormatAccent = ''"));
             Invoke(ps => ps.AddCommand("Import-Module").AddParameter("Name", Path.GetFullPath(modulePath)).AddParameter("ErrorAction", "Stop"));
             if (_hadErrors)
             {

@@ -249,7 +249,7 @@ verify_debian_dkms() {
         "v4l2loopback/$v2, $k, x86_64: built")
     printf '%s\n' "$out" >"$LABDIR/debian-dkms.dkms-status"
     log "debian-dkms: dkms status:"
-    printf '    %s\n' "$out" >&2
+    sed 's/^/    /' <<<"$out" >&2
     [[ $out == "$expected" ]] || die "unexpected dkms status; expected:
 $expected"
 

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using KmodPS.Tests.Engine;
+
+namespace KmodPS.Tests.Runner;
+
+/// <summary>Starts the built runner (KmodPS.Runner.dll) as a separate process, as hooks and ssh users do.</summary>
+public static class RunnerProcess
+{
+    public static string RunnerDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            return Path.Combine(RepoPaths.Root, "src", "KmodPS.Host", "bin", configuration, "net10.0", "KmodPS.Runner.dll");
+        }
+    }
+
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        startInfo.ArgumentList.Add(RunnerDll);
+        startInfo.ArgumentList.Add("--module");
+        startInfo.ArgumentList.Add(RepoPaths.Manifest);
+        startInfo.ArgumentList.Add("--width");
+        startInfo.ArgumentList.Add("120");
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(true);
+            throw new TimeoutException("kmodps did not finish in 120 s");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

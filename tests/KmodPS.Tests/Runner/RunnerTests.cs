@@ -1,0 +1,62 @@
+using System.Text.Json;
+using KmodPS.Tests.Engine;
+
+namespace KmodPS.Tests.Runner;
+
+public sealed class RunnerTests
+{
+    private static readonly string Alma = RepoPaths.Fixture("roots", "alma-basic");
+
+    [Fact]
+    public void PrintsAFormattedTableThroughTheModuleViews()
+    {
+        var (exit, stdout, stderr) = RunnerProcess.Run("Get-InstalledKernel", "-Root", Alma);
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("KernelVersion", lines[0]);
+        Assert.Contains("Headers", lines[0]);
+        Assert.Matches("^-{13} ", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith("5.14.0-611.41.1.el9_7.x86_64 ", StringComparison.Ordinal) && l.Contains("True"));
+        Assert.DoesNotContain('\u001b', stdout);
+    }
+
+    [Fact]
+    public void JsonPrintsAnArrayOfObjects()
+    {
+        var (exit, stdout, _) = RunnerProcess.Run("--json", "Get-InstalledKernel", "-Root", Alma);
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout);
+        var kernels = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, kernels.Count);
+        Assert.Equal("5.14.0-611.9.1.el9_7.x86_64", kernels[0].GetProperty("KernelVersion").GetString());
+        Assert.True(kernels[1].GetProperty("HasHeaders").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, kernels[0].GetProperty("HeadersPath").ValueKind);
+    }
+
+    [Fact]
+    public void ExitsOneWhenTheLastOutputIsFalse()
+    {
+        Assert.Equal(1, RunnerProcess.Run("$true; $false").ExitCode);
+        Assert.Equal(0, RunnerProcess.Run("$false; $true").ExitCode);
+    }
+
+    [Fact]
+    public void ExitsTwoOnErrorsAndWritesThemToStderrWithTheirId()
+    {
+        var (exit, stdout, stderr) = RunnerProcess.Run("Get-InstalledKernel -Root /no/such/root");
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, stdout.Trim());
+        Assert.Contains("RootNotFound", stderr);
+    }
+
+    [Fact]
+    public void UnfinishedCmdletsFailWithNotImplemented()
+    {
+        var (exit, _, stderr) = RunnerProcess.Run("Test-KernelUpdate");
+        Assert.Equal(2, exit);
+        Assert.Contains("NotImplemented", stderr);
+    }
+
+    [Fact]
+    public void ParseErrorsExitTwo() => Assert.Equal(2, RunnerProcess.Run("Get-InstalledKernel -Root (").ExitCode);
+}
