@@ -31,6 +31,7 @@ preflight() {
     case $LABDIR in
         / | /boot* | /usr* | /etc* | /var/lib/dkms* | /lib* | /var/lib/dpkg*) die "refusing LABDIR=$LABDIR" ;;
     esac
+    rm -rf "$LABDIR/logs" "$LABDIR/.work"
     mkdir -p "$LABDIR/cache" "$LABDIR/keys" "$LABDIR/logs"
     rm -f "$LABDIR/.built"
 }
@@ -79,6 +80,7 @@ main() {
             *) die "unknown world '$w'" ;;
         esac
     done
+    rm -rf "$LABDIR/.work"
     write_built
     log "done in $((SECONDS - start))s; summary in $LABDIR/.built"
     cat "$LABDIR/.built" >&2

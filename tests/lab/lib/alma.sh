@@ -60,7 +60,8 @@ alma_module() {
 }
 
 stage_kernel() {
-    local vr=$1 stage=$2 with_devel=$3 k vm md intree
+    local vr=$1 stage=$2 with_devel=$3 k vm md
+    local -a intree
     k=$(alma_uname "$vr")
     md=$stage/lib/modules/$k
     vm="$k SMP preempt mod_unload modversions "
@@ -134,7 +135,8 @@ EOF
 }
 
 stage_nvidia() {
-    local k=$1 stage=$2 d vm nv
+    local k=$1 stage=$2 d vm
+    local -a nv
     d=$stage/lib/modules/$k/extra/nvidia-open
     vm="$k SMP preempt mod_unload modversions "
     nv=(version="$NV_VERSION" supported=external license="Dual MIT/GPL")
@@ -158,8 +160,10 @@ build_alma_repo() {
     log "alma: building RPMs for ${ALMA_KERNELS[*]} and kmod-nvidia-open-$NV_VERSION"
     new_world "$repo"
     rm -rf "$work"
-    mkdir -p "$repo/Packages" "$work"
-    rb=(rpmbuild -bb --quiet --target "$ALMA_ARCH"
+    mkdir -p "$repo/Packages" "$work/home"
+    # A private HOME: no user ~/.rpmmacros, and Debian's rpm (%_dbpath ~/.rpmdb)
+    # does not open the invoking user's rpm database.
+    rb=(env HOME="$work/home" rpmbuild -bb --quiet --target "$ALMA_ARCH"
         --define "_topdir $work/rpmbuild"
         --define "_rpmdir $repo/Packages"
         --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm"

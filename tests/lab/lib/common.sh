@@ -75,7 +75,13 @@ cached_deb() {
         local tmp
         tmp=$(mktemp -d "$cache/.dl.XXXXXX")
         chmod 0777 "$tmp"
-        (cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null) || die "apt-get download $pkg=$ver failed"
+        if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null 2>&1); then
+            # Stale package lists are the usual cause; refresh once and retry.
+            log "apt-get download $pkg=$ver failed; running apt-get update and retrying"
+            apt-get update -q >/dev/null
+            (cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null) ||
+                die "apt-get download $pkg=$ver failed (is $pkg=$ver still in the archive? try: apt-get update && apt-get install --only-upgrade linux-headers-amd64)"
+        fi
         mv "$tmp"/*.deb "$cache/"
         rm -rf "$tmp"
         f=$(find "$cache" -maxdepth 1 -name "${pkg}_${ver//:/%3a}_*.deb" -print -quit)

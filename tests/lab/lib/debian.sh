@@ -15,8 +15,10 @@ dpkg_db_init() {
 
 dpkg_db_finish() {
     local w=$1 f first=1
+    local -a names
+    mapfile -t names < <(find "$w/var/lib/dpkg/.lab-stanzas" -type f -printf '%f\n' | LC_ALL=C sort)
     {
-        for f in $(find "$w/var/lib/dpkg/.lab-stanzas" -type f -printf '%f\n' | LC_ALL=C sort); do
+        for f in "${names[@]}"; do
             ((first)) || echo
             first=0
             cat "$w/var/lib/dpkg/.lab-stanzas/$f"
@@ -25,18 +27,39 @@ dpkg_db_finish() {
     rm -rf "$w/var/lib/dpkg/.lab-stanzas"
 }
 
-# Unpack a .deb into the world and register it the way dpkg would have:
+# A .deb unpacked once into LABDIR/cache/unpacked/<deb>/: root/ (the data
+# archive), files.list (the member list in dpkg's .list form) and control/.
+# Prints that directory.
+deb_unpacked() {
+    local deb=$1 d tmp
+    d=$LABDIR/cache/unpacked/$(basename "$deb" .deb)
+    if [[ ! -f $d/.complete ]]; then
+        rm -rf "$d"
+        tmp=$d.tmp.$BASHPID
+        rm -rf "$tmp"
+        mkdir -p "$tmp/root" "$tmp/control"
+        dpkg-deb -e "$deb" "$tmp/control"
+        dpkg-deb --fsys-tarfile "$deb" | tar -C "$tmp/root" -xpvf - |
+            sed -e 's#^\./$#/.#' -e 't' -e 's#^\.##' -e 's#/$##' >"$tmp/files.list"
+        touch "$tmp/.complete"
+        mv "$tmp" "$d"
+    fi
+    printf '%s' "$d"
+}
+
+# Install a .deb into the world and register it the way dpkg would have:
 # status stanza from the deb's control file, info/<pkg>.list from the archive
 # member list, maintainer scripts and md5sums into info/. Maintainer scripts are
 # NOT run (they would call the host's initramfs/bootloader hooks).
+# The files are hard links into the unpack cache (a kernel image is ~400 MB);
+# depmod and dkms replace or add files rather than rewrite them in place.
 deb_install_into_world() {
-    local w=$1 deb=$2 pkg ctl f base
+    local w=$1 deb=$2 pkg d f base
     pkg=$(dpkg-deb -f "$deb" Package)
-    ctl=$(mktemp -d)
-    dpkg-deb -e "$deb" "$ctl"
-    dpkg-deb --fsys-tarfile "$deb" | tar -C "$w" -xpvf - |
-        sed -e 's#^\./$#/.#' -e 't' -e 's#^\.##' -e 's#/$##' >"$w/var/lib/dpkg/info/$pkg.list"
-    for f in "$ctl"/*; do
+    d=$(deb_unpacked "$deb")
+    cp -al "$d/root/." "$w/" 2>/dev/null || cp -a "$d/root/." "$w/"
+    cp "$d/files.list" "$w/var/lib/dpkg/info/$pkg.list"
+    for f in "$d"/control/*; do
         base=${f##*/}
         case $base in
             control | conffiles) ;;
@@ -44,38 +67,55 @@ deb_install_into_world() {
         esac
     done
     awk 'NR == 1 && /^Package:/ { print; print "Status: install ok installed"; next } { print }' \
-        "$ctl/control" >"$w/var/lib/dpkg/.lab-stanzas/$pkg"
-    rm -rf "$ctl"
+        "$d/control/control" >"$w/var/lib/dpkg/.lab-stanzas/$pkg"
 }
 
 # Copy an installed host package (files from its .list, stanza from the host
-# status file, info/ files) into the world.
+# status file, info/ files) into the world. The files are copied once per
+# package version into LABDIR/cache/host/ and hard-linked from there.
 host_pkg_into_world() {
-    local w=$1 pkg=$2 lst
+    local w=$1 pkg=$2 d
     dpkg-query -s "$pkg" | sed '/^$/d' >"$w/var/lib/dpkg/.lab-stanzas/$pkg"
     cp -p /var/lib/dpkg/info/"$pkg".* "$w/var/lib/dpkg/info/" 2>/dev/null || true
     cp -p /var/lib/dpkg/info/"$pkg":*.* "$w/var/lib/dpkg/info/" 2>/dev/null || true
-    lst=$(mktemp)
-    # Paths that other listed paths live under are directories to dpkg; if the
-    # host has them as symlinks (merged /usr: /lib -> usr/lib) create real
-    # directories in the world instead of copying the alias link.
-    dpkg-query -L "$pkg" | LC_ALL=C sort -u | awk '
-        $0 == "/." { next }
-        { paths[NR] = $0; n = NR }
-        END {
-            for (i = 1; i <= n; i++) {
-                p = paths[i]; isdir = 0
-                if (i < n && index(paths[i + 1], p "/") == 1) isdir = 1
-                print isdir "\t" p
-            }
-        }' | while IFS=$'\t' read -r isdir p; do
-        if ((isdir)) && [[ -L $p ]]; then
-            continue
-        fi
-        [[ -e $p || -L $p ]] && printf '%s\n' "${p#/}"
-    done >"$lst"
-    tar -C / --no-recursion -cf - -T "$lst" | tar -C "$w" -xpf -
-    rm -f "$lst"
+    d=$(host_pkg_cached "$pkg")
+    cp -al "$d/root/." "$w/" 2>/dev/null || cp -a "$d/root/." "$w/"
+}
+
+host_pkg_cached() {
+    local pkg=$1 d tmp lst
+    d=$LABDIR/cache/host/${pkg}_$(dpkg-query -W -f='${Version}' "$pkg" | tr ':' '%')
+    if [[ ! -f $d/.complete ]]; then
+        rm -rf "$d"
+        tmp=$d.tmp.$BASHPID
+        rm -rf "$tmp"
+        mkdir -p "$tmp/root"
+        lst=$tmp/files
+        # Paths that other listed paths live under are directories to dpkg; if
+        # the host has them as symlinks (merged /usr: /lib -> usr/lib) create
+        # real directories instead of copying the alias link. (A temp file, not
+        # a pipe, feeds the loop: bash reads pipes one byte at a time.)
+        dpkg-query -L "$pkg" | LC_ALL=C sort -u | awk '
+            $0 == "/." { next }
+            { paths[NR] = $0; n = NR }
+            END {
+                for (i = 1; i <= n; i++) {
+                    p = paths[i]; isdir = 0
+                    if (i < n && index(paths[i + 1], p "/") == 1) isdir = 1
+                    print isdir "\t" p
+                }
+            }' >"$lst.all"
+        while IFS=$'\t' read -r isdir p; do
+            if ((isdir)) && [[ -L $p ]]; then
+                continue
+            fi
+            [[ -e $p || -L $p ]] && printf '%s\n' "${p#/}"
+        done <"$lst.all" >"$lst"
+        tar -C / --no-recursion -cf - -T "$lst" | tar -C "$tmp/root" -xpf -
+        touch "$tmp/.complete"
+        mv "$tmp" "$d"
+    fi
+    printf '%s' "$d"
 }
 
 # Files and stanzas the headers/dkms scenario needs from the host.
@@ -127,7 +167,6 @@ build_debian_dkms() {
     local img img_old meta_ver meta pkg kbuild v4l_ver v4l_dir
     log "debian-dkms: world $w (kernel $k with headers, $k_old without)"
     new_world "$w"
-    : >"$logf"
     debian_os_release "$w"
     dpkg_db_init "$w"
 
@@ -136,13 +175,15 @@ build_debian_dkms() {
     meta_ver=$(dpkg-query -W -f='${Version}' linux-headers-amd64)
     meta=$(cached_deb linux-image-amd64 "$meta_ver" 2>/dev/null) || meta=''
 
-    # The two image extractions are xz-bound; run them side by side.
-    deb_install_into_world "$w" "$img" &
+    # First run only: the two image unpacks are xz-bound, run them side by side.
+    deb_unpacked "$img" >/dev/null &
     local pid1=$!
-    deb_install_into_world "$w" "$img_old" &
+    deb_unpacked "$img_old" >/dev/null &
     local pid2=$!
     wait "$pid1"
     wait "$pid2"
+    deb_install_into_world "$w" "$img"
+    deb_install_into_world "$w" "$img_old"
     [[ -n $meta ]] && deb_install_into_world "$w" "$meta"
 
     while read -r pkg; do
@@ -212,6 +253,11 @@ make_build_stale() {
     local kdir=/usr/lib/$kbuild f n_kbuild
     [[ -f $w$makelog ]] || die "no make.log at $w$makelog"
     sleep 1
+    # World files are hard links into the cache: give each file to be touched
+    # its own inode first.
+    while IFS= read -r -d '' f; do
+        cp -p "$f" "$f.lab-unlink" && mv -f "$f.lab-unlink" "$f"
+    done < <(find "${newer[@]/#/$w}" "$w$kdir" -type f -print0)
     touch "${newer[@]/#/$w}"
     n_kbuild=$(find "$w$kdir" -type f | wc -l)
     find "$w$kdir" -type f -exec touch {} +
@@ -252,6 +298,11 @@ verify_debian_dkms() {
     sed 's/^/    /' <<<"$out" >&2
     [[ $out == "$expected" ]] || die "unexpected dkms status; expected:
 $expected"
+    if [[ $KMODPS_LAB_DKMS_MODE == ns ]]; then
+        out=$(KMODPS_LAB_DKMS_MODE=options dkms_world "$w" status)
+        [[ $out == "$expected" ]] || die "dkms status with --dkmstree/--sourcetree/--installtree differs:
+$out"
+    fi
 
     cn=$(openssl x509 -inform DER -in "$w/var/lib/dkms/mok.pub" -noout -subject -nameopt multiline |
         sed -n 's/^ *commonName *= //p')

@@ -65,7 +65,7 @@ make_vmlinuz() {
     printf '\x55\xaa' | dd of="$out" bs=1 seek=$((0x1fe)) conv=notrunc status=none
     printf '\x01' | dd of="$out" bs=1 seek=$((0x211)) conv=notrunc status=none # loadflags: LOADED_HIGH
     printf 'HdrS\x0f\x02' | dd of="$out" bs=1 seek=$((0x202)) conv=notrunc status=none
-    printf "\\x$(printf %02x $((vstr_off & 0xff)))\\x$(printf %02x $((vstr_off >> 8)))" |
+    printf '%b' "\\x$(printf %02x $((vstr_off & 0xff)))\\x$(printf %02x $((vstr_off >> 8)))" |
         dd of="$out" bs=1 seek=$((0x20e)) conv=notrunc status=none
     printf '%s %s\0' "$ver" "$build" | dd of="$out" bs=1 seek=$((vstr_off + 0x200)) conv=notrunc status=none
     printf 'KmodPS lab placeholder kernel image, not bootable\n' |

@@ -1,0 +1,18 @@
+namespace KmodPS.Dkms;
+
+/// <summary>
+/// One line of <c>dkms status</c>, read from the tree: a module version that is added, or its build for a
+/// kernel and architecture. <see cref="BuiltModules"/> are paths inside the root.
+/// </summary>
+public sealed record DkmsEntry(
+    string Module,
+    string Version,
+    string? KernelVersion,
+    string? Arch,
+    DkmsState State,
+    string? SourcePath,
+    IReadOnlyList<string> BuiltModules,
+    string? MakeLogPath,
+    DateTime? BuiltAtUtc,
+    string? WeakFromKernel,
+    DkmsConf? Conf);

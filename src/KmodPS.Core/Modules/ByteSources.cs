@@ -1,0 +1,59 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace KmodPS.Modules;
+
+/// <summary>A file read with positional reads (no stream position, no full read).</summary>
+public sealed class FileByteSource : IByteSource, IDisposable
+{
+    private readonly SafeFileHandle _handle;
+
+    public FileByteSource(string path)
+    {
+        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Length = RandomAccess.GetLength(_handle);
+    }
+
+    public long Length { get; }
+
+    public void ReadExactly(long offset, Span<byte> buffer)
+    {
+        if (offset < 0 || offset + buffer.Length > Length)
+        {
+            throw new InvalidDataException("truncated file");
+        }
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var read = RandomAccess.Read(_handle, buffer[done..], offset + done);
+            if (read == 0)
+            {
+                throw new InvalidDataException("truncated file");
+            }
+            done += read;
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+}
+
+/// <summary>Bytes already in memory (a decompressed module).</summary>
+public sealed class MemoryByteSource : IByteSource
+{
+    private readonly byte[] _data;
+
+    public MemoryByteSource(byte[] data)
+    {
+        _data = data;
+    }
+
+    public long Length => _data.Length;
+
+    public void ReadExactly(long offset, Span<byte> buffer)
+    {
+        if (offset < 0 || offset + buffer.Length > _data.Length)
+        {
+            throw new InvalidDataException("truncated data");
+        }
+        _data.AsSpan((int)offset, buffer.Length).CopyTo(buffer);
+    }
+}

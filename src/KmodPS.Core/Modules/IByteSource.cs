@@ -1,0 +1,10 @@
+namespace KmodPS.Modules;
+
+/// <summary>Random-access bytes of a module: a file on disk, or a decompressed image in memory.</summary>
+public interface IByteSource
+{
+    long Length { get; }
+
+    /// <exception cref="InvalidDataException">The range lies outside the data (a truncated file).</exception>
+    void ReadExactly(long offset, Span<byte> buffer);
+}

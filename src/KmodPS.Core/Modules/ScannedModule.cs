@@ -1,0 +1,7 @@
+namespace KmodPS.Modules;
+
+/// <summary>An out-of-tree module file found in a kernel's module tree, read or failed to read.</summary>
+public sealed record ScannedModule(string KernelVersion, string Path, ModuleLocation Location, string? LinkTarget, ModuleFileInfo? Info, string? Error)
+{
+    public string Name => Info?.Name ?? ModuleFileInfo.NameFromPath(Path);
+}

@@ -1,0 +1,20 @@
+using KmodPS.Dkms;
+using KmodPS.Models;
+using KmodPS.Modules;
+
+namespace KmodPS.Planning;
+
+/// <summary>Everything read from a host that decides its module status; the planner turns it into rows.</summary>
+public sealed record ModuleStatusInput(
+    string Root,
+    IReadOnlyList<InstalledKernel> Kernels,
+    IReadOnlyDictionary<string, KernelModuleTree> Trees,
+    IReadOnlyList<DkmsEntry> Dkms,
+    IReadOnlyDictionary<string, string> Owners,
+    IReadOnlyDictionary<string, LoadedModule> Loaded,
+    string? RunningKernel,
+    string? NextBootKernel,
+    bool SecureBootEnforcing,
+    Func<string, ModuleSignature?, bool> IsTrusted,
+    IReadOnlyDictionary<string, (string File, DateTime ChangedUtc)?> HeadersChanged,
+    IReadOnlySet<string> AkmodPackages);

@@ -1,0 +1,190 @@
+using KmodPS.Dkms;
+using KmodPS.Models;
+using KmodPS.Modules;
+
+namespace KmodPS.Planning;
+
+/// <summary>
+/// Pure: host state in, one row per (out-of-tree module, installed kernel) out. A module needed on the host
+/// (present for any installed kernel, or loaded now) but absent for a kernel is Missing there.
+/// </summary>
+public static class ModuleStatusPlanner
+{
+    public static IReadOnlyList<ModuleStatus> Plan(ModuleStatusInput input)
+    {
+        var rows = new List<Row>();
+        foreach (var kernel in input.Kernels)
+        {
+            var tree = input.Trees.GetValueOrDefault(kernel.KernelVersion);
+            foreach (var file in tree?.OutOfTree ?? Array.Empty<ScannedModule>())
+            {
+                rows.Add(FromFile(input, kernel, tree!, file));
+            }
+            rows.AddRange(FromDkmsBuilds(input, kernel, rows));
+        }
+        rows.AddRange(FromDkmsAdded(input, rows));
+        rows.AddRange(Missing(input, rows));
+        return rows
+            .OrderBy(r => r.Kernel.KernelVersion, Kernels.KernelVersionComparer.Instance)
+            .ThenBy(r => r.Status.Name, StringComparer.Ordinal)
+            .ThenBy(r => r.Status.ModuleVersion, StringComparer.Ordinal)
+            .Select(r => r.Status)
+            .ToList();
+    }
+
+    private sealed record Row(InstalledKernel Kernel, ModuleStatus Status, string? DkmsPackage);
+
+    private static Row FromFile(ModuleStatusInput input, InstalledKernel kernel, KernelModuleTree tree, ScannedModule file)
+    {
+        var info = file.Info;
+        var dkms = InstalledDkmsBuild(input, kernel.KernelVersion, file.Name);
+        var owner = input.Owners.GetValueOrDefault(file.Path);
+        var provider = file.Location == ModuleLocation.WeakUpdates ? ModuleProvider.WeakUpdate
+            : dkms is not null ? ModuleProvider.Dkms
+            : owner is not null ? (IsAkmod(input, owner) ? ModuleProvider.Akmod : ModuleProvider.KmodPackage)
+            : ModuleProvider.Manual;
+        var package = dkms is not null ? $"{dkms.Module}/{dkms.Version}" : owner;
+        var version = dkms?.Version ?? info?.Version;
+        var trusted = info is null ? (bool?)null : input.IsTrusted(kernel.KernelVersion, info.Signature);
+        var (state, reason) = Judge(input, kernel, tree, file, dkms, provider, trusted);
+        return new Row(kernel, Status(input, kernel, file.Name, version, provider, state, reason, package, file.Path, info, trusted), dkms?.Module);
+    }
+
+    private static (ModuleState, string) Judge(ModuleStatusInput input, InstalledKernel kernel, KernelModuleTree tree, ScannedModule file, DkmsEntry? dkms, ModuleProvider provider, bool? trusted)
+    {
+        if (file.Info is not { } info)
+        {
+            return (ModuleState.Broken, $"{file.Path}: {file.Error}");
+        }
+        if (Vermagic.Mismatch(kernel.KernelVersion, info.Vermagic, tree.ReferenceVermagic, provider == ModuleProvider.WeakUpdate) is { } mismatch)
+        {
+            return (ModuleState.Mismatch, mismatch + " The kernel will refuse to load it.");
+        }
+        if (dkms is not null && Stale(input, kernel, dkms) is { } stale)
+        {
+            return (ModuleState.Stale, stale);
+        }
+        if (input.SecureBootEnforcing && trusted == false)
+        {
+            return (ModuleState.Untrusted, Untrusted(info));
+        }
+        var note = provider == ModuleProvider.WeakUpdate ? $" (weak-updates link to {file.LinkTarget})" : string.Empty;
+        var trustNote = trusted == false ? " Signature not trusted by an enrolled key, which matters only if Secure Boot is turned on." : string.Empty;
+        return (ModuleState.Installed, $"Installed for {kernel.KernelVersion}{note}.{trustNote}");
+    }
+
+    private static IEnumerable<Row> FromDkmsBuilds(ModuleStatusInput input, InstalledKernel kernel, List<Row> existing)
+    {
+        foreach (var entry in input.Dkms.Where(e => e.KernelVersion == kernel.KernelVersion && e.State == DkmsState.Built))
+        {
+            foreach (var path in entry.BuiltModules)
+            {
+                var name = ModuleFileInfo.NameFromPath(path);
+                var stale = Stale(input, kernel, entry);
+                var state = stale is null ? ModuleState.Built : ModuleState.Stale;
+                var reason = stale ?? $"DKMS {entry.Module}/{entry.Version} is built for {kernel.KernelVersion} but not installed: 'dkms install {entry.Module}/{entry.Version} -k {kernel.KernelVersion}'.";
+                yield return new Row(kernel, Status(input, kernel, name, entry.Version, ModuleProvider.Dkms, state, reason, $"{entry.Module}/{entry.Version}", path, null, null), entry.Module);
+            }
+        }
+        foreach (var entry in input.Dkms.Where(e => e.KernelVersion == kernel.KernelVersion && e.State == DkmsState.Installed))
+        {
+            // Installed per the DKMS tree, but the module file is not in the kernel's tree: someone removed it.
+            foreach (var path in entry.BuiltModules)
+            {
+                var name = ModuleFileInfo.NameFromPath(path);
+                if (!existing.Any(r => r.Kernel == kernel && r.Status.Name == name))
+                {
+                    var reason = $"DKMS records {entry.Module}/{entry.Version} as installed for {kernel.KernelVersion}, but no {name} module is in /lib/modules/{kernel.KernelVersion}: reinstall it ('dkms install --force {entry.Module}/{entry.Version} -k {kernel.KernelVersion}').";
+                    yield return new Row(kernel, Status(input, kernel, name, entry.Version, ModuleProvider.Dkms, ModuleState.Broken, reason, $"{entry.Module}/{entry.Version}", path, null, null), entry.Module);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<Row> FromDkmsAdded(ModuleStatusInput input, List<Row> existing)
+    {
+        foreach (var entry in input.Dkms.Where(e => e.State == DkmsState.Added))
+        {
+            foreach (var name in (entry.Conf?.DestModuleNames ?? new[] { entry.Module }).Select(n => n.Replace('-', '_')))
+            {
+                foreach (var kernel in input.Kernels.Where(k => !existing.Any(r => r.Kernel == k && r.Status.Name == name)))
+                {
+                    var reason = $"DKMS {entry.Module}/{entry.Version} is added but was never built for {kernel.KernelVersion}"
+                        + (kernel.HasHeaders ? $": 'dkms install {entry.Module}/{entry.Version} -k {kernel.KernelVersion}'." : ": its headers are not installed either.");
+                    yield return new Row(kernel, Status(input, kernel, name, entry.Version, ModuleProvider.Dkms, ModuleState.Added, reason, $"{entry.Module}/{entry.Version}", null, null, null), entry.Module);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<Row> Missing(ModuleStatusInput input, List<Row> existing)
+    {
+        var needed = existing.Select(r => r.Status.Name)
+            .Concat(input.Loaded.Values.Where(l => l.OutOfTree).Select(l => l.Name))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var kernel in input.Kernels)
+        {
+            foreach (var name in needed.Where(n => !existing.Any(r => r.Kernel == kernel && r.Status.Name == n)))
+            {
+                var elsewhere = existing.Where(r => r.Status.Name == name && r.Status.State is ModuleState.Installed or ModuleState.Built or ModuleState.Stale or ModuleState.Untrusted).ToList();
+                var template = elsewhere.FirstOrDefault() ?? existing.FirstOrDefault(r => r.Status.Name == name);
+                var provider = template?.Status.Provider ?? ModuleProvider.Manual;
+                if (provider == ModuleProvider.WeakUpdate)
+                {
+                    provider = elsewhere.Select(r => r.Status.Provider).FirstOrDefault(p => p != ModuleProvider.WeakUpdate, ModuleProvider.KmodPackage);
+                }
+                var reason = MissingReason(input, kernel, name, provider, template, elsewhere);
+                yield return new Row(kernel, Status(input, kernel, name, null, provider, ModuleState.Missing, reason, null, null, null, null), template?.DkmsPackage);
+            }
+        }
+    }
+
+    private static string MissingReason(ModuleStatusInput input, InstalledKernel kernel, string name, ModuleProvider provider, Row? template, List<Row> elsewhere)
+    {
+        var kernels = string.Join(", ", elsewhere.Select(r => r.Kernel.KernelVersion).Distinct());
+        var presentFor = kernels.Length > 0 ? $"present for {kernels}" : (input.Loaded.ContainsKey(name) ? "loaded now" : "known on this host");
+        switch (provider)
+        {
+            case ModuleProvider.Dkms:
+                var dkms = template?.Status.Package ?? name;
+                return kernel.HasHeaders
+                    ? $"{name} ({presentFor}) is not built by DKMS for {kernel.KernelVersion}: run Repair-KernelModule or 'dkms install {dkms} -k {kernel.KernelVersion}'."
+                    : $"headers not installed for {kernel.KernelVersion}, so DKMS cannot build {dkms} ({name} {presentFor}): install the headers package for this kernel (linux-headers-{kernel.KernelVersion} or kernel-devel-{kernel.KernelVersion}).";
+            case ModuleProvider.KmodPackage or ModuleProvider.Akmod:
+                return $"{name} ({presentFor}, from {template?.Status.Package ?? "a kmod package"}) has no package built for {kernel.KernelVersion}: install the matching kmod package for this kernel, or keep booting a kernel that has it (Set-DefaultKernel).";
+            default:
+                return $"{name} ({presentFor}) is not installed for {kernel.KernelVersion}; it was installed by hand, so rebuild or copy it for this kernel.";
+        }
+    }
+
+    private static ModuleStatus Status(ModuleStatusInput input, InstalledKernel kernel, string name, string? version, ModuleProvider provider, ModuleState state, string reason, string? package, string? path, ModuleFileInfo? info, bool? trusted)
+    {
+        var running = kernel.KernelVersion == input.RunningKernel;
+        bool? loaded = running && input.RunningKernel is not null && input.Loaded.Count > 0
+            ? input.Loaded.TryGetValue(name, out var l) && (l.SrcVersion is null || info?.SrcVersion is null || l.SrcVersion == info.SrcVersion)
+            : null;
+        return new ModuleStatus(name, version, kernel.KernelVersion, provider, state, reason, package, path, info?.Vermagic, info?.SrcVersion,
+            info?.Signature?.Signer, info?.Signature?.KeyId, trusted, loaded, running, kernel.KernelVersion == input.NextBootKernel, input.Root);
+    }
+
+    private static DkmsEntry? InstalledDkmsBuild(ModuleStatusInput input, string kernel, string name) =>
+        input.Dkms.FirstOrDefault(e => e.KernelVersion == kernel && e.State is DkmsState.Installed or DkmsState.InstalledWeak
+            && e.BuiltModules.Any(p => ModuleFileInfo.NameFromPath(p) == name));
+
+    private static string? Stale(ModuleStatusInput input, InstalledKernel kernel, DkmsEntry entry)
+    {
+        if (entry.BuiltAtUtc is not { } built || input.HeadersChanged.GetValueOrDefault(kernel.KernelVersion) is not { } changed || changed.ChangedUtc <= built)
+        {
+            return null;
+        }
+        return $"DKMS {entry.Module}/{entry.Version} was built for {kernel.KernelVersion} at {built:u}, but {changed.File} changed at {changed.ChangedUtc:u}: rebuild it (Repair-KernelModule, or 'dkms build --force {entry.Module}/{entry.Version} -k {kernel.KernelVersion}' then install).";
+    }
+
+    private static string Untrusted(ModuleFileInfo info) => info.Signature is null
+        ? "unsigned while Secure Boot is on: will be rejected at load (Key was rejected by service); sign it with an enrolled key."
+        : $"signed by '{info.Signature.Signer}' ({info.Signature.KeyId}), a key that is not enrolled while Secure Boot is on: will be rejected at load (Key was rejected by service); enrol it with 'mokutil --import <cert>'.";
+
+    private static bool IsAkmod(ModuleStatusInput input, string package) => input.AkmodPackages.Contains(package);
+}

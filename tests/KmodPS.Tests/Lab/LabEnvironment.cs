@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using KmodPS.Tests.Engine;
+
+namespace KmodPS.Tests.Lab;
+
+/// <summary>
+/// Where the lab worlds live and whether lab tests can run here. Without the tools, lab tests are skipped
+/// with a reason; with KMODPS_LAB=required (CI) they run and fail instead.
+/// </summary>
+public static class LabEnvironment
+{
+    public static readonly string[] Tools = { "dkms", "rpm", "rpmbuild", "dnf", "createrepo_c", "modinfo", "dpkg-deb", "grub-editenv", "gcc", "openssl", "unshare" };
+
+    public static bool Required => string.Equals(Environment.GetEnvironmentVariable("KMODPS_LAB"), "required", StringComparison.OrdinalIgnoreCase);
+
+    public static string Directory => Environment.GetEnvironmentVariable("KMODPS_LAB_DIR") is { Length: > 0 } d ? d : "/tmp/kmodps-lab";
+
+    public static string LabScripts => Path.Combine(RepoPaths.Root, "tests", "lab");
+
+    public static string World(string name) => Path.Combine(Directory, name);
+
+    public static IReadOnlyList<string> MissingTools() =>
+        Tools.Where(t => !new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }.Any(d => File.Exists(Path.Combine(d, t)))).ToList();
+
+    public static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>Null when lab tests can run; otherwise why not.</summary>
+    public static string? SkipReason()
+    {
+        if (Required)
+        {
+            return null;
+        }
+        var missing = MissingTools();
+        if (missing.Count > 0)
+        {
+            return $"lab tools missing ({string.Join(", ", missing)}): run 'sudo tests/lab/install.sh', or set KMODPS_LAB=required to fail instead of skipping";
+        }
+        return IsRoot ? null : "lab worlds are built with real dkms/dnf and need root: run the tests as root, or set KMODPS_LAB=required to fail instead of skipping";
+    }
+
+    /// <summary>A fingerprint of the lab scripts: worlds built by other scripts are rebuilt.</summary>
+    public static string ScriptsFingerprint()
+    {
+        using var sha = SHA256.Create();
+        foreach (var file in System.IO.Directory.EnumerateFiles(LabScripts, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var name = Encoding.UTF8.GetBytes(Path.GetRelativePath(LabScripts, file));
+            sha.TransformBlock(name, 0, name.Length, null, 0);
+            var content = File.ReadAllBytes(file);
+            sha.TransformBlock(content, 0, content.Length, null, 0);
+        }
+        sha.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+        return Convert.ToHexString(sha.Hash!)[..16];
+    }
+}
