@@ -65,6 +65,11 @@ public sealed class DirectorySystemRoot : ISystemRoot
             if (target.StartsWith('/'))
             {
                 resolved.Clear();
+                // Tools run with --dkmstree/--root-style options record links that already include the root.
+                if (!IsHostRoot && target.StartsWith(RootPath + "/", StringComparison.Ordinal))
+                {
+                    target = target[RootPath.Length..];
+                }
             }
             foreach (var segment in Enumerable.Reverse(target.Split('/', StringSplitOptions.RemoveEmptyEntries)))
             {

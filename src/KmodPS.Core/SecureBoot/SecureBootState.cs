@@ -1,0 +1,36 @@
+using KmodPS.Modules;
+
+namespace KmodPS.SecureBoot;
+
+/// <summary>
+/// The Secure Boot mode of a system and the keys its kernel trusts for module signatures.
+/// Matching prefers issuer and serial, then key id, then (for kernel keyring keys only) the name: see <see cref="TrustMatchKind"/>.
+/// </summary>
+public sealed class SecureBootState
+{
+    public SecureBootState(SecureBootMode mode, IReadOnlyList<TrustAnchor> anchors, bool shimValidationDisabled = false)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        Mode = mode;
+        Anchors = anchors;
+        ShimValidationDisabled = shimValidationDisabled;
+    }
+
+    /// <summary>Whether module signatures are enforced because of Secure Boot.</summary>
+    public SecureBootMode Mode { get; }
+
+    /// <summary>Every key found, in reading order: MokListRT, db, kernel keyrings, kernel signing keys.</summary>
+    public IReadOnlyList<TrustAnchor> Anchors { get; }
+
+    /// <summary>True when firmware Secure Boot is on but shim validation was disabled (MokSBStateRT = 1), so <see cref="Mode"/> is Disabled.</summary>
+    public bool ShimValidationDisabled { get; }
+
+    /// <summary>True when the signature names an anchor's key; false for an unsigned module or no match.</summary>
+    public bool IsTrusted(ModuleSignature? signature) => Match(signature) is not null;
+
+    /// <summary>The anchor the signature names, or null.</summary>
+    public TrustAnchor? FindAnchor(ModuleSignature? signature) => Match(signature)?.Anchor;
+
+    /// <summary>The anchor the signature names and the kind of match, strongest kind first; null when none.</summary>
+    public TrustMatch? Match(ModuleSignature? signature) => SignatureMatcher.Match(signature, Anchors);
+}
