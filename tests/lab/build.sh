@@ -25,12 +25,18 @@ WORLDS=${KMODPS_LAB_WORLDS:-debian-dkms debian-grub alma}
 preflight() {
     [[ $(id -u) == 0 ]] || die "build.sh must run as root (dkms, depmod, rpm --root); try: sudo $0"
     need_cmd dpkg-deb dpkg-query apt-get apt-cache dkms depmod modinfo make gcc openssl \
-        rpmbuild rpm dnf createrepo_c grub-editenv xz tar realpath
+        rpmbuild rpm dnf createrepo_c grub-editenv grub-script-check xz tar realpath flock unshare
     mkdir -p "$LABDIR"
     LABDIR=$(realpath "$LABDIR")
     case $LABDIR in
         / | /boot* | /usr* | /etc* | /var/lib/dkms* | /lib* | /var/lib/dpkg*) die "refusing LABDIR=$LABDIR" ;;
     esac
+    # One build per LABDIR at a time (test runs start build.sh on their own).
+    exec 9>"$LABDIR/.lock"
+    if ! flock -n 9; then
+        log "another build.sh holds $LABDIR/.lock; waiting"
+        flock -w 1800 9 || die "timed out waiting for $LABDIR/.lock"
+    fi
     rm -rf "$LABDIR/logs" "$LABDIR/.work"
     mkdir -p "$LABDIR/cache" "$LABDIR/keys" "$LABDIR/logs"
     rm -f "$LABDIR/.built"

@@ -427,11 +427,11 @@ build_alma_world() {
 }
 
 verify_alma_world() {
-    local w=$1 n_expected=$2 installed ko
+    local w=$1 n_expected=$2 installed provides ko
     installed=$(rpm --root "$w" --dbpath /var/lib/rpm -q kernel-core | sort)
     (($(wc -l <<<"$installed") == n_expected)) || die "$w: expected $n_expected kernel-core, got: $installed"
-    rpm --root "$w" --dbpath /var/lib/rpm -q --provides kernel-core | grep -q '^kernel-uname-r = ' ||
-        die "$w: kernel-core lacks kernel-uname-r"
+    provides=$(rpm --root "$w" --dbpath /var/lib/rpm -q --provides kernel-core)
+    grep -q '^kernel-uname-r = ' <<<"$provides" || die "$w: kernel-core lacks kernel-uname-r"
     rpm --root "$w" --dbpath /var/lib/rpm -q kmod-nvidia-open >/dev/null || die "$w: kmod-nvidia-open not installed"
     "$LAB_SRC_DIR/lib/dnf-world.sh" "$w" -q --cacheonly repoquery --installed kernel-core >/dev/null ||
         die "$w: dnf repoquery --cacheonly failed"

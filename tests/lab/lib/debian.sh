@@ -119,22 +119,27 @@ host_pkg_cached() {
 }
 
 # Files and stanzas the headers/dkms scenario needs from the host.
+host_pkg_installed() {
+    [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == 'ii ' ]]
+}
+
 host_pkgs_for_headers() {
     local abi=$1 p
+    local -a deps
     printf '%s\n' "linux-headers-$abi" linux-headers-amd64 dkms
-    dpkg-query -W -f='${Depends}\n' "linux-headers-$abi" | tr ',' '\n' | awk '{print $1}' |
-        while read -r p; do
-            [[ -n $p ]] && dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' &&
-                printf '%s\n' "$p"
-        done
-    dpkg-query -W -f='${Status}\n' v4l2loopback-dkms 2>/dev/null | grep -q ' installed$' &&
-        printf '%s\n' v4l2loopback-dkms
+    mapfile -t deps < <(dpkg-query -W -f='${Depends}\n' "linux-headers-$abi" | tr ',' '\n' | awk '{print $1}')
+    for p in "${deps[@]}"; do
+        [[ -n $p ]] && host_pkg_installed "$p" && printf '%s\n' "$p"
+    done
+    host_pkg_installed v4l2loopback-dkms && printf '%s\n' v4l2loopback-dkms
     return 0
 }
 
 kbuild_pkg_for_abi() {
-    dpkg-query -W -f='${Depends}\n' "linux-headers-$1" | tr ',' '\n' | awk '{print $1}' |
-        grep -m1 '^linux-kbuild-' || die "linux-headers-$1 does not depend on a linux-kbuild package"
+    local deps
+    deps=$(dpkg-query -W -f='${Depends}\n' "linux-headers-$1" | tr ',' '\n' | awk '$1 ~ /^linux-kbuild-/ {print $1}')
+    [[ -n $deps ]] || die "linux-headers-$1 does not depend on a linux-kbuild package"
+    printf '%s' "${deps%%$'\n'*}"
 }
 
 debian_os_release() {

@@ -133,11 +133,17 @@ main() {
     if [[ $mode == auto ]]; then
         if ns_possible "$w"; then mode=ns; else mode=options; fi
     fi
+    # dkms runs `rpm -qf /lib/modules/<k>` to guess the arch; Debian's rpm would
+    # open the caller's ~/.rpmdb. A throw-away HOME keeps that away from the host.
+    local home rc=0
+    home=$(mktemp -d)
     case $mode in
-        ns) exec unshare --mount --propagation private -- "$0" --inside-ns "$w" "$@" ;;
-        options) run_options_mode "$w" "$@" ;;
-        *) echo "KMODPS_LAB_DKMS_MODE must be auto, ns or options" >&2; exit 2 ;;
+        ns) HOME=$home unshare --mount --propagation private -- "$0" --inside-ns "$w" "$@" || rc=$? ;;
+        options) HOME=$home run_options_mode "$w" "$@" || rc=$? ;;
+        *) echo "KMODPS_LAB_DKMS_MODE must be auto, ns or options" >&2; rc=2 ;;
     esac
+    rm -rf "$home"
+    return "$rc"
 }
 
 main "$@"
