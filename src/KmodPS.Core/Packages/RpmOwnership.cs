@@ -7,7 +7,7 @@ namespace KmodPS.Packages;
 public sealed class RpmOwnership : IPackageOwnership
 {
     // Every file of each owning package with the package: unambiguous even when one file has several owners.
-    private const string QueryFormat = "[%{FILENAMES}\\t%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\\n]";
+    private const string QueryFormat = "[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]";
 
     private readonly ISystemRoot _root;
     private readonly ICommandRunner _runner;
@@ -22,6 +22,9 @@ public sealed class RpmOwnership : IPackageOwnership
         root.DirectoryExists("/var/lib/rpm") && root.ListDirectory("/var/lib/rpm").Count > 0
         || root.DirectoryExists("/usr/lib/sysimage/rpm") && root.ListDirectory("/usr/lib/sysimage/rpm").Count > 0;
 
+    public static string DatabasePath(ISystemRoot root) =>
+        root.DirectoryExists("/usr/lib/sysimage/rpm") && root.ListDirectory("/usr/lib/sysimage/rpm").Count > 0 ? "/usr/lib/sysimage/rpm" : "/var/lib/rpm";
+
     public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -34,6 +37,8 @@ public sealed class RpmOwnership : IPackageOwnership
         {
             arguments.AddRange(new[] { "--root", _root.RootPath });
         }
+        // Name the database: rpm built for other distributions (Debian's keeps ~/.rpmdb) would otherwise look elsewhere.
+        arguments.AddRange(new[] { "--dbpath", DatabasePath(_root) });
         arguments.AddRange(new[] { "-qf", "--qf", QueryFormat });
         arguments.AddRange(paths);
         CommandResult result;
@@ -44,6 +49,12 @@ public sealed class RpmOwnership : IPackageOwnership
         catch (CommandNotFoundException e)
         {
             log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.NotInstalled, $"Cannot read the rpm database under {_root.RootPath}: {e.Message}", _root.RootPath));
+            return owners;
+        }
+        if (result.StandardOutput.Length == 0 && result.StandardError.Contains("database", StringComparison.OrdinalIgnoreCase))
+        {
+            log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.ReadError,
+                $"Cannot read the rpm database under {_root.RootPath}: {result.StandardError.Trim()}", _root.RootPath));
             return owners;
         }
         var wanted = new HashSet<string>(paths, StringComparer.Ordinal);

@@ -31,7 +31,7 @@ public static class ModinfoOracle
                 continue;
             }
             var key = line[..colon];
-            var value = line[(colon + 1)..].Trim();
+            var value = line[(colon + 1)..].TrimStart();
             if (key == "filename")
             {
                 current = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+using KmodPS.Diagnostics;
+using KmodPS.Platform;
+
+namespace KmodPS.Packages;
+
+/// <summary>
+/// Debian-family repository answers: <c>apt-get -s dist-upgrade</c> (what an upgrade would install) and
+/// <c>apt-cache policy</c> (whether named packages have a candidate), with <c>-o Dir=</c> for an alternate root.
+/// </summary>
+public sealed partial class AptQuery
+{
+    private readonly ISystemRoot _root;
+    private readonly ICommandRunner _runner;
+
+    public AptQuery(ISystemRoot root, ICommandRunner runner)
+    {
+        _root = root;
+        _runner = runner;
+    }
+
+    /// <summary>Package names an upgrade would install (Inst lines of the simulation).</summary>
+    public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log)
+    {
+        var result = Run("apt-get", new[] { "-s", "-q", "dist-upgrade" }, log);
+        return result is null ? null : ParseSimulation(result.StandardOutput);
+    }
+
+    /// <summary>Of the named packages, those that are installed or have a candidate version.</summary>
+    public IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log)
+    {
+        if (packages.Count == 0)
+        {
+            return new HashSet<string>();
+        }
+        var result = Run("apt-cache", new[] { "policy" }.Concat(packages).ToArray(), log);
+        return result is null ? null : ParsePolicy(result.StandardOutput);
+    }
+
+    public static IReadOnlyList<string> ParseSimulation(string output) =>
+        output.Split('\n').Select(l => InstLine().Match(l)).Where(m => m.Success).Select(m => m.Groups["package"].Value).ToList();
+
+    public static IReadOnlySet<string> ParsePolicy(string output)
+    {
+        var available = new HashSet<string>(StringComparer.Ordinal);
+        string? current = null;
+        foreach (var line in output.Split('\n'))
+        {
+            if (line.Length > 0 && !char.IsWhiteSpace(line[0]) && line.EndsWith(':'))
+            {
+                current = line[..^1];
+                continue;
+            }
+            var trimmed = line.Trim();
+            if (current is not null && (trimmed.StartsWith("Candidate:", StringComparison.Ordinal) || trimmed.StartsWith("Installed:", StringComparison.Ordinal))
+                && !trimmed.EndsWith("(none)", StringComparison.Ordinal))
+            {
+                available.Add(current);
+            }
+        }
+        return available;
+    }
+
+    private CommandResult? Run(string tool, string[] arguments, DiagnosticLog log)
+    {
+        var options = new List<string> { "-o", "Debug::NoLocking=true" };
+        if (!_root.IsHostRoot)
+        {
+            options.AddRange(new[] { "-o", "Dir=" + _root.RootPath });
+        }
+        try
+        {
+            var result = _runner.Run(new CommandRequest(tool, options.Concat(arguments)) { Timeout = TimeSpan.FromMinutes(3) });
+            if (result.Succeeded)
+            {
+                return result;
+            }
+            log.Fail(new Failure("PackageQueryFailed", FailureCategory.ResourceUnavailable,
+                $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", _root.RootPath,
+                "Run 'apt-get update' if the package lists are missing; if another apt or dpkg holds the lock, retry when it has finished."));
+            return null;
+        }
+        catch (CommandNotFoundException e)
+        {
+            log.Fail(new Failure("PackageManagerNotFound", FailureCategory.NotInstalled, e.Message, _root.RootPath));
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^Inst (?<package>[^ ]+)")]
+    private static partial Regex InstLine();
+}

@@ -1,0 +1,100 @@
+using KmodPS.Diagnostics;
+using KmodPS.Platform;
+
+namespace KmodPS.Packages;
+
+/// <summary>
+/// One <c>dnf repoquery</c> (dnf4, dnf5 or yum's dnf) for kernel packages and kmod candidates, with their
+/// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files).
+/// </summary>
+public sealed class DnfQuery
+{
+    private const string RecordMark = "@@KMODPS@@";
+    private const string QueryFormat = RecordMark + "%{name}|%{version}|%{release}|%{arch}|%{reponame}\n@R\n%{requires}\n@P\n%{provides}\n";
+
+    private readonly ISystemRoot _root;
+    private readonly ICommandRunner _runner;
+
+    public DnfQuery(ISystemRoot root, ICommandRunner runner)
+    {
+        _root = root;
+        _runner = runner;
+    }
+
+    public string? Tool => new[] { "dnf", "dnf5", "yum" }.FirstOrDefault(t => _runner.FindProgram(t) is not null);
+
+    /// <summary>Available packages matching the specs; null with a failure logged when dnf is absent or fails.</summary>
+    public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log)
+    {
+        if (Tool is not { } tool)
+        {
+            log.Fail(new Failure("PackageManagerNotFound", FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", _root.RootPath));
+            return null;
+        }
+        var arguments = new List<string>();
+        if (!_root.IsHostRoot)
+        {
+            // dnf prefixes cachedir/logdir with the installroot itself; only the repo files must be pointed into the root.
+            arguments.AddRange(new[] { "--installroot", _root.RootPath, "--setopt=reposdir=" + _root.MapPath("/etc/yum.repos.d") });
+            if (_root.FileExists("/etc/os-release") && VersionId() is { } release)
+            {
+                arguments.Add("--releasever=" + release);
+            }
+        }
+        if (offline)
+        {
+            arguments.Add("--cacheonly");
+        }
+        arguments.AddRange(new[] { "-q", "repoquery", "--queryformat", QueryFormat });
+        arguments.AddRange(packageSpecs);
+        CommandResult result;
+        try
+        {
+            result = _runner.Run(new CommandRequest(tool, arguments) { Timeout = TimeSpan.FromMinutes(3) });
+        }
+        catch (CommandNotFoundException e)
+        {
+            log.Fail(new Failure("PackageManagerNotFound", FailureCategory.NotInstalled, e.Message, _root.RootPath));
+            return null;
+        }
+        if (!result.Succeeded)
+        {
+            var message = result.TimedOut ? "timed out" : result.StandardError.Trim();
+            log.Fail(new Failure("PackageQueryFailed", FailureCategory.ResourceUnavailable,
+                $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {message}", _root.RootPath,
+                "If the metadata is not cached, run 'dnf makecache' or retry without -Offline; if another dnf holds the lock, retry when it has finished."));
+            return null;
+        }
+        return new RepositorySnapshot(tool, Parse(result.StandardOutput), Array.Empty<string>());
+    }
+
+    public static IReadOnlyList<RepositoryPackage> Parse(string output)
+    {
+        var packages = new List<RepositoryPackage>();
+        foreach (var record in output.Split(RecordMark, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = record.Split('\n');
+            var head = lines[0].Split('|');
+            if (head.Length < 5)
+            {
+                continue;
+            }
+            var requires = new List<string>();
+            var provides = new List<string>();
+            List<string>? current = null;
+            foreach (var line in lines.Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0))
+            {
+                current = line switch { "@R" => requires, "@P" => provides, _ => current };
+                if (line is not ("@R" or "@P"))
+                {
+                    current?.Add(line);
+                }
+            }
+            packages.Add(new RepositoryPackage(head[0], head[1], head[2], head[3], head[4], requires, provides));
+        }
+        return packages.DistinctBy(p => (p.Nevra, p.Repository)).ToList();
+    }
+
+    private string? VersionId() =>
+        Hosts.OsRelease.Parse(_root.ReadAllText("/etc/os-release")).TryGetValue("VERSION_ID", out var v) ? v.Split('.')[0] : null;
+}

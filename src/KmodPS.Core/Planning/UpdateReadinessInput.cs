@@ -1,0 +1,23 @@
+using KmodPS.Dkms;
+using KmodPS.Models;
+using KmodPS.Packages;
+
+namespace KmodPS.Planning;
+
+/// <summary>The facts Test-KernelUpdate decides on; <see cref="UpdateReadinessPlanner"/> is a pure function of them.</summary>
+public sealed record UpdateReadinessInput(
+    string Root,
+    HostFamily Family,
+    string ReferenceKernel,
+    IReadOnlyList<ModuleStatus> Needed,
+    IReadOnlyList<UpdateCandidate> Candidates,
+    IReadOnlyList<ModuleStatus> Rows,
+    IReadOnlyList<InstalledKernel> Kernels,
+    IReadOnlyList<RepositoryPackage> Available,
+    IReadOnlySet<string> DebianAvailable,
+    IReadOnlyDictionary<string, DkmsConf?> DkmsConfs,
+    bool CompilerPresent,
+    bool AkmodsPresent,
+    bool SecureBootEnforcing,
+    bool DkmsKeyTrusted,
+    string? NextBootKernel);

@@ -1,0 +1,189 @@
+using System.Text.RegularExpressions;
+using KmodPS.Models;
+using KmodPS.Packages;
+
+namespace KmodPS.Planning;
+
+/// <summary>
+/// Pure: decides for each candidate kernel whether each module the host needs will be there, by provider:
+/// a kmod package built for exactly that kernel, DKMS with headers/compiler/BUILD_EXCLUSIVE/signing key,
+/// akmods with kernel-devel, weak-updates within the kABI stream.
+/// </summary>
+public static class UpdateReadinessPlanner
+{
+    public static IReadOnlyList<KernelUpdateCheck> Plan(UpdateReadinessInput input) =>
+        input.Candidates.Select(c => new KernelUpdateCheck(
+            c.KernelVersion, c.Source, Problems(input, c).ToList(), input.ReferenceKernel, c.KernelVersion == input.NextBootKernel, input.Root)).ToList();
+
+    private static IEnumerable<KernelUpdateProblem> Problems(UpdateReadinessInput input, UpdateCandidate candidate)
+    {
+        var installed = input.Kernels.Any(k => k.KernelVersion == candidate.KernelVersion);
+        foreach (var module in input.Needed)
+        {
+            var problem = installed ? InstalledProblem(input, candidate, module) : RepositoryProblem(input, candidate, module);
+            if (problem is not null)
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    private static KernelUpdateProblem? InstalledProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
+    {
+        var rows = input.Rows.Where(r => r.KernelVersion == candidate.KernelVersion && r.Name == needed.Name).ToList();
+        if (rows.Any(r => !r.IsProblem))
+        {
+            return null;
+        }
+        var row = rows.FirstOrDefault();
+        var reason = row?.Reason ?? $"{needed.Name} is not present for {candidate.KernelVersion}.";
+        var fix = needed.Provider == ModuleProvider.Dkms && input.Kernels.First(k => k.KernelVersion == candidate.KernelVersion).HasHeaders
+            ? $"'dkms autoinstall -k {candidate.KernelVersion}'; until it succeeds, Set-DefaultKernel {input.ReferenceKernel}"
+            : $"Set-DefaultKernel {input.ReferenceKernel} (keep booting the kernel that has {needed.Name})";
+        return new KernelUpdateProblem(needed.Name, row?.Provider ?? needed.Provider, $"{row?.State.ToString() ?? "Missing"}: {reason}", fix);
+    }
+
+    private static KernelUpdateProblem? RepositoryProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed) => needed.Provider switch
+    {
+        ModuleProvider.KmodPackage => KmodProblem(input, candidate, needed),
+        ModuleProvider.Dkms => DkmsProblem(input, candidate, needed),
+        ModuleProvider.Akmod => AkmodProblem(input, candidate, needed),
+        ModuleProvider.WeakUpdate => WeakUpdateProblem(input, candidate, needed),
+        ModuleProvider.Kernel => null,
+        _ => Problem(input, candidate, needed, $"{needed.Name} was installed by hand for {input.ReferenceKernel}; nothing will provide it for {candidate.KernelVersion}",
+            $"rebuild {needed.Name} for {candidate.KernelVersion} after installing it"),
+    };
+
+    private static KernelUpdateProblem? KmodProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
+    {
+        var owner = needed.Package is null ? null : Nevra.Name(needed.Package);
+        if (input.Family == HostFamily.Debian)
+        {
+            var wanted = owner?.Replace(input.ReferenceKernel, candidate.KernelVersion, StringComparison.Ordinal);
+            if (wanted is not null && wanted != owner && input.DebianAvailable.Contains(wanted))
+            {
+                return null;
+            }
+            return Problem(input, candidate, needed, $"{wanted ?? owner ?? needed.Name} for {candidate.KernelVersion} is not in any enabled repository",
+                $"Lock-Kernel -KernelVersion {input.ReferenceKernel} or wait; Set-DefaultKernel {input.ReferenceKernel} if already installed");
+        }
+        var stem = owner ?? "kmod-" + needed.Name;
+        var found = input.Available.Where(p => p.Name == stem || p.Name.StartsWith(stem + "-", StringComparison.Ordinal)
+                || p.Provides.Any(x => x.StartsWith($"kmod({needed.Name}.ko)", StringComparison.Ordinal) || x.StartsWith($"kmod({needed.Name.Replace('_', '-')}.ko)", StringComparison.Ordinal)))
+            .Any(p => BuiltFor(p, candidate.KernelVersion));
+        return found ? null : Problem(input, candidate, needed, $"{stem} for {WithoutArch(candidate.KernelVersion)} is not in any enabled repository",
+            $"Lock-Kernel -KernelVersion {WithoutArch(input.ReferenceKernel)} or wait; Set-DefaultKernel {WithoutArch(input.ReferenceKernel)} if already installed");
+    }
+
+    // kmodtool/RPM Fusion/ELRepo style: Requires kernel-uname-r = <k>; NVIDIA's precompiled stream: kmod-nvidia-<drv>-<kver>-<krel>.
+    private static bool BuiltFor(RepositoryPackage package, string kernel)
+    {
+        var bare = WithoutArch(kernel);
+        return package.Requires.Any(r => r == $"kernel-uname-r = {kernel}" || r == $"kernel-core-uname-r = {kernel}" || r == $"kernel = {bare}" || r == $"kernel-core = {bare}"
+                || r.StartsWith($"(kernel = {bare}", StringComparison.Ordinal) || r.StartsWith($"(kernel-core = {bare}", StringComparison.Ordinal))
+            || package.Name.EndsWith("-" + bare, StringComparison.Ordinal);
+    }
+
+    private static KernelUpdateProblem? DkmsProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
+    {
+        var conf = needed.Package is null ? null : input.DkmsConfs.GetValueOrDefault(needed.Package);
+        if (conf?.BuildExclusiveKernel is { } exclusive && !Matches(exclusive, candidate.KernelVersion))
+        {
+            return Problem(input, candidate, needed, $"{needed.Package} excludes {candidate.KernelVersion} with BUILD_EXCLUSIVE_KERNEL=\"{exclusive}\" (dkms exit 77): it will not be built",
+                $"install a version of {needed.Package?.Split('/')[0]} that supports {candidate.KernelVersion}, or Lock-Kernel -Exclude {candidate.KernelVersion}");
+        }
+        if (conf?.BuildExclusiveArch is { } arch && !Matches(arch, Arch(candidate.KernelVersion)))
+        {
+            return Problem(input, candidate, needed, $"{needed.Package} excludes architecture {Arch(candidate.KernelVersion)} with BUILD_EXCLUSIVE_ARCH=\"{arch}\"", "nothing to build on this architecture");
+        }
+        if (!HeadersAvailable(input, candidate.KernelVersion, out var headersPackage))
+        {
+            return Problem(input, candidate, needed, $"headers not available for {candidate.KernelVersion}: {headersPackage} is neither installed nor in any enabled repository, so DKMS cannot build {needed.Package ?? needed.Name}",
+                $"enable the repository that ships {headersPackage}, or Lock-Kernel -Exclude {candidate.KernelVersion}");
+        }
+        if (!input.CompilerPresent)
+        {
+            return Problem(input, candidate, needed, "no compiler (gcc/cc) is installed, so DKMS cannot build anything", "install gcc and make");
+        }
+        if (input.SecureBootEnforcing && !input.DkmsKeyTrusted)
+        {
+            return Problem(input, candidate, needed, "Secure Boot is on and the DKMS signing key is not enrolled: the new build will be rejected at load (Key was rejected by service)",
+                "mokutil --import /var/lib/dkms/mok.pub (then confirm in MokManager at the next boot)");
+        }
+        return null;
+    }
+
+    private static KernelUpdateProblem? AkmodProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
+    {
+        if (!input.AkmodsPresent)
+        {
+            return Problem(input, candidate, needed, "akmods is not installed, so nothing will build the kmod for the new kernel", "dnf install akmods");
+        }
+        return HeadersAvailable(input, candidate.KernelVersion, out var devel) ? null
+            : Problem(input, candidate, needed, $"headers not available for {candidate.KernelVersion}: {devel} is not in any enabled repository, so akmods cannot build {needed.Name}",
+                $"enable the repository that ships {devel}, or Lock-Kernel -Exclude {candidate.KernelVersion}");
+    }
+
+    private static KernelUpdateProblem? WeakUpdateProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
+    {
+        var built = needed.Vermagic?.Split(' ', 2)[0] ?? input.ReferenceKernel;
+        return Base(built) == Base(candidate.KernelVersion) && KabiStream(built) == KabiStream(candidate.KernelVersion) ? null
+            : Problem(input, candidate, needed, $"{needed.Name} is a weak-updates link to a build for {built}, which is outside the kABI stream of {candidate.KernelVersion}",
+                "install a kmod package built for the new kernel's stream");
+    }
+
+    private static bool HeadersAvailable(UpdateReadinessInput input, string kernel, out string package)
+    {
+        if (input.Family == HostFamily.Debian)
+        {
+            package = "linux-headers-" + kernel;
+            return input.Kernels.Any(k => k.KernelVersion == kernel && k.HasHeaders) || input.DebianAvailable.Contains(package);
+        }
+        package = "kernel-devel-" + WithoutArch(kernel);
+        return input.Kernels.Any(k => k.KernelVersion == kernel && k.HasHeaders)
+            || input.Available.Any(p => p.Name == "kernel-devel" && p.KernelRelease == kernel);
+    }
+
+    private static KernelUpdateProblem Problem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed, string reason, string remediation) =>
+        new(needed.Name, needed.Provider, reason, remediation);
+
+    private static bool Matches(string pattern, string value)
+    {
+        try
+        {
+            return Regex.IsMatch(value, pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    private static string WithoutArch(string kernel)
+    {
+        var arch = Arch(kernel);
+        return kernel.EndsWith("." + arch, StringComparison.Ordinal) ? kernel[..^(arch.Length + 1)] : kernel;
+    }
+
+    private static string Arch(string kernel)
+    {
+        foreach (var arch in new[] { "x86_64", "aarch64", "ppc64le", "s390x" })
+        {
+            if (kernel.EndsWith("." + arch, StringComparison.Ordinal))
+            {
+                return arch;
+            }
+        }
+        return kernel.EndsWith("-amd64", StringComparison.Ordinal) || kernel.EndsWith("-generic", StringComparison.Ordinal) ? "x86_64"
+            : kernel.EndsWith("-arm64", StringComparison.Ordinal) ? "aarch64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+            {
+                System.Runtime.InteropServices.Architecture.Arm64 => "aarch64",
+                _ => "x86_64",
+            };
+    }
+
+    private static string Base(string kernel) => kernel.Split('-', 2)[0];
+
+    // el9_7 style: the distro stream marker in the release.
+    private static string KabiStream(string kernel) => Regex.Match(kernel, @"\.el\d+(_\d+)?").Value;
+}
