@@ -3,7 +3,7 @@ namespace KmodPS.Models;
 /// <summary>A kernel found under a system root: its image, modules tree and headers.</summary>
 public sealed class InstalledKernel
 {
-    public InstalledKernel(string kernelVersion, string root, string? imagePath, string? modulesDirectory, bool hasHeaders, string? headersPath, bool isRunning, string? package)
+    public InstalledKernel(string kernelVersion, string root, string? imagePath, string? modulesDirectory, bool hasHeaders, string? headersPath, bool isRunning, string? package, bool isDefault = false, string? bootEntryId = null)
     {
         KernelVersion = kernelVersion;
         Root = root;
@@ -13,6 +13,8 @@ public sealed class InstalledKernel
         HeadersPath = headersPath;
         IsRunning = isRunning;
         Package = package;
+        IsDefault = isDefault;
+        BootEntryId = bootEntryId;
     }
 
     /// <summary>The kernel release as <c>uname -r</c> prints it.</summary>
@@ -38,6 +40,16 @@ public sealed class InstalledKernel
 
     /// <summary>The package that owns the image or modules tree (rpm database or dpkg status), if any.</summary>
     public string? Package { get; }
+
+    /// <summary>True for the kernel the boot loader will start next (a one-shot choice included).</summary>
+    public bool IsDefault { get; }
+
+    /// <summary>The boot entry that starts this kernel (BLS id, GRUB menu path, systemd-boot entry id), if any.</summary>
+    public string? BootEntryId { get; }
+
+    /// <summary>A copy with the boot loader's facts attached.</summary>
+    public InstalledKernel WithBoot(bool isDefault, string? bootEntryId) =>
+        new(KernelVersion, Root, ImagePath, ModulesDirectory, HasHeaders, HeadersPath, IsRunning, Package, isDefault, bootEntryId);
 
     public override string ToString() => KernelVersion;
 }

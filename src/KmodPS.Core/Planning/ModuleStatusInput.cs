@@ -7,6 +7,7 @@ namespace KmodPS.Planning;
 /// <summary>Everything read from a host that decides its module status; the planner turns it into rows.</summary>
 public sealed record ModuleStatusInput(
     string Root,
+    HostFamily Family,
     IReadOnlyList<InstalledKernel> Kernels,
     IReadOnlyDictionary<string, KernelModuleTree> Trees,
     IReadOnlyList<DkmsEntry> Dkms,

@@ -151,7 +151,7 @@ public static class ModuleStatusPlanner
                 var dkms = template?.Status.Package ?? name;
                 return kernel.HasHeaders
                     ? $"{name} ({presentFor}) is not built by DKMS for {kernel.KernelVersion}: run Repair-KernelModule or 'dkms install {dkms} -k {kernel.KernelVersion}'."
-                    : $"headers not installed for {kernel.KernelVersion}, so DKMS cannot build {dkms} ({name} {presentFor}): install the headers package for this kernel (linux-headers-{kernel.KernelVersion} or kernel-devel-{kernel.KernelVersion}).";
+                    : $"headers not installed for {kernel.KernelVersion}, so DKMS cannot build {dkms} ({name} {presentFor}): install {HeadersPackage(input, kernel.KernelVersion)}.";
             case ModuleProvider.KmodPackage or ModuleProvider.Akmod:
                 return $"{name} ({presentFor}, from {template?.Status.Package ?? "a kmod package"}) has no package built for {kernel.KernelVersion}: install the matching kmod package for this kernel, or keep booting a kernel that has it (Set-DefaultKernel).";
             default:
@@ -185,6 +185,14 @@ public static class ModuleStatusPlanner
     private static string Untrusted(ModuleFileInfo info) => info.Signature is null
         ? "unsigned while Secure Boot is on: will be rejected at load (Key was rejected by service); sign it with an enrolled key."
         : $"signed by '{info.Signature.Signer}' ({info.Signature.KeyId}), a key that is not enrolled while Secure Boot is on: will be rejected at load (Key was rejected by service); enrol it with 'mokutil --import <cert>'.";
+
+    private static string HeadersPackage(ModuleStatusInput input, string kernel) => input.Family switch
+    {
+        HostFamily.Debian => "linux-headers-" + kernel,
+        HostFamily.RedHat => "kernel-devel-" + kernel,
+        HostFamily.Suse => "kernel-default-devel",
+        _ => $"the headers package for {kernel} (linux-headers-{kernel} or kernel-devel-{kernel})",
+    };
 
     private static bool IsAkmod(ModuleStatusInput input, string package) => input.AkmodPackages.Contains(package);
 }

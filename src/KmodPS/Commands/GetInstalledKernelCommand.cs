@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KmodPS.Boot;
 using KmodPS.Diagnostics;
 using KmodPS.Hosts;
 using KmodPS.Infrastructure;
@@ -50,6 +51,8 @@ public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
         var owners = PackageOwnershipFactory.Create(root, host.Family, _runner!, "/boot/", "/lib/modules/");
         var report = new InstalledKernelReader(root, owners).Read();
         log.Merge(report);
+        var boot = new NextBootResolver(root);
+        var nextBoot = boot.Resolve(log);
         foreach (var warning in log.Warnings)
         {
             WriteWarning(warning);
@@ -60,7 +63,7 @@ public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
         }
         foreach (var kernel in report.Items.Where(k => filter.Matches(k.KernelVersion)))
         {
-            WriteObject(kernel);
+            WriteObject(kernel.WithBoot(kernel.KernelVersion == nextBoot.KernelVersion, boot.FindEntryForKernel(kernel.KernelVersion)?.MenuPath));
         }
         foreach (var notFound in filter.Unmatched(root.RootPath))
         {

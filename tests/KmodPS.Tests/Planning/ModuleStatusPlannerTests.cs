@@ -175,7 +175,7 @@ public sealed class ModuleStatusPlannerTests
     {
         var trees = kernels.ToDictionary(k => k.KernelVersion, k => new KernelModuleTree(k.KernelVersion,
             (files ?? Array.Empty<ScannedModule>()).Where(f => f.KernelVersion == k.KernelVersion).ToList(), null, null));
-        return new ModuleStatusInput("/", kernels, trees, dkms ?? Array.Empty<DkmsEntry>(), owners ?? new Dictionary<string, string>(),
+        return new ModuleStatusInput("/", HostFamily.Debian, kernels, trees, dkms ?? Array.Empty<DkmsEntry>(), owners ?? new Dictionary<string, string>(),
             loaded ?? new Dictionary<string, LoadedModule>(), running, nextBoot, secureBoot, (_, _) => trusted,
             headersChanged ?? new Dictionary<string, (string, DateTime)?>(), new HashSet<string>());
     }

@@ -52,7 +52,7 @@ public sealed class RunnerTests
     [Fact]
     public void UnfinishedCmdletsFailWithNotImplemented()
     {
-        var (exit, _, stderr) = RunnerProcess.Run("Test-KernelUpdate");
+        var (exit, _, stderr) = RunnerProcess.Run("Get-KernelLock");
         Assert.Equal(2, exit);
         Assert.Contains("NotImplemented", stderr);
     }

@@ -1,0 +1,62 @@
+using KmodPS.Diagnostics;
+using KmodPS.Platform;
+
+namespace KmodPS.Boot;
+
+/// <summary>
+/// The variables GRUB loads from a <c>grubenv</c> file at boot. A missing or empty file gives no variables (GRUB's
+/// header only runs <c>load_env</c> for an existing, non-empty file), and so does a file without the signature, which
+/// GRUB's <c>load_env</c> rejects (with a warning). A file that cannot be read is <see cref="Unreadable"/>: its
+/// variables are not known.
+/// </summary>
+internal sealed class GrubEnvironment
+{
+    private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
+
+    private GrubEnvironment(string? path, IReadOnlyDictionary<string, string> variables, bool unreadable)
+    {
+        Path = path;
+        Variables = variables;
+        Unreadable = unreadable;
+    }
+
+    /// <summary>The grubenv file inside the root; null when there is none.</summary>
+    public string? Path { get; }
+
+    public IReadOnlyDictionary<string, string> Variables { get; }
+
+    public bool Unreadable { get; }
+
+    public string? this[string name] => Variables.TryGetValue(name, out var value) ? value : null;
+
+    public static GrubEnvironment Read(ISystemRoot root, string? path, DiagnosticLog log)
+    {
+        if (path is null || !root.FileExists(path))
+        {
+            return new GrubEnvironment(null, None, unreadable: false);
+        }
+        try
+        {
+            var content = root.ReadAllBytes(path);
+            if (content.Length == 0)
+            {
+                return new GrubEnvironment(path, None, unreadable: false);
+            }
+            if (GrubEnvironmentBlock.Parse(content) is { } variables)
+            {
+                if (content.Length != GrubEnvironmentBlock.StandardSize)
+                {
+                    log.Warn($"{root.MapPath(path)} is {content.Length} bytes, not the {GrubEnvironmentBlock.StandardSize} bytes grub-editenv writes; it may have been edited by hand.");
+                }
+                return new GrubEnvironment(path, variables, unreadable: false);
+            }
+            log.Warn($"{root.MapPath(path)} does not start with '{GrubEnvironmentBlock.Signature.TrimEnd()}'; GRUB's load_env rejects it, so no saved_entry or next_entry is set at boot.");
+            return new GrubEnvironment(path, None, unreadable: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
+            return new GrubEnvironment(path, None, unreadable: true);
+        }
+    }
+}

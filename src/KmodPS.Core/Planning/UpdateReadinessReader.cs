@@ -1,0 +1,147 @@
+using System.Text.RegularExpressions;
+using KmodPS.Diagnostics;
+using KmodPS.Dkms;
+using KmodPS.Kernels;
+using KmodPS.Models;
+using KmodPS.Packages;
+using KmodPS.Platform;
+using KmodPS.SecureBoot;
+
+namespace KmodPS.Planning;
+
+/// <summary>
+/// Gathers what Test-KernelUpdate decides on: the module snapshot (at most one rpm process), the candidate
+/// kernels and, in one batched package-manager query per family, what the repositories offer for them.
+/// At most two package-manager processes per call.
+/// </summary>
+public sealed partial class UpdateReadinessReader
+{
+    private readonly ISystemRoot _root;
+    private readonly ICommandRunner _runner;
+
+    public UpdateReadinessReader(ISystemRoot root, ICommandRunner runner)
+    {
+        _root = root;
+        _runner = runner;
+    }
+
+    public UpdateReadinessResult Check(IReadOnlyList<string>? namedKernels, bool includeRepository, bool includeInstalled, bool offline)
+    {
+        var snapshot = new ModuleStatusReader(_root, _runner).Read();
+        var log = snapshot.Log;
+        var failuresBefore = log.Failures.Count;
+        var reference = ReferenceKernel(snapshot, log);
+        var needed = reference is null ? new List<ModuleStatus>() : snapshot.Rows.Where(r => r.KernelVersion == reference && r.State == ModuleState.Installed && r.Provider != ModuleProvider.Kernel).ToList();
+        var candidates = new List<UpdateCandidate>();
+        if (namedKernels is { Count: > 0 })
+        {
+            candidates.AddRange(namedKernels.Select(k => new UpdateCandidate(k, UpdateSource.Named)));
+        }
+        else if (includeInstalled && reference is not null)
+        {
+            candidates.AddRange(snapshot.Kernels
+                .Where(k => KernelVersionComparer.Instance.Compare(k.KernelVersion, reference) > 0 || (k.KernelVersion == snapshot.NextBoot.KernelVersion && k.KernelVersion != reference))
+                .Select(k => new UpdateCandidate(k.KernelVersion, UpdateSource.Installed)));
+        }
+        var available = (IReadOnlyList<RepositoryPackage>)Array.Empty<RepositoryPackage>();
+        var debianAvailable = (IReadOnlySet<string>)new HashSet<string>();
+        var needsRepository = (namedKernels is null || namedKernels.Count == 0) ? includeRepository : needed.Count > 0;
+        if (needsRepository)
+        {
+            (available, debianAvailable) = QueryRepository(snapshot, needed, candidates, namedKernels is { Count: > 0 }, includeRepository, offline, log);
+        }
+        var signer = DkmsSigningCertificate.AsSigner(_root);
+        var input = new UpdateReadinessInput(
+            _root.RootPath, snapshot.Host.Family, reference ?? string.Empty, needed, candidates, snapshot.Rows, snapshot.Kernels, available, debianAvailable,
+            snapshot.Dkms.GroupBy(e => $"{e.Module}/{e.Version}").ToDictionary(g => g.Key, g => g.First().Conf),
+            new[] { "/usr/bin/gcc", "/usr/bin/cc", "/usr/bin/clang" }.Any(_root.FileExists),
+            _root.FileExists("/usr/sbin/akmods"),
+            snapshot.SecureBoot.Mode == SecureBootMode.Enabled,
+            signer is not null && snapshot.SecureBoot.IsTrusted(signer),
+            snapshot.NextBoot.KernelVersion);
+        return new UpdateReadinessResult(UpdateReadinessPlanner.Plan(input), reference, log, log.Failures.Count > failuresBefore);
+    }
+
+    private (IReadOnlyList<RepositoryPackage>, IReadOnlySet<string>) QueryRepository(
+        ModuleStatusSnapshot snapshot, List<ModuleStatus> needed, List<UpdateCandidate> candidates, bool named, bool addCandidates, bool offline, DiagnosticLog log)
+    {
+        var newestInstalled = snapshot.Kernels.Select(k => k.KernelVersion).Max(KernelVersionComparer.Instance);
+        switch (snapshot.Host.Family)
+        {
+            case HostFamily.RedHat:
+                var kmodNames = needed.Where(n => n.Provider is ModuleProvider.KmodPackage or ModuleProvider.Akmod && n.Package is not null)
+                    .Select(n => Nevra.Name(n.Package!)).Distinct().ToList();
+                var specs = new[] { "kernel-core", "kernel-devel" }.Concat(kmodNames).Concat(kmodNames.Select(n => n + "-*"))
+                    .Concat(needed.Select(n => $"kmod-{n.Name.Replace('_', '-')}*")).Distinct().ToList();
+                var snapshotOfRepo = new DnfQuery(_root, _runner).Query(specs, offline, log);
+                if (snapshotOfRepo is null)
+                {
+                    return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
+                }
+                if (!named && addCandidates)
+                {
+                    candidates.AddRange(snapshotOfRepo.Available.Where(p => p.Name == "kernel-core")
+                        .Select(p => p.KernelRelease)
+                        .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k) && (newestInstalled is null || KernelVersionComparer.Instance.Compare(k, newestInstalled) > 0))
+                        .Distinct().Order(KernelVersionComparer.Instance)
+                        .Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
+                }
+                return (snapshotOfRepo.Available, new HashSet<string>());
+            case HostFamily.Debian:
+                var apt = new AptQuery(_root, _runner);
+                var installs = new List<string>();
+                if (!named && addCandidates)
+                {
+                    var simulated = apt.SimulateUpgrade(log);
+                    if (simulated is null)
+                    {
+                        return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
+                    }
+                    installs.AddRange(simulated);
+                    candidates.AddRange(simulated.Select(p => DebianImage().Match(p)).Where(m => m.Success).Select(m => m.Groups["kernel"].Value)
+                        .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Distinct().Order(KernelVersionComparer.Instance)
+                        .Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
+                }
+                var wanted = candidates.Where(c => snapshot.Kernels.All(k => k.KernelVersion != c.KernelVersion))
+                    .SelectMany(c => DebianPackagesFor(c.KernelVersion, snapshot, needed)).Where(p => !installs.Contains(p)).Distinct().ToList();
+                var policy = wanted.Count == 0 ? new HashSet<string>() : apt.Available(wanted, log);
+                return (Array.Empty<RepositoryPackage>(), installs.Concat(policy ?? new HashSet<string>()).ToHashSet(StringComparer.Ordinal));
+            default:
+                log.Fail(new Failure("PackageManagerNotSupported", FailureCategory.NotImplemented,
+                    $"Repository candidates are not supported for the {snapshot.Host.Family} family yet; use -Source Installed or -KernelVersion.", _root.RootPath));
+                return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
+        }
+    }
+
+    private static IEnumerable<string> DebianPackagesFor(string kernel, ModuleStatusSnapshot snapshot, List<ModuleStatus> needed)
+    {
+        yield return "linux-headers-" + kernel;
+        var reference = needed.FirstOrDefault()?.KernelVersion;
+        foreach (var owner in needed.Where(n => n.Provider == ModuleProvider.KmodPackage && n.Package is not null).Select(n => n.Package!))
+        {
+            if (reference is not null && owner.Contains(reference, StringComparison.Ordinal))
+            {
+                yield return owner.Replace(reference, kernel, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>The running kernel when it is installed here; else the newest kernel with no module problems.</summary>
+    private static string? ReferenceKernel(ModuleStatusSnapshot snapshot, DiagnosticLog log)
+    {
+        if (snapshot.Host.RunningKernel is { } running && snapshot.Kernels.Any(k => k.KernelVersion == running))
+        {
+            return running;
+        }
+        var healthy = snapshot.Kernels.Where(k => !snapshot.Rows.Any(r => r.KernelVersion == k.KernelVersion && r.IsProblem)).Select(k => k.KernelVersion).ToList();
+        if (healthy.Count > 0)
+        {
+            return healthy.Max(KernelVersionComparer.Instance);
+        }
+        log.Warn("No installed kernel has all of its out-of-tree modules: there is no healthy reference kernel, so only the newest kernel's modules are checked.");
+        return snapshot.Kernels.Select(k => k.KernelVersion).Max(KernelVersionComparer.Instance);
+    }
+
+    [GeneratedRegex(@"^linux-image-(?<kernel>\d[A-Za-z0-9._+~-]*?)(-unsigned)?$")]
+    private static partial Regex DebianImage();
+}

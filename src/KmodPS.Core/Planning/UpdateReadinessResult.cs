@@ -1,0 +1,10 @@
+using KmodPS.Diagnostics;
+using KmodPS.Models;
+
+namespace KmodPS.Planning;
+
+/// <summary>Test-KernelUpdate's verdicts plus whether a query failed (then the answer is "not ready": fail closed).</summary>
+public sealed record UpdateReadinessResult(IReadOnlyList<KernelUpdateCheck> Checks, string? ReferenceKernel, DiagnosticLog Log, bool QueryFailed)
+{
+    public bool Ready => !QueryFailed && Checks.All(c => c.Ready);
+}
