@@ -65,6 +65,7 @@ write_built() {
             echo "world=alma-repo kernels=${ALMA_KERNELS[*]}"
             echo "world=alma-nvidia-before kernels=${ALMA_KERNELS[0]} saved_entry=$ALMA_BEFORE_SAVED"
             echo "world=alma-nvidia-after kernels=${ALMA_KERNELS[*]} saved_entry=$ALMA_AFTER_SAVED"
+            echo "world=alma-nvidia-before-fixed kernels=${ALMA_KERNELS[0]} repo=alma-repo-fixed (kmod-nvidia-open for every kernel)"
         fi
     } >"$f.tmp"
     mv "$f.tmp" "$f"

@@ -31,11 +31,11 @@ public static class UpdateReadinessPlanner
     private static KernelUpdateProblem? InstalledProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
     {
         var rows = input.Rows.Where(r => r.KernelVersion == candidate.KernelVersion && r.Name == needed.Name).ToList();
-        if (rows.Any(r => !r.IsProblem))
+        if (rows.Any(r => r.State == ModuleState.Installed))
         {
             return null;
         }
-        var row = rows.FirstOrDefault();
+        var row = rows.OrderBy(r => r.State == ModuleState.Built ? 1 : 0).FirstOrDefault();
         var reason = row?.Reason ?? $"{needed.Name} is not present for {candidate.KernelVersion}.";
         var fix = needed.Provider == ModuleProvider.Dkms && input.Kernels.First(k => k.KernelVersion == candidate.KernelVersion).HasHeaders
             ? $"'dkms autoinstall -k {candidate.KernelVersion}'; until it succeeds, Set-DefaultKernel {input.ReferenceKernel}"

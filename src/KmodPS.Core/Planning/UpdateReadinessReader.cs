@@ -31,7 +31,10 @@ public sealed partial class UpdateReadinessReader
         var log = snapshot.Log;
         var failuresBefore = log.Failures.Count;
         var reference = ReferenceKernel(snapshot, log);
-        var needed = reference is null ? new List<ModuleStatus>() : snapshot.Rows.Where(r => r.KernelVersion == reference && r.State == ModuleState.Installed && r.Provider != ModuleProvider.Kernel).ToList();
+        // What the reference kernel has (even a stale or untrusted build) is what the host needs.
+        var needed = reference is null ? new List<ModuleStatus>() : snapshot.Rows
+            .Where(r => r.KernelVersion == reference && r.Provider != ModuleProvider.Kernel && r.State is not (ModuleState.Missing or ModuleState.Added or ModuleState.Built))
+            .GroupBy(r => r.Name).Select(g => g.OrderBy(r => r.State == ModuleState.Installed ? 0 : 1).First()).ToList();
         var candidates = new List<UpdateCandidate>();
         if (namedKernels is { Count: > 0 })
         {
@@ -133,13 +136,16 @@ public sealed partial class UpdateReadinessReader
         {
             return running;
         }
-        var healthy = snapshot.Kernels.Where(k => !snapshot.Rows.Any(r => r.KernelVersion == k.KernelVersion && r.IsProblem)).Select(k => k.KernelVersion).ToList();
+        // A DKMS module that was only ever added is nobody's module yet: it does not make every kernel unhealthy.
+        var healthy = snapshot.Kernels.Where(k => !snapshot.Rows.Any(r => r.KernelVersion == k.KernelVersion && r.IsProblem && r.State != ModuleState.Added))
+            .Select(k => k.KernelVersion).ToList();
         if (healthy.Count > 0)
         {
             return healthy.Max(KernelVersionComparer.Instance);
         }
-        log.Warn("No installed kernel has all of its out-of-tree modules: there is no healthy reference kernel, so only the newest kernel's modules are checked.");
-        return snapshot.Kernels.Select(k => k.KernelVersion).Max(KernelVersionComparer.Instance);
+        var fallback = snapshot.Kernels.Select(k => k.KernelVersion).Max(KernelVersionComparer.Instance);
+        log.Warn($"No installed kernel has all of its out-of-tree modules in order; the modules of the newest kernel ({fallback}) define what the host needs.");
+        return fallback;
     }
 
     [GeneratedRegex(@"^linux-image-(?<kernel>\d[A-Za-z0-9._+~-]*?)(-unsigned)?$")]

@@ -440,6 +440,32 @@ verify_alma_world() {
     log "alma: $(basename "$w"): $(tr '\n' ' ' <<<"$installed")"
 }
 
+# Issue 5's "after the vendor caught up": the same repository plus kmod-nvidia-open built for the
+# newer kernels, and a copy of the before world whose lab.repo points at it (fresh dnf cache).
+build_alma_fixed() {
+    local repo=$LABDIR/alma-repo-fixed work=$LABDIR/.work/alma-fixed w=$LABDIR/alma-nvidia-before-fixed logf=$LABDIR/logs/alma.log vr k
+    log "alma: fixed repository with kmod-nvidia-open for ${ALMA_KERNELS[*]:1}"
+    new_world "$repo"
+    rm -rf "$work"
+    mkdir -p "$work/home"
+    cp -a "$LABDIR/alma-repo/Packages" "$repo/"
+    for vr in "${ALMA_KERNELS[@]:1}"; do
+        k=$(alma_uname "$vr")
+        stage_nvidia "$k" "$work/stage-$vr"
+        run_logged "$logf" env HOME="$work/home" rpmbuild -bb --quiet --target "$ALMA_ARCH" \
+            --define "_topdir $work/rpmbuild" --define "_rpmdir $repo/Packages" \
+            --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+            --define "kverrel $k" --define "kmodrel 1.el9_7.$(tr . _ <<<"${vr#5.14.0-}")" \
+            --define "stagedir $work/stage-$vr" "$LAB_SRC_DIR/rpm/kmod-nvidia-open.spec"
+    done
+    run_logged "$logf" createrepo_c --general-compress-type=gz "$repo"
+    new_world "$w"
+    cp -a "$LABDIR/alma-nvidia-before/." "$w/"
+    sed -i "s|file://$LABDIR/alma-repo\$|file://$repo|" "$w/etc/yum.repos.d/lab.repo"
+    rm -rf "$w/var/cache/dnf"
+    rm -rf "$work"
+}
+
 build_alma() {
     SIGN_FILE=$(sign_file_bin)
     alma_keys
@@ -448,4 +474,5 @@ build_alma() {
     verify_alma_world "$LABDIR/alma-nvidia-before" 1
     ALMA_AFTER_SAVED=$(build_alma_world "$LABDIR/alma-nvidia-after" 1)
     verify_alma_world "$LABDIR/alma-nvidia-after" 3
+    build_alma_fixed
 }

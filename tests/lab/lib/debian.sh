@@ -166,6 +166,17 @@ dkms_world() { "$LAB_SRC_DIR/lib/dkms-world.sh" "$@"; }
 # ---------------------------------------------------------------------------
 # debian-dkms: real kernel images, real headers, real dkms builds.
 # ---------------------------------------------------------------------------
+# The host's real apt sources and package lists, so 'apt-cache -o Dir=<world> policy' answers what the
+# Debian archive really offers (for example which linux-headers-<abi> exist). Lists are hard links.
+debian_apt_metadata() {
+    local w=$1
+    mkdir -p "$w/etc" "$w/var/lib/apt" "$w/var/cache/apt/archives/partial"
+    cp -a /etc/apt "$w/etc/"
+    if [[ -d /var/lib/apt/lists ]]; then
+        cp -al /var/lib/apt/lists "$w/var/lib/apt/" 2>/dev/null || cp -a /var/lib/apt/lists "$w/var/lib/apt/"
+    fi
+}
+
 build_debian_dkms() {
     local w=$LABDIR/debian-dkms k=$DEB_ABI k_old=$DEB_OLD_ABI
     local logf=$LABDIR/logs/debian-dkms.log
@@ -194,6 +205,10 @@ build_debian_dkms() {
     while read -r pkg; do
         host_pkg_into_world "$w" "$pkg"
     done < <(host_pkgs_for_headers "$k")
+    # A build host has a compiler: DKMS needs one (Test-KernelUpdate checks it).
+    for pkg in gcc gcc-12 make; do
+        host_pkg_into_world "$w" "$pkg"
+    done
     dpkg_db_finish "$w"
 
     [[ -L $w/lib/modules/$k/build ]] || die "linux-headers-$k did not provide lib/modules/$k/build"
@@ -201,6 +216,7 @@ build_debian_dkms() {
 
     depmod -b "$w" "$k"
     depmod -b "$w" "$k_old"
+    debian_apt_metadata "$w"
 
     mkdir -p "$w/var/lib/dkms"
     if [[ -f /var/lib/dkms/mok.key && -f /var/lib/dkms/mok.pub ]]; then
