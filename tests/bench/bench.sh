@@ -96,6 +96,7 @@ main() {
     modinfo_ms=$(median_ms xargs -a "$modlist" modinfo)
     log "timing the KmodPS module reader on the same files (warm, in-process)"
     reader_ms=$("$repo/kmodps" "
+        \$null = Get-KernelHost -WarningAction SilentlyContinue # loads KmodPS.Core
         \$files = [IO.File]::ReadAllLines('$modlist')
         foreach (\$f in \$files) { \$null = [KmodPS.Modules.ModuleFileReader]::Read(\$f, \$f) }
         [double[]] \$times = foreach (\$r in 1..$ROUNDS) {
@@ -107,7 +108,7 @@ main() {
 
     printf '\nKmodPS benchmark (%s, %s cores, median of %s)\n' "$(date -u +%Y-%m-%d)" "$(nproc)" "$ROUNDS"
     printf '%-58s %10s\n' "DKMS tree: $KERNELS kernels x $MODULES modules ($rows status rows)" ""
-    printf '  %-56s %8s ms\n' "dkms status (dkms $(dkms --version | awk '{print $2}'))" "$dkms_ms"
+    printf '  %-56s %8s ms\n' "dkms status ($(dkms --version))" "$dkms_ms"
     printf '  %-56s %8s ms  %s faster (target >= 50x)\n' "Get-KernelModuleStatus, in-process warm" "$warm_ms" "$(ratio "$dkms_ms" "$warm_ms")"
     printf '  %-56s %8s ms  %s faster (target > 1x)\n' "./kmodps Get-KernelModuleStatus, cold process" "$cold_ms" "$(ratio "$dkms_ms" "$cold_ms")"
     printf '%-58s\n' "Module reader: $count modules of linux-image-$ABI"
