@@ -21,6 +21,9 @@ internal sealed class GrubBlsConfiguration : IBootLoaderConfiguration
         _layout = layout;
     }
 
+    /// <summary>Where this GRUB keeps its configuration and environment block.</summary>
+    public GrubLayout Layout => _layout;
+
     public BootLoaderKind Kind => BootLoaderKind.GrubBls;
 
     public IReadOnlyList<BootEntry> ReadEntries(DiagnosticLog log) => ReadMenu(log).Select(n => n.Entry!).ToList();

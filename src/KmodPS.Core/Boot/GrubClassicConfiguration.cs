@@ -18,6 +18,9 @@ internal sealed class GrubClassicConfiguration : IBootLoaderConfiguration
         _layout = layout;
     }
 
+    /// <summary>Where this GRUB keeps its configuration and environment block.</summary>
+    public GrubLayout Layout => _layout;
+
     public BootLoaderKind Kind => _layout.Kind;
 
     public IReadOnlyList<BootEntry> ReadEntries(DiagnosticLog log) => Flatten(ReadMenu(log)).ToList();

@@ -42,6 +42,21 @@ public sealed class NextBootResolver
         return configuration.Resolve(log);
     }
 
+    /// <summary>The boot loader's kind and the files that hold its default, for Set-DefaultKernel; null when none is recognised.</summary>
+    public BootLoaderSetup? Describe(DiagnosticLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var configuration = BootLoaderDetector.Detect(_root, log);
+        var grubDefault = GrubDefaultsFile.ReadGrubDefault(_root, log);
+        return configuration switch
+        {
+            GrubBlsConfiguration bls => new BootLoaderSetup(bls.Kind, bls.Layout.EnvironmentPath, grubDefault?.Value.Value ?? "saved", grubDefault?.Source, null),
+            GrubClassicConfiguration grub => new BootLoaderSetup(grub.Kind, grub.Layout.EnvironmentPath ?? "/boot/grub/grubenv", grubDefault?.Value.Value ?? "0", grubDefault?.Source, null),
+            SystemdBootConfiguration systemd => new BootLoaderSetup(systemd.Kind, null, null, null, systemd.Layout.LoaderConf),
+            _ => null,
+        };
+    }
+
     /// <summary>
     /// The entry that boots <paramref name="kernelVersion"/>: a normal entry rather than a recovery one, and one whose
     /// id names the release (Debian's per-kernel entry rather than its plain "newest kernel" entry); null when none does.

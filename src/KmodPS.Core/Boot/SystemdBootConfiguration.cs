@@ -21,6 +21,8 @@ internal sealed class SystemdBootConfiguration : IBootLoaderConfiguration
         _layout = layout;
     }
 
+    public SystemdBootLayout Layout => _layout;
+
     public BootLoaderKind Kind => BootLoaderKind.SystemdBoot;
 
     public IReadOnlyList<BootEntry> ReadEntries(DiagnosticLog log) => ReadSorted(log).Select(e => e.Entry).ToList();

@@ -14,4 +14,5 @@ public enum FailureCategory
     InvalidOperation,
     OperationTimeout,
     NotImplemented,
+    InvalidResult,
 }

@@ -65,23 +65,26 @@ public sealed class InstalledKernelReader
         return new InstalledKernel(version, _root.RootPath, image, hasModules ? modulesDirectory : null, headers is not null, headers, version == running, package: null);
     }
 
-    // The image decides; a modules tree alone may belong to a headers package (Debian's build link), so it is not asked.
     private List<InstalledKernel> AttachOwners(List<InstalledKernel> kernels, DiagnosticLog log)
     {
         if (_owners is null)
         {
             return kernels;
         }
-        var probes = kernels.ToDictionary(k => k.KernelVersion, OwnershipProbes);
-        var owners = _owners.FindOwners(probes.Values.SelectMany(p => p).Distinct().ToArray(), log);
-        return kernels.Select(k =>
-        {
-            var owner = probes[k.KernelVersion].Select(p => owners.GetValueOrDefault(p)).FirstOrDefault(o => o is not null);
-            return new InstalledKernel(k.KernelVersion, k.Root, k.ImagePath, k.ModulesDirectory, k.HasHeaders, k.HeadersPath, k.IsRunning, owner);
-        }).ToList();
+        var owners = _owners.FindOwners(kernels.SelectMany(OwnershipProbes).Distinct().ToArray(), log);
+        return WithOwners(kernels, owners).ToList();
     }
 
-    private static string[] OwnershipProbes(InstalledKernel kernel) => new[]
+    /// <summary>The kernels with the owner of their first owned probe path (for callers that batch owner queries).</summary>
+    public static IEnumerable<InstalledKernel> WithOwners(IEnumerable<InstalledKernel> kernels, IReadOnlyDictionary<string, string> owners) =>
+        kernels.Select(k =>
+        {
+            var owner = OwnershipProbes(k).Select(p => owners.GetValueOrDefault(p)).FirstOrDefault(o => o is not null);
+            return new InstalledKernel(k.KernelVersion, k.Root, k.ImagePath, k.ModulesDirectory, k.HasHeaders, k.HeadersPath, k.IsRunning, owner, k.IsDefault, k.BootEntryId);
+        });
+
+    /// <summary>The files whose owner is the kernel's package: the image decides; a bare modules tree may belong to a headers package.</summary>
+    public static string[] OwnershipProbes(InstalledKernel kernel) => new[]
     {
         kernel.ImagePath,
         TreePath.Combine(BootDirectory, ImagePrefix + kernel.KernelVersion),

@@ -33,14 +33,17 @@ public sealed class ModuleStatusReader
         var host = new KernelHostReader(_root).Read(log);
         var kernelReport = new InstalledKernelReader(_root).Read();
         log.Merge(kernelReport);
-        var kernels = kernelReport.Items;
+        var unowned = kernelReport.Items;
         var scanner = new KernelModuleScanner(_root);
-        var trees = kernels.Where(k => k.ModulesDirectory is not null).ToDictionary(k => k.KernelVersion, k => scanner.Scan(k.KernelVersion, log));
+        var trees = unowned.Where(k => k.ModulesDirectory is not null).ToDictionary(k => k.KernelVersion, k => scanner.Scan(k.KernelVersion, log));
         var dkms = new DkmsTreeReader(_root).Read();
         log.Merge(dkms);
-        var ownership = PackageOwnershipFactory.Create(_root, host.Family, _runner, "/lib/modules/");
-        var paths = trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path).ToArray();
+        // One owner query for module files and kernel images alike (at most one rpm process per call).
+        var ownership = PackageOwnershipFactory.Create(_root, host.Family, _runner, "/lib/modules/", "/boot/");
+        var paths = trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path)
+            .Concat(unowned.SelectMany(InstalledKernelReader.OwnershipProbes)).Distinct().ToArray();
         var owners = ownership?.FindOwners(paths, log) ?? new Dictionary<string, string>();
+        var kernels = InstalledKernelReader.WithOwners(unowned, owners).ToList();
         var nextBoot = new NextBootResolver(_root).Resolve(log);
         var kernelKeys = trees.Values.Select(t => t.ReferenceModule?.Signature).OfType<ModuleSignature>();
         var secureBoot = new SecureBootReader(_root).Read(log, kernelKeys);

@@ -1,15 +1,27 @@
 using System.Management.Automation;
+using KmodPS.Boot;
+using KmodPS.Diagnostics;
 using KmodPS.Infrastructure;
+using KmodPS.Kernels;
+using KmodPS.Models;
+using KmodPS.Planning;
+using KmodPS.Platform;
 
 namespace KmodPS.Commands;
 
-/// <summary>Makes a kernel the boot default through the host's own bootloader tooling.</summary>
+/// <summary>Makes a kernel the boot default (or the next boot's kernel) through the host's own bootloader tooling.</summary>
 [Cmdlet(VerbsCommon.Set, "DefaultKernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(Models.InstalledKernel))]
-public sealed class SetDefaultKernelCommand : PSCmdlet
+[OutputType(typeof(InstalledKernel))]
+public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
 {
-    /// <summary>The kernel release to boot.</summary>
+    private static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-set-default", "grub-reboot", "update-grub", "bootctl" };
+    private static readonly ModuleState[] Unhealthy = { ModuleState.Missing, ModuleState.Mismatch, ModuleState.Untrusted, ModuleState.Broken };
+
+    private VerboseCommandRunner? _runner;
+
+    /// <summary>The kernel release to boot (the RPM version-release without the architecture also works).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     public string KernelVersion { get; set; } = string.Empty;
 
     /// <summary>The system root to change instead of <c>/</c>.</summary>
@@ -20,7 +32,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Once { get; set; }
 
-    /// <summary>Act even when the kernel has module problems, or edit GRUB_DEFAULT to saved.</summary>
+    /// <summary>Act even when the kernel has module problems; on Debian, switch GRUB_DEFAULT to saved.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -28,5 +40,156 @@ public sealed class SetDefaultKernelCommand : PSCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => ThrowTerminatingError(NotImplementedGuard.Record("Set-DefaultKernel"));
+    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
+
+    protected override void ProcessRecord()
+    {
+        if (!Kernels.KernelVersion.IsValid(KernelVersion))
+        {
+            ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(KernelVersion));
+            return;
+        }
+        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
+        {
+            ThrowTerminatingError(rootError);
+            return;
+        }
+        var snapshot = new ModuleStatusReader(root, _runner!).Read();
+        var kernel = Resolve(snapshot, root);
+        var resolver = new NextBootResolver(root);
+        var entry = resolver.FindEntryForKernel(kernel.KernelVersion);
+        if (kernel.ImagePath is null || entry is null)
+        {
+            Refuse("BootEntryNotFound", FailureCategory.ObjectNotFound, kernel.ImagePath is null
+                ? $"Kernel {kernel.KernelVersion} has no kernel image under {root.RootPath}: it cannot boot."
+                : $"No boot entry starts kernel {kernel.KernelVersion} under {root.RootPath} (regenerate the boot loader's entries first).", kernel.KernelVersion);
+        }
+        RefuseUnhealthy(snapshot, kernel.KernelVersion);
+        if (snapshot.NextBoot.KernelVersion == kernel.KernelVersion && snapshot.NextBoot.IsOneShot == Once)
+        {
+            WriteVerbose($"{kernel.KernelVersion} already boots next ({snapshot.NextBoot.Explanation}); nothing to change.");
+            EmitIfPassThru(kernel, entry!);
+            return;
+        }
+        var log = new DiagnosticLog();
+        var setup = resolver.Describe(log);
+        if (setup is null)
+        {
+            Refuse("BootLoaderNotSupported", FailureCategory.NotImplemented, $"No supported boot loader was recognised under {root.RootPath}.", kernel.KernelVersion);
+            return;
+        }
+        var plan = DefaultKernelPlanner.Plan(new DefaultKernelRequest(kernel.KernelVersion, entry!, setup, Once, Force, root.IsHostRoot, root.RootPath, Programs(),
+            EditedFileText(root, setup)));
+        if (plan.Refusal is not null)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.From(plan.Refusal));
+            return;
+        }
+        var action = (Once ? "Boot it on the next boot only: " : "Make it the boot default: ") + string.Join("; ", plan.Describe());
+        if (!ShouldProcess(kernel.KernelVersion, action))
+        {
+            return;
+        }
+        plan.Warnings.ToList().ForEach(WriteWarning);
+        Apply(root, plan, kernel.KernelVersion);
+        EmitIfPassThru(kernel, entry!);
+    }
+
+    private InstalledKernel Resolve(ModuleStatusSnapshot snapshot, ISystemRoot root)
+    {
+        var name = KernelNameMatcher.Match(snapshot.Kernels.Select(k => k.KernelVersion), KernelVersion);
+        if (name is null)
+        {
+            Refuse("KernelNotFound", FailureCategory.ObjectNotFound, $"No kernel '{KernelVersion}' is installed under {root.RootPath}.", KernelVersion);
+        }
+        return snapshot.Kernels.First(k => k.KernelVersion == name);
+    }
+
+    private void RefuseUnhealthy(ModuleStatusSnapshot snapshot, string kernel)
+    {
+        var problems = snapshot.Rows.Where(r => r.KernelVersion == kernel && Unhealthy.Contains(r.State)).ToList();
+        if (problems.Count == 0)
+        {
+            return;
+        }
+        var summary = string.Join("; ", problems.Select(p => $"{p.Name} {p.State}: {p.Reason}"));
+        if (Force)
+        {
+            WriteWarning($"-Force: {kernel} is made the default although it has module problems: {summary}");
+            return;
+        }
+        ThrowTerminatingError(ErrorRecordFactory.From(new Failure("KernelNotHealthy", FailureCategory.InvalidOperation,
+            $"Kernel {kernel} would boot without modules this host needs: {summary}", kernel,
+            "Fix the modules first (Get-KernelModuleStatus -KernelVersion " + kernel + " -Problem), or use -Force.")));
+    }
+
+    private void Apply(ISystemRoot root, DefaultKernelPlan plan, string kernel)
+    {
+        var saved = plan.Touches.Distinct().ToDictionary(p => p, p => File.Exists(root.MapPath(p)) ? File.ReadAllBytes(root.MapPath(p)) : null);
+        string? failure = null;
+        foreach (var edit in plan.Edits)
+        {
+            WriteVerbose($"Editing {root.MapPath(edit.Path)}: {edit.Description} (backup {AtomicFile.BackupSuffix})");
+            AtomicFile.Write(root.MapPath(edit.Path), System.Text.Encoding.UTF8.GetBytes(edit.NewContent), keepBackup: true);
+        }
+        foreach (var command in plan.Commands)
+        {
+            var result = _runner!.Run(command);
+            if (!result.Succeeded)
+            {
+                failure = $"{command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}";
+                break;
+            }
+        }
+        var readBack = new NextBootResolver(root).Resolve(new DiagnosticLog());
+        if (failure is null && readBack.KernelVersion == kernel)
+        {
+            WriteVerbose($"Read back: {kernel} boots next ({readBack.Explanation}).");
+            return;
+        }
+        Restore(root, saved);
+        Refuse("DefaultNotApplied", FailureCategory.InvalidResult, failure is not null
+            ? $"Setting {kernel} as the default failed and the previous setting was restored: {failure}"
+            : $"After the change the boot loader would boot {readBack.KernelVersion ?? "an unknown kernel"}, not {kernel} ({readBack.Explanation}); the previous setting was restored.", kernel);
+    }
+
+    private static void Restore(ISystemRoot root, Dictionary<string, byte[]?> saved)
+    {
+        foreach (var (path, content) in saved)
+        {
+            var real = root.MapPath(path);
+            if (content is null)
+            {
+                File.Delete(real);
+            }
+            else
+            {
+                AtomicFile.Write(real, content, keepBackup: false);
+            }
+        }
+    }
+
+    private void EmitIfPassThru(InstalledKernel kernel, BootEntry entry)
+    {
+        if (PassThru)
+        {
+            WriteObject(kernel.WithBoot(true, entry.MenuPath));
+        }
+    }
+
+    private Dictionary<string, string> Programs() =>
+        BootTools.Select(t => (Name: t, Path: _runner!.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!);
+
+    private static string? EditedFileText(ISystemRoot root, BootLoaderSetup setup)
+    {
+        var path = setup.Kind == BootLoaderKind.SystemdBoot ? setup.LoaderConfPath : setup.GrubDefaultSource;
+        return path is not null && root.FileExists(path) ? root.ReadAllText(path) : null;
+    }
+
+    private void Refuse(string id, FailureCategory category, string message, string target) =>
+        ThrowTerminatingError(ErrorRecordFactory.From(new Failure(id, category, message, target)));
+
+    protected override void StopProcessing() => _runner?.Stop();
+
+    public void Dispose() => _runner?.Dispose();
 }

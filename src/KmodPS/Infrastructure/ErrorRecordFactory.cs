@@ -32,6 +32,7 @@ internal static class ErrorRecordFactory
         FailureCategory.InvalidOperation => ErrorCategory.InvalidOperation,
         FailureCategory.OperationTimeout => ErrorCategory.OperationTimeout,
         FailureCategory.NotImplemented => ErrorCategory.NotImplemented,
+        FailureCategory.InvalidResult => ErrorCategory.InvalidResult,
         _ => ErrorCategory.NotSpecified,
     };
 }

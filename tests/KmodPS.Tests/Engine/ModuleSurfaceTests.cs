@@ -66,7 +66,6 @@ public sealed class ModuleSurfaceTests
     }
 
     [Theory]
-    [InlineData("Set-DefaultKernel -KernelVersion 6.1.0-56-amd64 -WhatIf")]
     [InlineData("Lock-Kernel -KernelVersion 6.1.0-56-amd64 -WhatIf")]
     [InlineData("Unlock-Kernel -WhatIf")]
     [InlineData("Get-KernelLock")]
