@@ -2,6 +2,7 @@ using System.Management.Automation;
 using KmodPS.Boot;
 using KmodPS.Diagnostics;
 using KmodPS.Hosts;
+using KmodPS.Completion;
 using KmodPS.Infrastructure;
 using KmodPS.Kernels;
 using KmodPS.Models;
@@ -21,6 +22,7 @@ public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
 
     /// <summary>The system root to read instead of <c>/</c>.</summary>

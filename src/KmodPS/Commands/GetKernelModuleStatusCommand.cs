@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KmodPS.Completion;
 using KmodPS.Infrastructure;
 using KmodPS.Models;
 using KmodPS.Modules;
@@ -19,11 +20,13 @@ public sealed class GetKernelModuleStatusCommand : PSCmdlet, IDisposable
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
 
     /// <summary>Module names to report (wildcards allowed). An exact name also finds an in-tree module.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ModuleNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Only rows from these providers.</summary>

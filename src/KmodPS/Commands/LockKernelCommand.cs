@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KmodPS.Completion;
 using KmodPS.Infrastructure;
 
 namespace KmodPS.Commands;
@@ -12,6 +13,7 @@ public sealed class LockKernelCommand : PSCmdlet
 
     /// <summary>The kernel release to pin.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PinSet)]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string KernelVersion { get; set; } = string.Empty;
 
     /// <summary>Kernel releases to block while other kernel updates still flow.</summary>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KmodPS.Boot;
 using KmodPS.Diagnostics;
+using KmodPS.Completion;
 using KmodPS.Infrastructure;
 using KmodPS.Kernels;
 using KmodPS.Models;
@@ -22,6 +23,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
     /// <summary>The kernel release to boot (the RPM version-release without the architecture also works).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string KernelVersion { get; set; } = string.Empty;
 
     /// <summary>The system root to change instead of <c>/</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KmodPS.Completion;
 using KmodPS.Infrastructure;
 using KmodPS.Kernels;
 using KmodPS.Models;
@@ -22,6 +23,7 @@ public sealed class TestKernelUpdateCommand : PSCmdlet, IDisposable
     /// <summary>Test these kernels instead of the package manager's candidates.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
 
     /// <summary>The system root to read instead of <c>/</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KmodPS.Completion;
 using KmodPS.Infrastructure;
 
 namespace KmodPS.Commands;
@@ -9,6 +10,7 @@ public sealed class UnlockKernelCommand : PSCmdlet
 {
     /// <summary>The kernel releases to unlock.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
 
     /// <summary>Remove every kernel lock, not only those KmodPS made.</summary>

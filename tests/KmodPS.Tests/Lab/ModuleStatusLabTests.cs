@@ -126,3 +126,24 @@ public sealed class ModuleStatusLabTests : IDisposable
         return result.Output.Select(o => (ModuleStatus)o.BaseObject).ToList();
     }
 }
+
+[Collection(LabCollection.Name)]
+public sealed class CompletionLabTests : IDisposable
+{
+    private readonly LabWorlds _lab;
+    private readonly PowerShellSession _ps = new();
+
+    public CompletionLabTests(LabWorlds lab)
+    {
+        _lab = lab;
+    }
+
+    public void Dispose() => _ps.Dispose();
+
+    [LabFact]
+    public void NameCompletesTheRootsOutOfTreeModules()
+    {
+        Assert.Equal(new[] { "v4l2loopback" }, Completion.Complete(_ps, $"Get-KernelModuleStatus -Root {_lab.Dir("debian-dkms")} -Name v4"));
+        Assert.Equal(new[] { "nvidia", "nvidia_drm", "nvidia_modeset", "nvidia_uvm" }, Completion.Complete(_ps, $"Get-KernelModuleStatus -Root {_lab.Dir("alma-nvidia-after")} -Name nv"));
+    }
+}

@@ -1,0 +1,21 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using KmodPS.Kernels;
+
+namespace KmodPS.Completion;
+
+/// <summary>Completes -KernelVersion with the kernels installed under the bound -Root (a directory listing, no processes).</summary>
+public sealed class KernelVersionCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var prefix = wordToComplete.Trim('\'', '"');
+        var report = new InstalledKernelReader(CompletionRoot.From(fakeBoundParameters)).Read();
+        return report.Items
+            .Where(k => k.KernelVersion.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Reverse()
+            .Select(k => new CompletionResult(k.KernelVersion, k.KernelVersion, CompletionResultType.ParameterValue,
+                $"{k.KernelVersion}{(k.IsRunning ? " (running)" : string.Empty)}{(k.HasHeaders ? string.Empty : " (no headers)")}"));
+    }
+}
