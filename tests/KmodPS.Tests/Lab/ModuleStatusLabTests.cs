@@ -147,3 +147,30 @@ public sealed class CompletionLabTests : IDisposable
         Assert.Equal(new[] { "nvidia", "nvidia_drm", "nvidia_modeset", "nvidia_uvm" }, Completion.Complete(_ps, $"Get-KernelModuleStatus -Root {_lab.Dir("alma-nvidia-after")} -Name nv"));
     }
 }
+
+[Collection(LabCollection.Name)]
+public sealed class RemotingViewLabTests
+{
+    private readonly LabWorlds _lab;
+
+    public RemotingViewLabTests(LabWorlds lab)
+    {
+        _lab = lab;
+    }
+
+    [LabFact]
+    public void DeserializedStatusRowsAndUpdateChecksStillGetTheirViews()
+    {
+        var root = _lab.Dir("alma-nvidia-after");
+        var (exit, stdout, stderr) = KmodPS.Tests.Runner.RunnerProcess.Run(
+            $"[System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize(@(Get-KernelModuleStatus -Root '{root}'), 3))");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Kernel: 5.14.0-611.49.1.el9_7.x86_64 (next boot)", stdout);
+        Assert.Matches(@"Module\s+Version\s+Provider\s+State\s+Loaded\s+Trusted", stdout);
+        (exit, stdout, stderr) = KmodPS.Tests.Runner.RunnerProcess.Run(
+            $"[System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize(@(Test-KernelUpdate -Root '{root}' -Detailed -Quiet -Source Installed), 3))");
+        Assert.True(exit == 0, stderr);
+        Assert.Matches(@"KernelVersion\s+Source\s+Ready\s+Problems", stdout);
+        Assert.Contains("nvidia, nvidia_drm", stdout);
+    }
+}
