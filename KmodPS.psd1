@@ -19,6 +19,7 @@
         'Lock-Kernel'
         'Unlock-Kernel'
         'Get-KernelLock'
+        'Export-KernelModuleMetrics'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

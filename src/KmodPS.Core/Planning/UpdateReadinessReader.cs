@@ -62,7 +62,7 @@ public sealed partial class UpdateReadinessReader
             snapshot.SecureBoot.Mode == SecureBootMode.Enabled,
             signer is not null && snapshot.SecureBoot.IsTrusted(signer),
             snapshot.NextBoot.KernelVersion);
-        return new UpdateReadinessResult(UpdateReadinessPlanner.Plan(input), reference, log, log.Failures.Count > failuresBefore);
+        return new UpdateReadinessResult(UpdateReadinessPlanner.Plan(input), reference, log, log.Failures.Count > failuresBefore, snapshot);
     }
 
     private (IReadOnlyList<RepositoryPackage>, IReadOnlySet<string>) QueryRepository(

@@ -1,0 +1,35 @@
+using KmodPS.Models;
+
+namespace KmodPS.Metrics;
+
+/// <summary>KmodPS's metric families from a status snapshot, an update check and the kernel locks.</summary>
+public static class KmodMetrics
+{
+    public static IReadOnlyList<MetricFamily> From(IReadOnlyList<ModuleStatus> rows, string? nextBootKernel, bool? updateReady, int? lockedKernels)
+    {
+        var families = new List<MetricFamily>
+        {
+            new("kmodps_module_state", "Out-of-tree kernel module state per kernel: 1 for the state the module is in.", "gauge",
+                rows.Select(r => new MetricSample(Labels(("kernel", r.KernelVersion), ("module", r.Name), ("provider", r.Provider.ToString()), ("state", r.State.ToString())), 1)).ToList()),
+            new("kmodps_next_boot_ready", "1 when the kernel that boots next has every out-of-tree module the host needs, 0 when not, NaN when the next boot kernel is unknown.", "gauge",
+                new[] { new MetricSample(Labels(("kernel", nextBootKernel ?? string.Empty)), NextBootReady(rows, nextBootKernel)) }),
+        };
+        if (updateReady is not null)
+        {
+            families.Add(new("kmodps_update_ready", "1 when every candidate kernel (repository and installed) will have its modules (Test-KernelUpdate).", "gauge",
+                new[] { new MetricSample(Array.Empty<KeyValuePair<string, string>>(), updateReady.Value ? 1 : 0) }));
+        }
+        if (lockedKernels is not null)
+        {
+            families.Add(new("kmodps_locked_kernels", "Number of kernel releases pinned or excluded in the package manager.", "gauge",
+                new[] { new MetricSample(Array.Empty<KeyValuePair<string, string>>(), lockedKernels.Value) }));
+        }
+        return families;
+    }
+
+    private static double NextBootReady(IReadOnlyList<ModuleStatus> rows, string? kernel) =>
+        kernel is null ? double.NaN : rows.Any(r => r.KernelVersion == kernel && r.IsProblem && r.State != ModuleState.Added) ? 0 : 1;
+
+    private static IReadOnlyList<KeyValuePair<string, string>> Labels(params (string Key, string Value)[] labels) =>
+        labels.Select(l => new KeyValuePair<string, string>(l.Key, l.Value)).ToList();
+}

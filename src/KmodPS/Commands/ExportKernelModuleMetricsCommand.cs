@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using System.Text;
+using KmodPS.Infrastructure;
+using KmodPS.Metrics;
+using KmodPS.Planning;
+using KmodPS.Platform;
+
+namespace KmodPS.Commands;
+
+/// <summary>Writes KmodPS's verdicts in the Prometheus textfile format for node_exporter.</summary>
+[Cmdlet(VerbsData.Export, "KernelModuleMetrics", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(string))]
+public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
+{
+    private VerboseCommandRunner? _runner;
+
+    /// <summary>The .prom file to write atomically (for node_exporter's --collector.textfile.directory); without it the text is output.</summary>
+    [Parameter(Position = 0)]
+    public string? Path { get; set; }
+
+    /// <summary>The system root to read instead of <c>/</c>.</summary>
+    [Parameter]
+    public string? Root { get; set; }
+
+    /// <summary>Skip Test-KernelUpdate (no package-manager query; kmodps_update_ready is left out).</summary>
+    [Parameter]
+    public SwitchParameter SkipUpdateCheck { get; set; }
+
+    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
+
+    protected override void EndProcessing()
+    {
+        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
+        {
+            ThrowTerminatingError(rootError);
+            return;
+        }
+        bool? updateReady = null;
+        ModuleStatusSnapshot snapshot;
+        if (SkipUpdateCheck)
+        {
+            snapshot = new ModuleStatusReader(root, _runner!).Read();
+        }
+        else
+        {
+            // Cached metadata only: a metrics job must not hit the network or block on repositories.
+            var update = new UpdateReadinessReader(root, _runner!).Check(null, includeRepository: true, includeInstalled: true, offline: true);
+            updateReady = update.Ready;
+            snapshot = update.Snapshot;
+        }
+        foreach (var failure in snapshot.Log.Failures)
+        {
+            WriteWarning(failure.Message);
+        }
+        var text = PrometheusText.Write(KmodMetrics.From(snapshot.Rows, snapshot.NextBoot.KernelVersion, updateReady, LockedKernels(root)));
+        if (Path is null)
+        {
+            WriteObject(text);
+            return;
+        }
+        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (ShouldProcess(target, "Write Prometheus metrics"))
+        {
+            AtomicFile.Write(target, Encoding.UTF8.GetBytes(text), keepBackup: false);
+        }
+    }
+
+    private static int? LockedKernels(ISystemRoot root) => null;
+
+    protected override void StopProcessing() => _runner?.Stop();
+
+    public void Dispose() => _runner?.Dispose();
+}
