@@ -26,6 +26,7 @@ public static class ModuleStatusPlanner
         rows.AddRange(Missing(input, rows));
         return rows
             .OrderBy(r => r.Kernel.KernelVersion, Kernels.KernelVersionComparer.Instance)
+            .ThenBy(r => r.Status.IsProblem ? 0 : 1)
             .ThenBy(r => r.Status.Name, StringComparer.Ordinal)
             .ThenBy(r => r.Status.ModuleVersion, StringComparer.Ordinal)
             .Select(r => r.Status)
