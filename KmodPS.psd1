@@ -20,6 +20,7 @@
         'Unlock-Kernel'
         'Get-KernelLock'
         'Export-KernelModuleMetrics'
+        'New-KmodTestRoot'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -30,8 +30,7 @@ public static class DkmsSigningCertificate
         {
             var bytes = root.ReadAllBytes(path);
             using var certificate = new X509Certificate2(bytes);
-            var serial = certificate.SerialNumberBytes.ToArray();
-            Array.Reverse(serial);
+            var serial = certificate.SerialNumberBytes.ToArray(); // big-endian, as in the certificate
             return new ModuleSignature("PKCS#7", Pkcs7SignerInfo.CommonName(certificate.IssuerName.RawData), Hex.Colon(serial.SkipWhile(b => b == 0).ToArray()),
                 null, certificate.IssuerName.RawData, serial);
         }

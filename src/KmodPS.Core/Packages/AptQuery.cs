@@ -22,6 +22,10 @@ public sealed partial class AptQuery
     /// <summary>Package names an upgrade would install (Inst lines of the simulation).</summary>
     public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log)
     {
+        if (TestRoots.TestRootAnswers.Read(_root) is { } answers)
+        {
+            return answers.Upgrade;
+        }
         var result = Run("apt-get", new[] { "-s", "-q", "dist-upgrade" }, log);
         return result is null ? null : ParseSimulation(result.StandardOutput);
     }
@@ -32,6 +36,11 @@ public sealed partial class AptQuery
         if (packages.Count == 0)
         {
             return new HashSet<string>();
+        }
+        if (TestRoots.TestRootAnswers.Read(_root) is { } answers)
+        {
+            var known = answers.Available.Select(a => a.Name).Concat(answers.Installed.Select(i => i.Package)).ToHashSet(StringComparer.Ordinal);
+            return packages.Where(known.Contains).ToHashSet(StringComparer.Ordinal);
         }
         var result = Run("apt-cache", new[] { "policy" }.Concat(packages).ToArray(), log);
         return result is null ? null : ParsePolicy(result.StandardOutput);

@@ -26,6 +26,10 @@ public sealed class DnfQuery
     /// <summary>Available packages matching the specs; null with a failure logged when dnf is absent or fails.</summary>
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log)
     {
+        if (TestRoots.TestRootAnswers.Read(_root) is { } answers)
+        {
+            return new RepositorySnapshot("testroot", answers.AvailablePackages(), Array.Empty<string>());
+        }
         if (Tool is not { } tool)
         {
             log.Fail(new Failure("PackageManagerNotFound", FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", _root.RootPath));

@@ -8,6 +8,10 @@ public static class PackageOwnershipFactory
 {
     public static IPackageOwnership? Create(ISystemRoot root, HostFamily family, ICommandRunner runner, params string[] interestingPrefixes)
     {
+        if (TestRoots.TestRootAnswers.Read(root) is { } answers)
+        {
+            return new TestRoots.AnswerFileOwnership(answers);
+        }
         var dpkg = DpkgOwnership.IsPresent(root);
         var rpm = RpmOwnership.IsPresent(root);
         return family switch

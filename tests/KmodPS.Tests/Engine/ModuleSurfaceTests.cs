@@ -8,7 +8,7 @@ public sealed class ModuleSurfaceTests
     public static readonly string[] ExportedCmdlets =
     {
         "Get-InstalledKernel", "Get-KernelHost", "Get-KernelModuleStatus", "Test-KernelUpdate",
-        "Set-DefaultKernel", "Lock-Kernel", "Unlock-Kernel", "Get-KernelLock", "Export-KernelModuleMetrics",
+        "Set-DefaultKernel", "Lock-Kernel", "Unlock-Kernel", "Get-KernelLock", "Export-KernelModuleMetrics", "New-KmodTestRoot",
     };
 
     private readonly PowerShellSession _ps;

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KmodPS.Packages;
+using KmodPS.Platform;
+
+namespace KmodPS.TestRoots;
+
+/// <summary>
+/// The package-manager answers of a test root made by New-KmodTestRoot, in <c>/var/lib/kmodps/testroot.json</c>:
+/// which installed package owns which files, what the repositories offer, what an upgrade would install.
+/// When the file is present, the package layer reads it instead of running rpm, dnf or apt.
+/// </summary>
+public sealed class TestRootAnswers
+{
+    public const string FilePath = "/var/lib/kmodps/testroot.json";
+
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public string Scenario { get; set; } = string.Empty;
+
+    public List<InstalledPackageAnswer> Installed { get; set; } = new();
+
+    public List<AvailablePackageAnswer> Available { get; set; } = new();
+
+    public List<string> Upgrade { get; set; } = new();
+
+    public static TestRootAnswers? Read(ISystemRoot root)
+    {
+        if (root.IsHostRoot || !root.FileExists(FilePath))
+        {
+            return null;
+        }
+        return JsonSerializer.Deserialize<TestRootAnswers>(root.ReadAllText(FilePath), Options);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    public IReadOnlyList<RepositoryPackage> AvailablePackages() =>
+        Available.Select(a => new RepositoryPackage(a.Name, a.Version, a.Release, a.Arch, a.Repository, a.Requires, a.Provides)).ToList();
+}
+
+/// <summary>An installed package and the files it owns.</summary>
+public sealed class InstalledPackageAnswer
+{
+    public string Package { get; set; } = string.Empty;
+
+    public List<string> Files { get; set; } = new();
+}
+
+/// <summary>A package a repository offers.</summary>
+public sealed class AvailablePackageAnswer
+{
+    public string Name { get; set; } = string.Empty;
+
+    public string Version { get; set; } = string.Empty;
+
+    public string Release { get; set; } = string.Empty;
+
+    public string Arch { get; set; } = "x86_64";
+
+    public string Repository { get; set; } = "testroot";
+
+    public List<string> Requires { get; set; } = new();
+
+    public List<string> Provides { get; set; } = new();
+}
