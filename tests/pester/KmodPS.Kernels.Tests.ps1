@@ -67,7 +67,7 @@ Describe 'Error ids' -Tag Errors {
         { Get-InstalledKernel -Root $debian -KernelVersion $_ -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidKernelVersion,KmodPS.Commands.GetInstalledKernelCommand'
     }
 
-    It 'NotImplemented for <_>' -ForEach @('Get-KernelLock') {
-        { & $_ -ErrorAction Stop } | Should -Throw -ErrorId "NotImplemented,*"
+    It 'InvalidKernelVersion for Lock-Kernel <_>' -ForEach @('6.1.0; reboot', "6.1.0`n", '$(id)') {
+        { Lock-Kernel -KernelVersion $_ -Root $debian -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidKernelVersion,KmodPS.Commands.LockKernelCommand'
     }
 }

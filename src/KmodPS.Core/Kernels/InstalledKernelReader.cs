@@ -80,7 +80,7 @@ public sealed class InstalledKernelReader
         kernels.Select(k =>
         {
             var owner = OwnershipProbes(k).Select(p => owners.GetValueOrDefault(p)).FirstOrDefault(o => o is not null);
-            return new InstalledKernel(k.KernelVersion, k.Root, k.ImagePath, k.ModulesDirectory, k.HasHeaders, k.HeadersPath, k.IsRunning, owner, k.IsDefault, k.BootEntryId);
+            return new InstalledKernel(k.KernelVersion, k.Root, k.ImagePath, k.ModulesDirectory, k.HasHeaders, k.HeadersPath, k.IsRunning, owner, k.IsDefault, k.BootEntryId, k.IsLocked);
         });
 
     /// <summary>The files whose owner is the kernel's package: the image decides; a bare modules tree may belong to a headers package.</summary>

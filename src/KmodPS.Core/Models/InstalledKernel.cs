@@ -3,7 +3,7 @@ namespace KmodPS.Models;
 /// <summary>A kernel found under a system root: its image, modules tree and headers.</summary>
 public sealed class InstalledKernel
 {
-    public InstalledKernel(string kernelVersion, string root, string? imagePath, string? modulesDirectory, bool hasHeaders, string? headersPath, bool isRunning, string? package, bool isDefault = false, string? bootEntryId = null)
+    public InstalledKernel(string kernelVersion, string root, string? imagePath, string? modulesDirectory, bool hasHeaders, string? headersPath, bool isRunning, string? package, bool isDefault = false, string? bootEntryId = null, bool isLocked = false)
     {
         KernelVersion = kernelVersion;
         Root = root;
@@ -15,6 +15,7 @@ public sealed class InstalledKernel
         Package = package;
         IsDefault = isDefault;
         BootEntryId = bootEntryId;
+        IsLocked = isLocked;
     }
 
     /// <summary>The kernel release as <c>uname -r</c> prints it.</summary>
@@ -47,9 +48,16 @@ public sealed class InstalledKernel
     /// <summary>The boot entry that starts this kernel (BLS id, GRUB menu path, systemd-boot entry id), if any.</summary>
     public string? BootEntryId { get; }
 
+    /// <summary>True when the package manager pins or holds this kernel release (Lock-Kernel, versionlock, apt-mark hold).</summary>
+    public bool IsLocked { get; }
+
     /// <summary>A copy with the boot loader's facts attached.</summary>
     public InstalledKernel WithBoot(bool isDefault, string? bootEntryId) =>
-        new(KernelVersion, Root, ImagePath, ModulesDirectory, HasHeaders, HeadersPath, IsRunning, Package, isDefault, bootEntryId);
+        new(KernelVersion, Root, ImagePath, ModulesDirectory, HasHeaders, HeadersPath, IsRunning, Package, isDefault, bootEntryId, IsLocked);
+
+    /// <summary>A copy with the lock state attached.</summary>
+    public InstalledKernel WithLock(bool isLocked) =>
+        new(KernelVersion, Root, ImagePath, ModulesDirectory, HasHeaders, HeadersPath, IsRunning, Package, IsDefault, BootEntryId, isLocked);
 
     public override string ToString() => KernelVersion;
 }

@@ -65,7 +65,8 @@ public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
         }
     }
 
-    private static int? LockedKernels(ISystemRoot root) => null;
+    private static int? LockedKernels(ISystemRoot root) =>
+        new Locks.KernelLockReader(root).Read().Items.Select(l => l.KernelVersion ?? l.Version ?? l.Entry).Distinct(StringComparer.Ordinal).Count();
 
     protected override void StopProcessing() => _runner?.Stop();
 

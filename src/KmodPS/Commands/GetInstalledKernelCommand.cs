@@ -5,6 +5,7 @@ using KmodPS.Hosts;
 using KmodPS.Completion;
 using KmodPS.Infrastructure;
 using KmodPS.Kernels;
+using KmodPS.Locks;
 using KmodPS.Models;
 using KmodPS.Packages;
 using KmodPS.Platform;
@@ -53,6 +54,7 @@ public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
         var owners = PackageOwnershipFactory.Create(root, host.Family, _runner!, "/boot/", "/lib/modules/");
         var report = new InstalledKernelReader(root, owners).Read();
         log.Merge(report);
+        var locks = new KernelLockReader(root).Read(log).Items;
         var boot = new NextBootResolver(root);
         var nextBoot = boot.Resolve(log);
         foreach (var warning in log.Warnings)
@@ -65,7 +67,8 @@ public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
         }
         foreach (var kernel in report.Items.Where(k => filter.Matches(k.KernelVersion)))
         {
-            WriteObject(kernel.WithBoot(kernel.KernelVersion == nextBoot.KernelVersion, boot.FindEntryForKernel(kernel.KernelVersion)?.MenuPath));
+            WriteObject(kernel.WithBoot(kernel.KernelVersion == nextBoot.KernelVersion, boot.FindEntryForKernel(kernel.KernelVersion)?.MenuPath)
+                .WithLock(KernelLockReader.IsLocked(locks, kernel.KernelVersion)));
         }
         foreach (var notFound in filter.Unmatched(root.RootPath))
         {

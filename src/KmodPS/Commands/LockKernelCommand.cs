@@ -1,28 +1,113 @@
 using System.Management.Automation;
 using KmodPS.Completion;
+using KmodPS.Diagnostics;
 using KmodPS.Infrastructure;
+using KmodPS.Locks;
+using KmodPS.Models;
+using KmodPS.Platform;
 
 namespace KmodPS.Commands;
 
 /// <summary>Pins kernel packages at a version, or excludes bad kernel releases, through the host's package manager.</summary>
 [Cmdlet(VerbsCommon.Lock, "Kernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PinSet)]
-public sealed class LockKernelCommand : PSCmdlet
+[OutputType(typeof(KernelLock))]
+public sealed class LockKernelCommand : PSCmdlet, IDisposable
 {
     private const string PinSet = "Pin";
     private const string ExcludeSet = "Exclude";
 
+    private VerboseCommandRunner? _runner;
+
     /// <summary>The kernel release to pin.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PinSet)]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string KernelVersion { get; set; } = string.Empty;
 
     /// <summary>Kernel releases to block while other kernel updates still flow.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ExcludeSet)]
+    [AllowEmptyString]
     public string[] Exclude { get; set; } = Array.Empty<string>();
 
     /// <summary>The system root to change instead of <c>/</c>.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Root { get; set; }
 
-    protected override void BeginProcessing() => ThrowTerminatingError(NotImplementedGuard.Record("Lock-Kernel"));
+    /// <summary>Emit the kernel's locks after the change.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
+
+    protected override void ProcessRecord()
+    {
+        var pin = ParameterSetName == PinSet;
+        var versions = pin ? new[] { KernelVersion } : Exclude;
+        var invalid = versions.Where(v => !Kernels.KernelVersion.IsValid(v)).ToList();
+        if (invalid.Count > 0 || versions.Length == 0)
+        {
+            invalid.ForEach(v => WriteError(KernelVersionFilter.InvalidKernelVersion(v)));
+            return;
+        }
+        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
+        {
+            ThrowTerminatingError(rootError);
+            return;
+        }
+        var log = new DiagnosticLog();
+        var snapshot = new LockSnapshotReader(root, _runner!).Read(log, readPackages: pin);
+        log.Warnings.ToList().ForEach(WriteWarning);
+        foreach (var failure in log.Failures)
+        {
+            WriteError(ErrorRecordFactory.From(failure with { Target = versions[0] }));
+        }
+        if (log.Failures.Count > 0)
+        {
+            return;
+        }
+        var plan = pin ? LockPlanner.Pin(snapshot, KernelVersion) : LockPlanner.Exclude(snapshot, versions);
+        plan.Warnings.ForEach(WriteWarning);
+        plan.Notes.ForEach(WriteVerbose);
+        if (plan.Failures.Count > 0)
+        {
+            plan.Failures.ForEach(f => WriteError(ErrorRecordFactory.From(f)));
+            return;
+        }
+        if (!plan.HasChanges)
+        {
+            WriteVerbose($"{string.Join(", ", versions)} {(pin ? "is already locked" : "is already excluded")}{(root.IsHostRoot ? string.Empty : " under " + root.RootPath)}: nothing to do.");
+            PassThruLocks(root, versions);
+            return;
+        }
+        var what = pin ? $"Lock kernel {KernelVersion} (pin its installed packages)" : $"Exclude kernel {string.Join(", ", versions)}";
+        var description = LockCommandText.Describe(what, plan, root);
+        if (!ShouldProcess(description, description + "\nContinue?", "Lock-Kernel"))
+        {
+            return;
+        }
+        var outcome = new LockExecutor(root, _runner!).Execute(plan, snapshot);
+        outcome.Warnings.ToList().ForEach(WriteWarning);
+        if (outcome.Failure is { } error)
+        {
+            WriteError(ErrorRecordFactory.From(error));
+            return;
+        }
+        PassThruLocks(root, versions);
+    }
+
+    private void PassThruLocks(ISystemRoot root, IReadOnlyList<string> versions)
+    {
+        if (!PassThru)
+        {
+            return;
+        }
+        foreach (var kernelLock in new KernelLockReader(root).Read().Items.Where(l => versions.Any(v => KernelRelease.Same(l.KernelVersion, v))))
+        {
+            WriteObject(kernelLock);
+        }
+    }
+
+    protected override void StopProcessing() => _runner?.Stop();
+
+    public void Dispose() => _runner?.Dispose();
 }

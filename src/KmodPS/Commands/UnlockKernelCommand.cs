@@ -1,15 +1,24 @@
 using System.Management.Automation;
 using KmodPS.Completion;
+using KmodPS.Diagnostics;
 using KmodPS.Infrastructure;
+using KmodPS.Locks;
+using KmodPS.Models;
 
 namespace KmodPS.Commands;
 
 /// <summary>Removes kernel locks that KmodPS added (or, with -All, every kernel lock).</summary>
 [Cmdlet(VerbsCommon.Unlock, "Kernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-public sealed class UnlockKernelCommand : PSCmdlet
+[OutputType(typeof(KernelLock))]
+public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
 {
+    private readonly Dictionary<string, List<string>> _kernelsByRoot = new(StringComparer.Ordinal);
+    private VerboseCommandRunner? _runner;
+    private bool _invalidInput;
+
     /// <summary>The kernel releases to unlock.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
 
@@ -21,5 +30,88 @@ public sealed class UnlockKernelCommand : PSCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Root { get; set; }
 
-    protected override void BeginProcessing() => ThrowTerminatingError(NotImplementedGuard.Record("Unlock-Kernel"));
+    /// <summary>Emit the locks that were removed.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
+
+    protected override void ProcessRecord()
+    {
+        // A pipeline object without a release (a metapackage hold) must not widen the request to every lock.
+        if (MyInvocation.ExpectingInput && KernelVersion is not { Length: > 0 })
+        {
+            WriteVerbose("An input object without KernelVersion was skipped.");
+            return;
+        }
+        var kernels = _kernelsByRoot.TryGetValue(Root ?? "/", out var list) ? list : _kernelsByRoot[Root ?? "/"] = new List<string>();
+        foreach (var version in KernelVersion ?? Array.Empty<string>())
+        {
+            if (!Kernels.KernelVersion.IsValid(version))
+            {
+                WriteError(KernelVersionFilter.InvalidKernelVersion(version));
+                _invalidInput = true;
+                continue;
+            }
+            kernels.Add(version);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        foreach (var (rootText, kernels) in _kernelsByRoot)
+        {
+            // Only invalid versions were given for this root: never widen that to "every lock".
+            if (_invalidInput && kernels.Count == 0)
+            {
+                continue;
+            }
+            Unlock(rootText, kernels);
+        }
+    }
+
+    private void Unlock(string rootText, List<string> kernels)
+    {
+        if (!RootResolver.TryResolve(this, rootText, out var root, out var rootError))
+        {
+            ThrowTerminatingError(rootError);
+            return;
+        }
+        var log = new DiagnosticLog();
+        var snapshot = new LockSnapshotReader(root, _runner!).Read(log, readPackages: false);
+        log.Warnings.ToList().ForEach(WriteWarning);
+        var plan = LockPlanner.Unlock(snapshot, kernels.Distinct(StringComparer.Ordinal).ToList(), All);
+        plan.Warnings.ForEach(WriteWarning);
+        plan.Notes.ForEach(WriteVerbose);
+        if (plan.Failures.Count > 0)
+        {
+            plan.Failures.ForEach(f => WriteError(ErrorRecordFactory.From(f)));
+            return;
+        }
+        if (!plan.HasChanges)
+        {
+            return;
+        }
+        var what = $"Unlock {(kernels.Count == 0 ? "all kernels" : "kernel " + string.Join(", ", kernels))} ({(All ? "every kernel lock" : "locks KmodPS added")})";
+        var description = LockCommandText.Describe(what, plan, root);
+        if (!ShouldProcess(description, description + "\nContinue?", "Unlock-Kernel"))
+        {
+            return;
+        }
+        var outcome = new LockExecutor(root, _runner!).Execute(plan, snapshot);
+        outcome.Warnings.ToList().ForEach(WriteWarning);
+        if (outcome.Failure is { } error)
+        {
+            WriteError(ErrorRecordFactory.From(error));
+            return;
+        }
+        if (PassThru)
+        {
+            outcome.Removed.ToList().ForEach(WriteObject);
+        }
+    }
+
+    protected override void StopProcessing() => _runner?.Stop();
+
+    public void Dispose() => _runner?.Dispose();
 }

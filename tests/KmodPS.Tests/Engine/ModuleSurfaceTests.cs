@@ -65,17 +65,6 @@ public sealed class ModuleSurfaceTests
         Assert.Contains("KmodPS", string.Join('\n', about.Output.Select(o => o.ToString())));
     }
 
-    [Theory]
-    [InlineData("Lock-Kernel -KernelVersion 6.1.0-56-amd64 -WhatIf")]
-    [InlineData("Unlock-Kernel -WhatIf")]
-    [InlineData("Get-KernelLock")]
-    public void UnfinishedCmdletsThrowNotImplementedInsteadOfInventingData(string command)
-    {
-        var result = _ps.Run(command);
-        Assert.Empty(result.Output);
-        Assert.Contains(result.ErrorIds, id => id.StartsWith("NotImplemented,", StringComparison.Ordinal));
-    }
-
     private static readonly string[] CommonParameters =
         Cmdlet.CommonParameters.Concat(Cmdlet.OptionalCommonParameters).ToArray();
 }

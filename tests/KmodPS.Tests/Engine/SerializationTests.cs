@@ -15,6 +15,7 @@ public sealed class SerializationTests
         new KernelUpdateCheck("5.14.0-611.45.1.el9_7.x86_64", UpdateSource.Repository,
             new[] { new KernelUpdateProblem("nvidia", ModuleProvider.KmodPackage, "kmod-nvidia-open for 5.14.0-611.45.1.el9_7 is not in any enabled repository", "Lock-Kernel -KernelVersion 5.14.0-611.41.1.el9_7 or wait") },
             "5.14.0-611.41.1.el9_7.x86_64", false, "/"),
+        new KernelLock("kernel-core", "0:5.14.0-611.41.1.el9_7.*", "5.14.0-611.41.1.el9_7.x86_64", KernelLockKind.Pin, "/etc/dnf/plugins/versionlock.list", "kernel-core-0:5.14.0-611.41.1.el9_7.*", true, "/"),
     };
 
     [Theory]
@@ -53,7 +54,7 @@ public sealed class SerializationTests
         var (exit, stdout, stderr) = RunnerProcess.Run(
             $"[System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize(@(Get-InstalledKernel -Root '{root}'), 3))");
         Assert.True(exit == 0, stderr);
-        Assert.Matches(@"KernelVersion\s+Running\s+Default\s+Headers\s+Package", stdout);
+        Assert.Matches(@"KernelVersion\s+Running\s+Default\s+Headers\s+Locked\s+Package", stdout);
         Assert.Contains("5.14.0-611.41.1.el9_7.x86_64", stdout);
     }
 }

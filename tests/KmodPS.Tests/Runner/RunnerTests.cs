@@ -50,11 +50,11 @@ public sealed class RunnerTests
     }
 
     [Fact]
-    public void UnfinishedCmdletsFailWithNotImplemented()
+    public void AnUnsafeKernelVersionExitsTwoWithItsErrorId()
     {
-        var (exit, _, stderr) = RunnerProcess.Run("Get-KernelLock");
+        var (exit, _, stderr) = RunnerProcess.Run("Lock-Kernel '6.1.0; reboot' -Root /no/such/root");
         Assert.Equal(2, exit);
-        Assert.Contains("NotImplemented", stderr);
+        Assert.Contains("InvalidKernelVersion", stderr);
     }
 
     [Fact]

@@ -1,0 +1,45 @@
+namespace KmodPS.Locks;
+
+/// <summary>Comparisons of kernel releases written with or without the RPM architecture suffix.</summary>
+public static class KernelRelease
+{
+    private static readonly string[] Arches = { "x86_64", "aarch64", "ppc64le", "s390x", "i686", "armv7hl", "noarch" };
+
+    /// <summary>The release without a trailing <c>.x86_64</c>-style architecture (or <c>.*</c>).</summary>
+    public static string WithoutArch(string release)
+    {
+        var dot = release.LastIndexOf('.');
+        if (dot > 0 && (release[(dot + 1)..] == "*" || Arches.Contains(release[(dot + 1)..])))
+        {
+            return release[..dot];
+        }
+        return release;
+    }
+
+    /// <summary>The architecture suffix, or null.</summary>
+    public static string? Arch(string release)
+    {
+        var dot = release.LastIndexOf('.');
+        return dot > 0 && Arches.Contains(release[(dot + 1)..]) ? release[(dot + 1)..] : null;
+    }
+
+    /// <summary>True when both name the same release; an architecture on only one side is ignored.</summary>
+    public static bool Same(string? a, string? b)
+    {
+        if (a is null || b is null)
+        {
+            return false;
+        }
+        if (string.Equals(a, b, StringComparison.Ordinal))
+        {
+            return true;
+        }
+        var archA = Arch(a);
+        var archB = Arch(b);
+        if (archA is not null && archB is not null && archA != archB)
+        {
+            return false;
+        }
+        return string.Equals(WithoutArch(a), WithoutArch(b), StringComparison.Ordinal);
+    }
+}

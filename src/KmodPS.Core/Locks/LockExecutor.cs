@@ -1,0 +1,241 @@
+using KmodPS.Diagnostics;
+using KmodPS.Models;
+using KmodPS.Platform;
+
+namespace KmodPS.Locks;
+
+/// <summary>
+/// Runs a <see cref="LockPlan"/>: each command (argument vector) and atomic file edit in order; on any failure,
+/// restores the store files and undoes the commands already run, so nothing is left half-done. Then reads the
+/// stores back and checks every expectation (else <c>LockNotApplied</c>), and records what KmodPS added.
+/// </summary>
+public sealed class LockExecutor
+{
+    private readonly ISystemRoot _root;
+    private readonly ICommandRunner _runner;
+
+    public LockExecutor(ISystemRoot root, ICommandRunner runner)
+    {
+        _root = root;
+        _runner = runner;
+    }
+
+    public LockOutcome Execute(LockPlan plan, LockSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        var warnings = new List<string>();
+        var target = plan.Kernels.Count == 0 ? "all kernels" : string.Join(", ", plan.Kernels);
+        if (plan.Actions.Any(a => a.Store == LockStore.DnfVersionlockList) && DnfProcessLock.Holder(_root) is { } pid)
+        {
+            return Failed(LockFailures.PackageManagerLocked(target, "dnf", $"process {pid} holds a dnf lock under {_root.RootPath}"), warnings);
+        }
+        var savedFiles = plan.RollbackFiles.Distinct().ToDictionary(p => p, ReadOrNull, StringComparer.Ordinal);
+        var commandsRun = 0;
+        foreach (var action in plan.Actions)
+        {
+            Failure? failure;
+            try
+            {
+                failure = action switch
+                {
+                    CommandAction command => Run(command, target, cancellationToken),
+                    FileEditAction edit => Edit(edit, target),
+                    _ => null,
+                };
+            }
+            catch (OperationCanceledException)
+            {
+                Rollback(plan, savedFiles, commandsRun > 0, warnings);
+                throw;
+            }
+            if (failure is not null)
+            {
+                var undone = Rollback(plan, savedFiles, commandsRun > 0, warnings);
+                return Failed(undone || action == plan.Actions[0] ? failure : failure with { Message = failure.Message + " Earlier steps could not all be undone; check the warnings." }, warnings);
+            }
+            if (action is CommandAction)
+            {
+                commandsRun++;
+            }
+        }
+        var log = new DiagnosticLog();
+        var after = LockEntries.From(new LockStoreReader(_root).Read(log));
+        warnings.AddRange(log.Warnings);
+        var unmet = plan.Expectations.Where(e => !e.IsMet(after)).ToList();
+        if (unmet.Count > 0)
+        {
+            Rollback(plan, savedFiles, commandsRun > 0, warnings);
+            return Failed(LockFailures.NotApplied(target,
+                $"after {plan.Actions.Count} step(s) the lock store does not show {string.Join("; ", unmet.Select(u => u.Description))}. The change was undone."), warnings);
+        }
+        var before = snapshot.Entries;
+        var added = after.Where(a => !before.Any(b => b.Store == a.Store && b.Key == a.Key)).ToList();
+        var removed = before.Where(b => !after.Any(a => a.Store == b.Store && a.Key == b.Key)).ToList();
+        var records = UpdatedRecords(plan, snapshot, added, removed);
+        try
+        {
+            if (!records.SequenceEqual(snapshot.Records))
+            {
+                new LockStateFile(_root).Write(records);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            warnings.Add($"The locks changed, but KmodPS could not record them in {_root.MapPath(LockStateFile.Path)}: {e.Message}. Unlock-Kernel -All can still remove them.");
+        }
+        return new LockOutcome(null,
+            added.Select(e => e.ToKernelLock(records.Any(r => r.Matches(e)), _root.RootPath)).ToList(),
+            removed.Select(e => e.ToKernelLock(snapshot.Records.Any(r => r.Matches(e)), _root.RootPath)).ToList(),
+            warnings);
+    }
+
+    private static LockOutcome Failed(Failure failure, List<string> warnings) =>
+        new(failure, Array.Empty<KernelLock>(), Array.Empty<KernelLock>(), warnings);
+
+    private static List<LockRecord> UpdatedRecords(LockPlan plan, LockSnapshot snapshot, IReadOnlyList<LockEntry> added, IReadOnlyList<LockEntry> removed)
+    {
+        var records = snapshot.Records
+            .Where(r => !plan.RecordsToRemove.Contains(r) && !removed.Any(r.Matches))
+            .Select(r => plan.RecordsToReassign.FirstOrDefault(p => p.Key == r) is { Key: not null } move ? r with { KernelVersion = move.Value } : r)
+            .ToList();
+        if (plan.Operation is LockOperation.Pin or LockOperation.Exclude)
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var entry in added.Where(e => !records.Any(r => r.Matches(e))))
+            {
+                var kernel = plan.Kernels.FirstOrDefault(k => KernelRelease.Same(entry.KernelVersion, k)) ?? plan.Kernels.FirstOrDefault() ?? entry.KernelVersion ?? string.Empty;
+                records.Add(new LockRecord(entry.Store, entry.Source, entry.Key, entry.Package, entry.Version, entry.Kind, kernel, now));
+            }
+        }
+        return records;
+    }
+
+    private Failure? Run(CommandAction action, string target, CancellationToken cancellationToken)
+    {
+        var directories = action.TemporaryFiles.Select(f => Path.GetDirectoryName(f.Path)!).Distinct().ToList();
+        try
+        {
+            foreach (var directory in directories)
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(directory);
+                }
+                else
+                {
+                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+            foreach (var file in action.TemporaryFiles)
+            {
+                File.WriteAllText(file.Path, file.Content);
+            }
+            var result = _runner.Run(action.Request, cancellationToken);
+            return result.Succeeded ? null : CommandFailureClassifier.Classify(result, action.Store, target);
+        }
+        catch (CommandNotFoundException)
+        {
+            return LockFailures.PackageManagerNotFound(target, action.Store switch
+            {
+                LockStore.DnfVersionlockList => LockBackend.Dnf4,
+                LockStore.DnfVersionlockToml => LockBackend.Dnf5,
+                LockStore.ZyppLocks => LockBackend.Zypper,
+                _ => LockBackend.Apt,
+            }, _root.RootPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return LockFailures.NotApplied(target, $"cannot prepare {action.Request.FileName}: {e.Message}", FailureCategory.WriteError);
+        }
+        finally
+        {
+            foreach (var directory in directories.Where(Directory.Exists))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private Failure? Edit(FileEditAction action, string target)
+    {
+        try
+        {
+            var current = ReadOrNull(action.TreePath);
+            var updated = action.Edit(current);
+            if (updated == current)
+            {
+                return null;
+            }
+            var backup = _root.MapPath(LockStateFile.BackupPathFor(action.TreePath));
+            if (updated is null)
+            {
+                AtomicFileWriter.Delete(_root.MapPath(action.TreePath), backup);
+            }
+            else
+            {
+                AtomicFileWriter.Write(_root.MapPath(action.TreePath), updated, backup);
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return LockFailures.NotApplied(target, $"cannot write {_root.MapPath(action.TreePath)}: {e.Message}", FailureCategory.WriteError);
+        }
+    }
+
+    // Restores the store files and undoes command-made changes; false when some step could not be undone.
+    private bool Rollback(LockPlan plan, IReadOnlyDictionary<string, string?> savedFiles, bool commandsRan, List<string> warnings)
+    {
+        var complete = true;
+        foreach (var (path, saved) in savedFiles)
+        {
+            try
+            {
+                var current = ReadOrNull(path);
+                if (current == saved)
+                {
+                    continue;
+                }
+                if (saved is null)
+                {
+                    AtomicFileWriter.Delete(_root.MapPath(path), null);
+                }
+                else
+                {
+                    AtomicFileWriter.Write(_root.MapPath(path), saved, null);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                warnings.Add($"Could not restore {_root.MapPath(path)}: {e.Message}");
+                complete = false;
+            }
+        }
+        if (commandsRan)
+        {
+            foreach (var command in plan.RollbackCommands)
+            {
+                try
+                {
+                    if (!_runner.Run(command.Request).Succeeded)
+                    {
+                        warnings.Add($"Undo failed: {command.Description}");
+                        complete = false;
+                    }
+                }
+                catch (CommandNotFoundException e)
+                {
+                    warnings.Add($"Undo failed: {e.Message}");
+                    complete = false;
+                }
+                catch (OperationCanceledException)
+                {
+                    warnings.Add($"Undo interrupted: {command.Description}");
+                    complete = false;
+                }
+            }
+        }
+        return complete;
+    }
+
+    private string? ReadOrNull(string treePath) => _root.FileExists(treePath) ? _root.ReadAllText(treePath) : null;
+}

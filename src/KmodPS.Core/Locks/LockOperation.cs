@@ -1,0 +1,9 @@
+namespace KmodPS.Locks;
+
+/// <summary>The kind of change a plan makes.</summary>
+public enum LockOperation
+{
+    Pin,
+    Exclude,
+    Unlock,
+}

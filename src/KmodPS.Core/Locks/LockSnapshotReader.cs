@@ -1,0 +1,51 @@
+using KmodPS.Diagnostics;
+using KmodPS.Hosts;
+using KmodPS.Models;
+using KmodPS.Packages;
+using KmodPS.Platform;
+
+namespace KmodPS.Locks;
+
+/// <summary>
+/// Reads a <see cref="LockSnapshot"/>: files of the root directly, plus one <c>rpm -qa</c> on RPM-based roots
+/// (read-only: it changes no byte under the root, so -WhatIf may run it).
+/// </summary>
+public sealed class LockSnapshotReader
+{
+    private readonly ISystemRoot _root;
+    private readonly ICommandRunner _runner;
+
+    public LockSnapshotReader(ISystemRoot root, ICommandRunner runner)
+    {
+        _root = root;
+        _runner = runner;
+    }
+
+    /// <param name="readPackages">Query the package database (needed to pin; not to unlock).</param>
+    public LockSnapshot Read(DiagnosticLog log, bool readPackages)
+    {
+        var host = new KernelHostReader(_root).Read(log);
+        var backend = LockBackendDetector.Detect(_root, host.Family);
+        var stores = new LockStoreReader(_root).Read(log);
+        IReadOnlyList<RpmPackage>? rpm = null;
+        if (readPackages && backend is LockBackend.Dnf4 or LockBackend.Dnf5 or LockBackend.Zypper)
+        {
+            rpm = new RpmPackageQuery(_root, _runner).Read(log);
+        }
+        return new LockSnapshot
+        {
+            RootPath = _root.RootPath,
+            Family = host.Family,
+            Backend = backend,
+            Program = LockBackendDetector.Program(backend, _runner),
+            VersionlockPluginInstalled = backend == LockBackend.Dnf4 ? VersionlockPlugin.IsInstalled() : null,
+            RpmDatabasePath = RpmOwnership.DatabasePath(_root),
+            ReleaseVersion = host.VersionId?.Split('.')[0],
+            RpmPackages = rpm,
+            Stores = stores,
+            Records = new LockStateFile(_root).Read(log),
+            Dnf = backend is LockBackend.Dnf4 or LockBackend.Dnf5 ? DnfSettings.Read(_root) : DnfSettings.None,
+            RunningKernel = host.RunningKernel,
+        };
+    }
+}

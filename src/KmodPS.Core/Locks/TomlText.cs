@@ -1,0 +1,154 @@
+using System.Text;
+
+namespace KmodPS.Locks;
+
+/// <summary>The bits of TOML syntax libdnf5's versionlock.toml uses: comments, basic and literal strings, inline tables, bracket balance.</summary>
+internal static class TomlText
+{
+    internal static Dictionary<string, string> ParseInlineTable(string body)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in SplitOutsideStrings(body, ','))
+        {
+            var equals = pair.IndexOf('=');
+            if (equals > 0)
+            {
+                values[pair[..equals].Trim().Trim('"')] = ParseString(pair[(equals + 1)..].Trim());
+            }
+        }
+        return values;
+    }
+
+    internal static IEnumerable<string> SplitOutsideStrings(string text, char separator)
+    {
+        var start = 0;
+        var inString = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString != '\0')
+            {
+                if (c == '\\' && inString == '"')
+                {
+                    i++;
+                }
+                else if (c == inString)
+                {
+                    inString = '\0';
+                }
+            }
+            else if (c is '"' or '\'')
+            {
+                inString = c;
+            }
+            else if (c == separator)
+            {
+                yield return text[start..i];
+                start = i + 1;
+            }
+        }
+        yield return text[start..];
+    }
+
+    internal static bool Balanced(string text)
+    {
+        var depth = 0;
+        var inString = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString != '\0')
+            {
+                if (c == '\\' && inString == '"')
+                {
+                    i++;
+                }
+                else if (c == inString)
+                {
+                    inString = '\0';
+                }
+                continue;
+            }
+            if (c is '"' or '\'')
+            {
+                inString = c;
+            }
+            else if (c is '[' or '{')
+            {
+                depth++;
+            }
+            else if (c is ']' or '}')
+            {
+                depth--;
+            }
+        }
+        return depth <= 0;
+    }
+
+    internal static string StripComment(string line)
+    {
+        var inString = '\0';
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (inString != '\0')
+            {
+                if (c == '\\' && inString == '"')
+                {
+                    i++;
+                }
+                else if (c == inString)
+                {
+                    inString = '\0';
+                }
+            }
+            else if (c is '"' or '\'')
+            {
+                inString = c;
+            }
+            else if (c == '#')
+            {
+                return line[..i];
+            }
+        }
+        return line;
+    }
+
+    /// <summary>A TOML basic (<c>"..."</c>, with escapes) or literal (<c>'...'</c>) string; other values as written.</summary>
+    internal static string ParseString(string value)
+    {
+        value = value.Trim();
+        if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'')
+        {
+            return value[1..^1];
+        }
+        if (value.Length < 2 || value[0] != '"' || value[^1] != '"')
+        {
+            return value;
+        }
+        var builder = new StringBuilder();
+        for (var i = 1; i < value.Length - 1; i++)
+        {
+            if (value[i] != '\\' || i + 1 >= value.Length - 1)
+            {
+                builder.Append(value[i]);
+                continue;
+            }
+            var next = value[++i];
+            switch (next)
+            {
+                case 'n': builder.Append('\n'); break;
+                case 't': builder.Append('\t'); break;
+                case 'r': builder.Append('\r'); break;
+                case 'b': builder.Append('\b'); break;
+                case 'f': builder.Append('\f'); break;
+                case 'u' when i + 4 < value.Length:
+                    builder.Append((char)Convert.ToInt32(value.Substring(i + 1, 4), 16));
+                    i += 4;
+                    break;
+                default: builder.Append(next); break;
+            }
+        }
+        return builder.ToString();
+    }
+}
