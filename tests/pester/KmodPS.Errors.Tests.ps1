@@ -41,12 +41,6 @@ Describe 'Stable error ids' -Tag Errors {
             Should -Throw -ErrorId 'BootEntryNotFound,KmodPS.Commands.SetDefaultKernelCommand'
     }
 
-    It 'GrubDefaultNotSaved from Set-DefaultKernel on Debian with GRUB_DEFAULT=0' {
-        Set-Content TestDrive:/deb/etc/default/grub "GRUB_DEFAULT=0`nGRUB_TIMEOUT=5"
-        { Set-DefaultKernel 6.1.0-55-amd64 -Root TestDrive:/deb -Force -Confirm:$false -ErrorAction Stop } |
-            Should -Not -Throw -Because '-Force may switch GRUB_DEFAULT to saved'
-    }
-
     It 'TestRootNotEmpty from New-KmodTestRoot' {
         { New-KmodTestRoot TestDrive:/alma -Scenario Healthy -ErrorAction Stop } | Should -Throw -ErrorId 'TestRootNotEmpty,KmodPS.Commands.NewKmodTestRootCommand'
     }
