@@ -21,6 +21,11 @@
         'Get-KernelLock'
         'Export-KernelModuleMetrics'
         'New-KmodTestRoot'
+        'Remove-Kernel'
+        'Install-KernelUpdateGuard'
+        'Uninstall-KernelUpdateGuard'
+        'Get-KernelUpdateGuard'
+        'Invoke-KernelUpdateGuard'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -23,7 +23,8 @@ if (modulePath is null || !File.Exists(modulePath))
     Console.Error.WriteLine($"kmodps: cannot find {ModuleLocator.ManifestName}; pass --module PATH or set KMODPS_MODULE.");
     return ExitCodes.Error;
 }
-var host = new RunnerHost(Console.Out, Console.Error, options.Width ?? ConsoleWidth.Detect());
+// With --json, stdout carries only the JSON array: whatever the host itself prints (What if:, prompts) goes to stderr.
+var host = new RunnerHost(options.Json ? Console.Error : Console.Out, Console.Error, options.Width ?? ConsoleWidth.Detect());
 using var runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
 runspace.Open();
 return new ScriptRunner(runspace, host, Console.Error).Run(modulePath, options);

@@ -9,7 +9,8 @@ BeforeAll {
 Describe 'KmodPS module surface' -Tag Surface {
     It 'exports exactly the documented cmdlets' {
         $expected = 'Get-InstalledKernel', 'Get-KernelHost', 'Get-KernelLock', 'Get-KernelModuleStatus',
-            'Lock-Kernel', 'Set-DefaultKernel', 'Test-KernelUpdate', 'Unlock-Kernel'
+            'Lock-Kernel', 'Set-DefaultKernel', 'Test-KernelUpdate', 'Unlock-Kernel',
+            'Remove-Kernel', 'Install-KernelUpdateGuard', 'Uninstall-KernelUpdateGuard', 'Get-KernelUpdateGuard', 'Invoke-KernelUpdateGuard'
         (Get-Command -Module KmodPS).Name | Sort-Object | Should -Be ($expected | Sort-Object)
     }
 

@@ -12,6 +12,7 @@ public sealed class JsonSchemaTests
     [Theory]
     [InlineData("InstalledKernel", "Get-InstalledKernel -Root {0}", "roots/alma-basic")]
     [InlineData("KernelHost", "Get-KernelHost -Root {0}", "roots/alma-basic")]
+    [InlineData("KernelUpdateGuard", "Get-KernelUpdateGuard -Root {0}", "roots/alma-basic")]
     public void RunnerJsonHasEverySchemaPropertyWithTheRightKind(string definition, string command, string fixture)
     {
         var (exit, stdout, stderr) = RunnerProcess.Run("--json", string.Format(command, RepoPaths.Fixture(fixture.Split('/'))));

@@ -34,6 +34,17 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void JsonStdoutStaysJsonWhenTheHostPrintsWhatIf()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "kmodps-json-whatif-" + Guid.NewGuid().ToString("N"));
+        var (exit, stdout, stderr) = RunnerProcess.Run("--json", $"New-KmodTestRoot -Path '{root}' -Scenario Healthy -WhatIf");
+        Assert.Equal(0, exit);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(stdout).RootElement.ValueKind);
+        Assert.Contains("What if:", stderr);
+        Assert.False(Directory.Exists(root));
+    }
+
+    [Fact]
     public void ExitsOneWhenTheLastOutputIsFalse()
     {
         Assert.Equal(1, RunnerProcess.Run("$true; $false").ExitCode);

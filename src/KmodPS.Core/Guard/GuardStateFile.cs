@@ -1,0 +1,51 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KmodPS.Platform;
+
+namespace KmodPS.Guard;
+
+/// <summary>Reads and writes <see cref="GuardState"/> as JSON (camelCase, enums as names), atomically.</summary>
+public static class GuardStateFile
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The state, or null when the file does not exist; <paramref name="error"/> says why an existing file could not be used.</summary>
+    public static GuardState? Read(ISystemRoot root, out string? error)
+    {
+        error = null;
+        if (!root.FileExists(GuardLayout.StatePath))
+        {
+            return null;
+        }
+        try
+        {
+            return Parse(root.ReadAllText(GuardLayout.StatePath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            error = $"{root.MapPath(GuardLayout.StatePath)} cannot be read: {e.Message}";
+            return null;
+        }
+    }
+
+    public static GuardState Parse(string json) => JsonSerializer.Deserialize<GuardState>(json, Options) ?? new GuardState();
+
+    public static string Serialize(GuardState state) => JsonSerializer.Serialize(state, Options) + "\n";
+
+    /// <summary>Writes the state atomically (temp file, fsync, rename), creating <c>/var/lib/kmodps</c> when needed.</summary>
+    public static void Write(ISystemRoot root, GuardState state)
+    {
+        Directory.CreateDirectory(root.MapPath(GuardLayout.StateDirectory));
+        GuardFileWriter.Write(root.MapPath(GuardLayout.StatePath), Serialize(state), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+    }
+
+    /// <summary>The file's SHA-256 (hex), for records and tests.</summary>
+    public static string Sha256(string content) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(content))).ToLowerInvariant();
+}

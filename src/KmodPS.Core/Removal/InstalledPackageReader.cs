@@ -1,0 +1,48 @@
+using KmodPS.Diagnostics;
+using KmodPS.Models;
+using KmodPS.Packages;
+using KmodPS.Platform;
+
+namespace KmodPS.Removal;
+
+/// <summary>
+/// Every installed package of a root with its requirements: the dpkg status file read directly for the Debian family,
+/// one <c>rpm -qa</c> for the RHEL and SUSE families (the same choice as <see cref="PackageOwnershipFactory"/>).
+/// </summary>
+public sealed class InstalledPackageReader
+{
+    private readonly ISystemRoot _root;
+    private readonly ICommandRunner _runner;
+
+    public InstalledPackageReader(ISystemRoot root, ICommandRunner runner)
+    {
+        _root = root;
+        _runner = runner;
+    }
+
+    /// <summary>The packages; null with a failure logged when no package database can be read.</summary>
+    public IReadOnlyList<InstalledPackage>? Read(HostFamily family, DiagnosticLog log)
+    {
+        var dpkg = DpkgOwnership.IsPresent(_root);
+        var rpm = RpmOwnership.IsPresent(_root);
+        var useDpkg = family == HostFamily.Debian ? dpkg : family is HostFamily.RedHat or HostFamily.Suse ? !rpm && dpkg : dpkg;
+        if (useDpkg)
+        {
+            try
+            {
+                return DpkgStatusFile.Parse(_root.ReadAllText(DpkgStatusFile.Path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.ReadError, $"Cannot read {_root.MapPath(DpkgStatusFile.Path)}: {e.Message}", _root.RootPath));
+                return null;
+            }
+        }
+        if (rpm)
+        {
+            return new RpmPackageQuery(_root, _runner).Read(log);
+        }
+        log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.ObjectNotFound, $"No rpm database and no dpkg status file under {_root.RootPath}.", _root.RootPath));
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+using KmodPS.Platform;
+
+namespace KmodPS.Removal;
+
+/// <summary>
+/// Runs a <see cref="RemovalPlan"/>'s command. Under an alternate root, dnf gets a private HOME whose
+/// <c>.rpmmacros</c> names the root's rpm database (rpm built for other distributions, Debian's, keeps it in
+/// <c>~/.rpmdb</c>), removed afterwards.
+/// </summary>
+public static class KernelRemover
+{
+    public static CommandResult Run(RemovalPlan plan, ICommandRunner runner)
+    {
+        var command = plan.Command ?? throw new InvalidOperationException("A refused plan has no command.");
+        if (plan.RpmDatabasePath is null)
+        {
+            return runner.Run(command);
+        }
+        var home = Directory.CreateTempSubdirectory("kmodps-rpm-");
+        try
+        {
+            File.WriteAllText(Path.Combine(home.FullName, ".rpmmacros"), $"%_dbpath {plan.RpmDatabasePath}\n");
+            var environment = new Dictionary<string, string>(command.Environment) { ["HOME"] = home.FullName };
+            return runner.Run(command with { Environment = environment });
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+}

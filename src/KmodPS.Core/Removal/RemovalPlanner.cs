@@ -1,0 +1,124 @@
+using KmodPS.Diagnostics;
+using KmodPS.Kernels;
+using KmodPS.Models;
+using KmodPS.Platform;
+
+namespace KmodPS.Removal;
+
+/// <summary>
+/// Pure: decides whether a kernel may be removed and with which command. Refusals that <c>-Force</c> never overrides
+/// come first (running kernel, next-boot kernel or an unknown next boot, locked kernel, last healthy kernel); the
+/// only thing <c>-Force</c> allows is also removing the packages that depend on the kernel's packages (kmods built
+/// for it, Debian metapackages), which otherwise refuses with <c>RemoveDependentPackages</c>.
+/// </summary>
+public static class RemovalPlanner
+{
+    private static readonly string[] RpmTools = { "dnf", "dnf5", "yum" };
+
+    public static RemovalPlan Plan(RemovalRequest request)
+    {
+        var k = request.KernelVersion;
+        if (request.RunningKernel == k)
+        {
+            return Refuse("RemoveRunningKernel", FailureCategory.InvalidOperation, $"Kernel {k} is running: it cannot be removed (boot another kernel first).", k);
+        }
+        if (request.NextBoot.KernelVersion is null)
+        {
+            return Refuse("NextBootUnknown", FailureCategory.InvalidOperation,
+                $"The kernel that boots next under {request.RootPath} cannot be determined ({request.NextBoot.Explanation}): no kernel is removed while it is unknown.", k,
+                "Make the boot default explicit first (Set-DefaultKernel), then retry.");
+        }
+        if (request.NextBoot.KernelVersion == k)
+        {
+            return Refuse("RemoveNextBootKernel", FailureCategory.InvalidOperation,
+                $"Kernel {k} boots next ({request.NextBoot.Explanation}): removing it would leave the boot loader pointing at a missing kernel.", k,
+                "Make another healthy kernel the default first (Set-DefaultKernel), then retry.");
+        }
+        if (request.Packages.Count == 0)
+        {
+            return Refuse("KernelNotPackaged", FailureCategory.ObjectNotFound,
+                $"No installed package of kernel {k} was found in the package database under {request.RootPath}: it was not installed by the package manager and is not removed by KmodPS.", k);
+        }
+        if (request.Locks.Count > 0)
+        {
+            return Refuse("RemoveLockedKernel", FailureCategory.InvalidOperation, $"Kernel {k} is locked: {string.Join("; ", request.Locks)}.", k,
+                "Release the lock first (Unlock-Kernel, dnf versionlock delete, apt-mark unhold) if the kernel should go.");
+        }
+        var healthyOthers = request.Kernels
+            .Where(x => x.KernelVersion != k && x.ImagePath is not null && request.Health.TryGetValue(x.KernelVersion, out var h) && h.IsHealthy)
+            .Select(x => x.KernelVersion).OrderBy(v => v, KernelVersionComparer.Instance).ToList();
+        if (healthyOthers.Count == 0)
+        {
+            var others = request.Kernels.Where(x => x.KernelVersion != k).Select(x => Describe(request, x.KernelVersion)).ToList();
+            return Refuse("RemoveLastHealthyKernel", FailureCategory.InvalidOperation,
+                $"Removing kernel {k} would leave no other healthy kernel installed ({(others.Count == 0 ? "it is the only kernel" : "others: " + string.Join("; ", others))}).", k,
+                "Repair the other kernels' modules first (Get-KernelModuleStatus -Problem).");
+        }
+        var names = request.Packages.Select(p => p.Spec).ToList();
+        var warnings = new List<string>();
+        if (request.Dependents.Count > 0)
+        {
+            var dependents = string.Join(", ", request.Dependents.Select(p => p.Spec));
+            if (!request.Force)
+            {
+                return Refuse("RemoveDependentPackages", FailureCategory.InvalidOperation,
+                    $"Removing kernel {k} would also remove packages that depend on it: {dependents}. Nothing was changed; use -Force to remove them too.", k);
+            }
+            names.AddRange(request.Dependents.Select(p => p.Spec));
+            warnings.Add($"-Force: also removing the packages that depend on kernel {k}: {dependents}.");
+        }
+        return request.Packages[0].IsRpm ? PlanDnf(request, names, warnings) : PlanApt(request, names, warnings);
+    }
+
+    private static RemovalPlan PlanDnf(RemovalRequest request, List<string> names, List<string> warnings)
+    {
+        var tool = RpmTools.FirstOrDefault(request.Programs.ContainsKey);
+        if (tool is null)
+        {
+            return Refuse("PackageManagerNotFound", FailureCategory.NotInstalled, "Neither dnf, dnf5 nor yum is installed: the kernel's packages cannot be removed.", request.KernelVersion);
+        }
+        var arguments = new List<string>();
+        if (!request.IsHostRoot)
+        {
+            // As tests/lab/lib/dnf-world.sh found: dnf prefixes cachedir/logdir with the installroot itself (setting them doubles
+            // the prefix), and plugins (versionlock, local, post-transaction-actions) act on host paths, so they stay off.
+            arguments.AddRange(new[] { "--installroot", request.RootPath, "--setopt=reposdir=" + TreePath.Combine(request.RootPath, "/etc/yum.repos.d"), "--noplugins" });
+        }
+        // Removing needs no repository: no metadata download, no failure from an unreachable mirror.
+        arguments.AddRange(new[] { "--disablerepo=*", "-y", "remove" });
+        arguments.AddRange(names);
+        var command = new CommandRequest(request.Programs[tool], arguments) { Timeout = TimeSpan.FromMinutes(30) };
+        return new RemovalPlan(command, names, request.IsHostRoot ? null : request.RpmDatabasePath, warnings, null);
+    }
+
+    private static RemovalPlan PlanApt(RemovalRequest request, List<string> names, List<string> warnings)
+    {
+        if (!request.IsHostRoot)
+        {
+            // apt-get -o Dir=<root> reads the root's apt.conf.d, whose DPkg::Pre/Post-Invoke hooks would run on this host,
+            // and dpkg --root runs the kernel's maintainer scripts chrooted into a tree that may not be a runnable system.
+            return Refuse("AptRootNotSupported", FailureCategory.NotImplemented,
+                $"apt cannot remove packages from an alternate root safely (the root's apt hooks would run on this host, dpkg would run maintainer scripts in {request.RootPath}). "
+                + $"Run it inside the root instead: chroot {request.RootPath} apt-get purge {string.Join(' ', names)}", request.KernelVersion);
+        }
+        if (!request.Programs.TryGetValue("apt-get", out var aptGet))
+        {
+            return Refuse("PackageManagerNotFound", FailureCategory.NotInstalled, "apt-get is not installed: the kernel's packages cannot be removed.", request.KernelVersion);
+        }
+        var command = new CommandRequest(aptGet, new[] { "-y", "purge" }.Concat(names))
+        {
+            Timeout = TimeSpan.FromMinutes(30),
+            Environment = new Dictionary<string, string> { ["LC_ALL"] = "C", ["DEBIAN_FRONTEND"] = "noninteractive" },
+        };
+        return new RemovalPlan(command, names, null, warnings, null);
+    }
+
+    private static string Describe(RemovalRequest request, string kernel) =>
+        !request.Health.TryGetValue(kernel, out var health) ? $"{kernel} (unknown)"
+        : request.Kernels.First(x => x.KernelVersion == kernel).ImagePath is null ? $"{kernel} (no kernel image)"
+        : health.IsHealthy ? $"{kernel} (healthy)"
+        : $"{kernel} (unhealthy: {health.Summary})";
+
+    private static RemovalPlan Refuse(string id, FailureCategory category, string message, string kernel, string? action = null) =>
+        RemovalPlan.Refuse(new Failure(id, category, message, kernel, action));
+}

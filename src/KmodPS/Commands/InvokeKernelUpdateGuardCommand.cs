@@ -1,0 +1,170 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using KmodPS.Boot;
+using KmodPS.Completion;
+using KmodPS.Diagnostics;
+using KmodPS.Guard;
+using KmodPS.Infrastructure;
+using KmodPS.Kernels;
+using KmodPS.Models;
+using KmodPS.Planning;
+using KmodPS.Platform;
+
+namespace KmodPS.Commands;
+
+/// <summary>
+/// The update guard's check of one kernel (what the hooks run): keeps or moves the boot default on the newest
+/// healthy kernel when the kernel lacks modules, promotes it with -Promote when it is healthy, records the verdict.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "KernelUpdateGuard", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(KernelGuardDecision))]
+public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
+{
+    private const string RepairCommand = "Repair-KernelModule";
+
+    private VerboseCommandRunner? _runner;
+
+    /// <summary>The kernel to check, usually the one just installed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
+    public string KernelVersion { get; set; } = string.Empty;
+
+    /// <summary>The system root to check and change instead of <c>/</c>.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Root { get; set; }
+
+    /// <summary>Run Repair-KernelModule for the kernel first (when this KmodPS has it).</summary>
+    [Parameter]
+    public SwitchParameter Repair { get; set; }
+
+    /// <summary>Make the kernel the boot default when it has every module the host needs.</summary>
+    [Parameter]
+    public SwitchParameter Promote { get; set; }
+
+    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
+
+    protected override void ProcessRecord()
+    {
+        if (!Kernels.KernelVersion.IsValid(KernelVersion))
+        {
+            ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(KernelVersion));
+            return;
+        }
+        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
+        {
+            ThrowTerminatingError(rootError);
+            return;
+        }
+        var kernel = KernelNameMatcher.Match(new InstalledKernelReader(root).Read().Items.Select(k => k.KernelVersion), KernelVersion);
+        if (kernel is null)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create("KernelNotFound", FailureCategory.ObjectNotFound, $"No kernel '{KernelVersion}' is installed under {root.RootPath}.", KernelVersion));
+            return;
+        }
+        var repair = Repair ? RunRepair(root, kernel) : "NotRequested";
+        // Read after the repair: its builds change the status.
+        var snapshot = new ModuleStatusReader(root, _runner!).Read();
+        var health = KernelHealth.Evaluate(snapshot.Kernels.Select(k => k.KernelVersion), snapshot.Rows);
+        var resolver = new NextBootResolver(root);
+        var bootable = snapshot.Kernels.Where(k => k.ImagePath is not null && resolver.FindEntryForKernel(k.KernelVersion) is not null)
+            .Select(k => k.KernelVersion).ToHashSet(StringComparer.Ordinal);
+        var decision = GuardPlanner.Decide(kernel, health, bootable, snapshot.NextBoot, Promote);
+        var (action, applied, summary) = Act(root, decision);
+        var after = new NextBootResolver(root).Resolve(new DiagnosticLog()).KernelVersion;
+        var result = new KernelGuardDecision(kernel, decision.Health.IsHealthy, decision.Health.Problems.Select(p => $"{p.Name} ({p.State})").Distinct().ToList(),
+            action, decision.DefaultBefore, after, decision.LastHealthyKernel, repair, applied, summary, DateTime.UtcNow, root.RootPath);
+        // One warning, naming the missing modules, whenever the kernel or the next boot is not right.
+        if (!decision.Health.IsHealthy || action is GuardAction.RolledBack or GuardAction.NoHealthyKernel or GuardAction.Failed)
+        {
+            WriteWarning(summary);
+        }
+        else
+        {
+            WriteVerbose(summary);
+        }
+        Record(root, result);
+        WriteObject(result);
+    }
+
+    private (GuardAction Action, bool Applied, string Summary) Act(ISystemRoot root, GuardDecisionPlan decision)
+    {
+        if (decision.Target is not { } target)
+        {
+            return (decision.Action, true, decision.Summary);
+        }
+        var change = new DefaultKernelSwitch(root, _runner!, WriteVerbose);
+        var plan = change.Plan(target);
+        if (plan.Refusal is not null)
+        {
+            WriteError(ErrorRecordFactory.From(plan.Refusal));
+            return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed, nothing was changed: {plan.Refusal.Message}");
+        }
+        if (!ShouldProcess(target, "Make it the boot default: " + string.Join("; ", plan.Describe())))
+        {
+            return (decision.Action, false, decision.Summary);
+        }
+        plan.Warnings.ToList().ForEach(WriteWarning);
+        if (change.Apply(plan, target) is { } failure)
+        {
+            WriteError(ErrorRecordFactory.From(failure));
+            return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed: {failure.Message}");
+        }
+        return (decision.Action, true, decision.Summary);
+    }
+
+    private string RunRepair(ISystemRoot root, string kernel)
+    {
+        if (InvokeCommand.GetCommand(RepairCommand, CommandTypes.Cmdlet | CommandTypes.Function) is null)
+        {
+            WriteWarning($"{RepairCommand} is not available in this KmodPS: the repair step is skipped.");
+            return "Unavailable";
+        }
+        if (!ShouldProcess(kernel, $"Repair its modules first ({RepairCommand} -KernelVersion {kernel} -Root {root.RootPath})"))
+        {
+            return "Skipped";
+        }
+        try
+        {
+            var output = InvokeCommand.InvokeScript(
+                $"param($k, $r) {RepairCommand} -KernelVersion $k -Root $r -Confirm:$false 2>&1", true, PipelineResultTypes.None, null, kernel, root.RootPath);
+            var errors = output.Select(o => o?.BaseObject).OfType<ErrorRecord>().ToList();
+            errors.ForEach(e => WriteWarning($"{RepairCommand}: {e}"));
+            return errors.Count == 0 ? "Ran" : $"Ran with {errors.Count} error(s): {errors[0]}";
+        }
+        catch (RuntimeException e)
+        {
+            WriteWarning($"{RepairCommand} failed: {e.Message}");
+            return "Failed: " + e.Message;
+        }
+    }
+
+    private void Record(ISystemRoot root, KernelGuardDecision decision)
+    {
+        if (!ShouldProcess(root.MapPath(GuardLayout.StatePath), $"Record the verdict for {decision.KernelVersion}"))
+        {
+            return;
+        }
+        var state = GuardStateFile.Read(root, out var error);
+        if (error is not null)
+        {
+            WriteWarning($"{error}; it is replaced by a new state file.");
+        }
+        try
+        {
+            GuardStateFile.Write(root, (state ?? new GuardState()) with
+            {
+                LastHealthyKernel = decision.LastHealthyKernel,
+                LastDecision = GuardDecisionRecord.From(decision),
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorRecordFactory.Create("GuardStateNotWritten", FailureCategory.WriteError, $"The verdict could not be recorded in {root.MapPath(GuardLayout.StatePath)}: {e.Message}", decision.KernelVersion));
+        }
+    }
+
+    protected override void StopProcessing() => _runner?.Stop();
+
+    public void Dispose() => _runner?.Dispose();
+}

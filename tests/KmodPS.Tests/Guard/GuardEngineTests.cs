@@ -1,0 +1,123 @@
+using KmodPS.Models;
+using KmodPS.Tests.Engine;
+using KmodPS.Tests.Lab;
+
+namespace KmodPS.Tests.Guard;
+
+[Collection(EngineCollection.Name)]
+public sealed class GuardEngineTests : IDisposable
+{
+    private readonly PowerShellSession _ps;
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("kmodps-guard-engine-");
+
+    public GuardEngineTests(SharedSession shared)
+    {
+        _ps = shared.Session;
+    }
+
+    public void Dispose() => _temp.Delete(true);
+
+    private string Copy(string fixture)
+    {
+        var target = Path.Combine(_temp.FullName, fixture);
+        Shell.Stdout("cp", "-a", RepoPaths.Fixture("roots", fixture), target);
+        return target;
+    }
+
+    private PowerShellSession.Result Run(string root, string script) => _ps.Run(script, new Dictionary<string, object?> { ["root"] = root });
+
+    [Fact]
+    public void InstallGetUninstallThroughTheEngine()
+    {
+        var root = Copy("debian-merged");
+        var before = Listing(root);
+        var whatIf = Run(root, "Install-KernelUpdateGuard -Root $root -RunnerPath /usr/bin/true -WhatIf");
+        Assert.Empty(whatIf.ErrorIds);
+        Assert.Empty(whatIf.Output);
+        Assert.Equal(before, Listing(root));
+
+        var installed = Run(root, "Install-KernelUpdateGuard -Root $root -RunnerPath /usr/bin/true -Promote");
+        Assert.Empty(installed.ErrorIds);
+        var guard = (KernelUpdateGuard)Assert.Single(installed.Output).BaseObject;
+        Assert.True(guard.IsInstalled);
+        Assert.Equal(HostFamily.Debian, guard.Family);
+        Assert.Equal(new[] { "/etc/kernel/postinst.d/zzz-kmodps", "/etc/kernel/header_postinst.d/zzz-kmodps" }, guard.Hooks.Select(h => h.Path));
+        Assert.True(guard.Promote);
+        Assert.True(guard.RunnerExists);
+
+        var shown = (KernelUpdateGuard)Assert.Single(Run(root, "Get-KernelUpdateGuard -Root $root").Output).BaseObject;
+        Assert.True(shown.IsInstalled);
+        Assert.Contains("\"createdStateFile\": true", shown.StateContent, StringComparison.Ordinal);
+
+        Assert.Empty(Run(root, "Uninstall-KernelUpdateGuard -Root $root -WhatIf").ErrorIds);
+        Assert.True(File.Exists(Path.Combine(root, "etc/kernel/postinst.d/zzz-kmodps")));
+        Assert.Empty(Run(root, "Uninstall-KernelUpdateGuard -Root $root").ErrorIds);
+        Assert.Equal(before, Listing(root));
+        Assert.False(((KernelUpdateGuard)Assert.Single(Run(root, "Get-KernelUpdateGuard -Root $root").Output).BaseObject).IsInstalled);
+    }
+
+    [Theory]
+    [InlineData("relative/kmodps")]
+    [InlineData("/usr/bin/kmodps; reboot")]
+    [InlineData("/usr/bin/it's")]
+    public void UnsafeRunnerPathIsRefusedBeforeAnythingIsWritten(string runner)
+    {
+        var root = Copy("alma-basic");
+        var before = Listing(root);
+        var result = _ps.Run("Install-KernelUpdateGuard -Root $root -RunnerPath $runner", new Dictionary<string, object?> { ["root"] = root, ["runner"] = runner });
+        Assert.Contains(result.ErrorIds, id => id.StartsWith("InvalidRunnerPath,", StringComparison.Ordinal));
+        Assert.Equal(before, Listing(root));
+    }
+
+    [Fact]
+    public void UnsupportedFamilyIsRefused()
+    {
+        var root = Copy("alma-basic");
+        File.WriteAllText(Path.Combine(root, "etc/os-release"), "NAME=\"SLES\"\nID=\"sles\"\nVERSION_ID=\"15.6\"\n");
+        Assert.Contains(Run(root, "Install-KernelUpdateGuard -Root $root").ErrorIds, id => id.StartsWith("GuardNotSupported,", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("'5.14.0; reboot'")]
+    [InlineData("'$(reboot)'")]
+    [InlineData("''")]
+    public void InvokeValidatesTheKernelVersion(string version)
+    {
+        var root = Copy("alma-basic");
+        var before = Listing(root);
+        Assert.Contains(Run(root, $"Invoke-KernelUpdateGuard {version} -Root $root").ErrorIds, id => id.StartsWith("InvalidKernelVersion,", StringComparison.Ordinal));
+        Assert.Contains(Run(root, "Invoke-KernelUpdateGuard 9.9.9-none -Root $root").ErrorIds, id => id.StartsWith("KernelNotFound,", StringComparison.Ordinal));
+        Assert.Equal(before, Listing(root));
+    }
+
+    [Fact]
+    public void RepairIsReportedUnavailableWhenThisKmodPSHasNoRepairCmdlet()
+    {
+        var root = Copy("alma-basic");
+        var result = Run(root, "Invoke-KernelUpdateGuard 5.14.0-611.41.1.el9_7 -Root $root -Repair -WhatIf");
+        var decision = (KernelGuardDecision)Assert.Single(result.Output).BaseObject;
+        if (_ps.Run("Get-Command Repair-KernelModule -ErrorAction SilentlyContinue").Output.Count == 0)
+        {
+            Assert.Equal("Unavailable", decision.Repair);
+            Assert.Contains(result.Warnings, w => w.Contains("Repair-KernelModule is not available", StringComparison.Ordinal));
+        }
+        Assert.False(File.Exists(Path.Combine(root, "var/lib/kmodps/guard.json")));
+    }
+
+    [Fact]
+    public void RepairRunsRepairKernelModuleWhenItExists()
+    {
+        var root = Copy("alma-basic");
+        using var session = new PowerShellSession();
+        session.Run("function global:Repair-KernelModule { [CmdletBinding(SupportsShouldProcess)] param([string[]]$KernelVersion, [string]$Root) $global:repairCall = \"$KernelVersion|$Root\" }");
+        var result = session.Run("Invoke-KernelUpdateGuard 5.14.0-611.41.1.el9_7 -Root $root -Repair -WarningAction SilentlyContinue -ErrorAction SilentlyContinue", new Dictionary<string, object?> { ["root"] = root });
+        var decision = (KernelGuardDecision)Assert.Single(result.Output).BaseObject;
+        Assert.Equal("Ran", decision.Repair);
+        Assert.Equal($"5.14.0-611.41.1.el9_7.x86_64|{root}", session.Run("$global:repairCall").Output.Single().ToString());
+    }
+
+    private static string Listing(string root) => string.Join('\n',
+        Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(p => new FileInfo(p) is { LinkTarget: { } link } ? $"{p} -> {link}"
+                : $"{p} {File.GetUnixFileMode(p)} {(File.Exists(p) ? Convert.ToHexString(File.ReadAllBytes(p)) : "dir")}"));
+}

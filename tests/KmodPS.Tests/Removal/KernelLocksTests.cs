@@ -1,0 +1,54 @@
+using KmodPS.Platform;
+using KmodPS.Removal;
+using KmodPS.Tests.Engine;
+using static KmodPS.Tests.Removal.RemovalFixtures;
+
+namespace KmodPS.Tests.Removal;
+
+/// <summary>Remove-Kernel's lock check through the shared KernelLockReader: pins and holds protect, excludes do not.</summary>
+public sealed class KernelLocksTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("kmodps-locks-");
+
+    public void Dispose() => _temp.Delete(true);
+
+    private DirectorySystemRoot Root(string fixture, params (string Path, string Text)[] files)
+    {
+        var root = Path.Combine(_temp.FullName, fixture);
+        Lab.Shell.Stdout("cp", "-a", RepoPaths.Fixture("roots", fixture), root);
+        foreach (var (path, text) in files)
+        {
+            var real = Path.Combine(root, path.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(real)!);
+            File.WriteAllText(real, text);
+        }
+        return new DirectorySystemRoot(root);
+    }
+
+    [Fact]
+    public void VersionlockPinProtectsItsKernelAndAnExcludeDoesNot()
+    {
+        var root = Root("alma-basic", ("/etc/dnf/plugins/versionlock.list",
+            "# Added lock on Mon Nov 23 2026\nkernel-core-0:5.14.0-611.41.1.el9_7.*\n!kernel-core-0:5.14.0-611.45.1.el9_7.*\n"));
+        Assert.Contains("5.14.0-611.41.1.el9_7", Assert.Single(KernelLocks.Find(root, K41, out var failure)!), StringComparison.Ordinal);
+        Assert.Null(failure);
+        Assert.Empty(KernelLocks.Find(root, K45, out _)!);
+        Assert.Empty(KernelLocks.Find(root, K49, out _)!);
+    }
+
+    [Fact]
+    public void DpkgHoldProtectsTheDebianKernel()
+    {
+        var status = File.ReadAllText(RepoPaths.Fixture("roots", "debian-merged", "var", "lib", "dpkg", "status"));
+        var root = Root("debian-merged", ("/var/lib/dpkg/status", status.Replace("Status: install ok installed", "Status: hold ok installed", StringComparison.Ordinal)));
+        Assert.Contains("Hold", Assert.Single(KernelLocks.Find(root, "6.1.0-10-amd64", out _)!), StringComparison.Ordinal);
+        Assert.Empty(KernelLocks.Find(root, "6.1.0-9-amd64", out _)!);
+    }
+
+    [Fact]
+    public void NoLockStoreMeansNoLock()
+    {
+        Assert.Empty(KernelLocks.Find(Root("alma-basic"), K41, out var failure)!);
+        Assert.Null(failure);
+    }
+}

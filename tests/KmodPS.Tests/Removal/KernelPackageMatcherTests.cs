@@ -1,0 +1,66 @@
+using KmodPS.Removal;
+using static KmodPS.Tests.Removal.RemovalFixtures;
+
+namespace KmodPS.Tests.Removal;
+
+public sealed class KernelPackageMatcherTests
+{
+    [Fact]
+    public void RpmReleaseSelectsItsSubpackagesOnly()
+    {
+        var packages = KernelPackageMatcher.OfRelease(Rpm, K45).Select(p => p.Spec);
+        Assert.Equal(new[]
+        {
+            "kernel-5.14.0-611.45.1.el9_7.x86_64", "kernel-core-5.14.0-611.45.1.el9_7.x86_64",
+            "kernel-modules-5.14.0-611.45.1.el9_7.x86_64", "kernel-modules-core-5.14.0-611.45.1.el9_7.x86_64",
+        }, packages);
+    }
+
+    [Fact]
+    public void UserspaceAndOtherVariantPackagesSharingTheVersionStay()
+    {
+        var names = KernelPackageMatcher.OfRelease(Rpm, K45).Select(p => p.Name).ToList();
+        Assert.DoesNotContain("kernel-headers", names);
+        Assert.DoesNotContain("kernel-tools", names);
+        Assert.DoesNotContain("kernel-debug-core", names);
+        Assert.Equal(new[] { "kernel-debug-core" }, KernelPackageMatcher.OfRelease(Rpm, K45 + "+debug").Select(p => p.Name));
+    }
+
+    [Fact]
+    public void KmodBuiltForTheKernelIsADependent()
+    {
+        var packages = KernelPackageMatcher.OfRelease(Rpm, K41);
+        Assert.Contains("kernel-devel", packages.Select(p => p.Name));
+        Assert.Equal(new[] { "kmod-nvidia-open-595.58.03-1.el9_7.x86_64" }, KernelPackageMatcher.Dependents(Rpm, packages, K41).Select(p => p.Spec));
+        Assert.Empty(KernelPackageMatcher.Dependents(Rpm, KernelPackageMatcher.OfRelease(Rpm, K45), K45));
+    }
+
+    [Fact]
+    public void PlainNameRequirementIsBrokenOnlyWhenNoOtherPackageOfThatNameStays()
+    {
+        var rpm = RpmPackageQuery.Parse("kernel-core\t0\t5.14.0\t1.el9\tx86_64\t\nkernel-core\t0\t5.14.0\t2.el9\tx86_64\t\ntool\t0\t1\t1\tx86_64\tkernel-core  |\n");
+        var one = KernelPackageMatcher.OfRelease(rpm, "5.14.0-1.el9.x86_64");
+        Assert.Empty(KernelPackageMatcher.Dependents(rpm, one, "5.14.0-1.el9.x86_64"));
+        var both = rpm.Where(p => p.Name == "kernel-core").ToList();
+        Assert.Equal("tool", Assert.Single(KernelPackageMatcher.Dependents(rpm, both, "5.14.0-1.el9.x86_64")).Name);
+    }
+
+    [Fact]
+    public void DebianReleaseSelectsVersionedPackagesButNotSharedOnesOrMetapackages()
+    {
+        var installed = DpkgStatusFile.Parse(DpkgStatusFileTests.Status);
+        var packages = KernelPackageMatcher.OfRelease(installed, "6.1.0-55-amd64").Select(p => p.Spec);
+        Assert.Equal(new[] { "linux-headers-6.1.0-55-amd64", "linux-image-6.1.0-55-amd64", "linux-image-6.1.0-55-amd64-unsigned", "linux-modules-nvidia-550-6.1.0-55-amd64" }, packages);
+        Assert.DoesNotContain("linux-headers-6.1.0-55-common", packages);
+    }
+
+    [Fact]
+    public void DebianMetapackageDependingOnTheNewestImageIsADependent()
+    {
+        var installed = DpkgStatusFile.Parse(DpkgStatusFileTests.Status);
+        var newest = KernelPackageMatcher.OfRelease(installed, "6.1.0-56-amd64");
+        Assert.Equal(new[] { "linux-image-amd64" }, KernelPackageMatcher.Dependents(installed, newest, "6.1.0-56-amd64").Select(p => p.Name));
+        var older = KernelPackageMatcher.OfRelease(installed, "6.1.0-55-amd64");
+        Assert.Empty(KernelPackageMatcher.Dependents(installed, older, "6.1.0-55-amd64"));
+    }
+}
