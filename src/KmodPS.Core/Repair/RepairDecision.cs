@@ -1,0 +1,18 @@
+using KmodPS.Diagnostics;
+using KmodPS.Models;
+
+namespace KmodPS.Repair;
+
+/// <summary>
+/// What the planner decided for one pair: an <see cref="Action"/> to run, or an outcome known without running
+/// anything (<see cref="PlannedOutcome"/> with <see cref="Message"/>; Failed ones carry a typed <see cref="Failure"/>).
+/// </summary>
+public sealed record RepairDecision(
+    RepairPair Pair,
+    ModuleProvider Provider,
+    string? ModuleVersion,
+    string? Package,
+    RepairAction? Action,
+    RepairOutcome? PlannedOutcome,
+    string Message,
+    Failure? Failure = null);

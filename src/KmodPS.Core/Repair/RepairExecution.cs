@@ -1,0 +1,16 @@
+namespace KmodPS.Repair;
+
+/// <summary>
+/// What running one <see cref="RepairAction"/> did: the command lines that ran, and for a failure the failing
+/// command (<see cref="FailedIndex"/> into the action's commands), its exit code and output, and (DKMS) the
+/// make.log found right after it with its last lines.
+/// </summary>
+public sealed record RepairExecution(
+    IReadOnlyList<string> Ran,
+    bool Succeeded,
+    int ExitCode,
+    bool TimedOut,
+    int? FailedIndex,
+    string Output,
+    string? MakeLogPath,
+    string? MakeLogTail);
