@@ -26,6 +26,7 @@
         'Uninstall-KernelUpdateGuard'
         'Get-KernelUpdateGuard'
         'Invoke-KernelUpdateGuard'
+        'Repair-KernelModule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -18,9 +18,11 @@ source "$LAB_SRC_DIR/lib/debian.sh"
 source "$LAB_SRC_DIR/lib/grub.sh"
 # shellcheck source=lib/alma.sh
 source "$LAB_SRC_DIR/lib/alma.sh"
+# shellcheck source=lib/chroot-world.sh
+source "$LAB_SRC_DIR/lib/chroot-world.sh"
 
 LABDIR=${1:-${KMODPS_LAB_DIR:-/tmp/kmodps-lab}}
-WORLDS=${KMODPS_LAB_WORLDS:-debian-dkms debian-grub alma}
+WORLDS=${KMODPS_LAB_WORLDS:-debian-dkms debian-grub alma debian-chroot}
 
 preflight() {
     [[ $(id -u) == 0 ]] || die "build.sh must run as root (dkms, depmod, rpm --root); try: sudo $0"
@@ -67,6 +69,9 @@ write_built() {
             echo "world=alma-nvidia-after kernels=${ALMA_KERNELS[*]} saved_entry=$ALMA_AFTER_SAVED"
             echo "world=alma-nvidia-before-fixed kernels=${ALMA_KERNELS[0]} repo=alma-repo-fixed (kmod-nvidia-open for every kernel)"
         fi
+        if [[ " $WORLDS " == *" debian-chroot "* ]]; then
+            echo "world=debian-chroot kernels=$DEB_ABI,$DEB_OLD_ABI headers=$DEB_ABI,$DEB_OLD_ABI dkms=$DEB_CHROOT_DKMS v4l2loopback=$DEB_CHROOT_V4L_VER broken=lab-broken/1.0 tarball=$DEB_CHROOT_BASE"
+        fi
     } >"$f.tmp"
     mv "$f.tmp" "$f"
 }
@@ -84,6 +89,7 @@ main() {
             debian-dkms) build_debian_dkms ;;
             debian-grub) build_debian_grub ;;
             alma) build_alma ;;
+            debian-chroot) build_debian_chroot ;;
             *) die "unknown world '$w'" ;;
         esac
     done

@@ -17,6 +17,7 @@ declare -A PROVIDES=(
     [createrepo-c]=createrepo_c
     [kmod]=modinfo
     [grub-common]=grub-editenv
+    [debootstrap]=debootstrap
     [grub2-common]=grub-set-default  # tools only (grub-set-default, grub-reboot); installs no boot loader
     [mokutil]=mokutil
     [gcc]=gcc
@@ -31,7 +32,7 @@ declare -A PROVIDES=(
 # Order matters for a single apt transaction only in readability: headers
 # before the DKMS package so its postinst can build right away.
 PACKAGES=(kmod gcc make openssl xz-utils zstd util-linux tar apt linux-headers-amd64 dkms
-    v4l2loopback-dkms rpm dnf dnf-plugins-core createrepo-c grub-common grub2-common mokutil)
+    v4l2loopback-dkms rpm dnf dnf-plugins-core createrepo-c grub-common grub2-common mokutil debootstrap)
 
 installed() {
     [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == 'ii ' ]] || return 1

@@ -10,7 +10,8 @@ Describe 'KmodPS module surface' -Tag Surface {
     It 'exports exactly the documented cmdlets' {
         $expected = 'Get-InstalledKernel', 'Get-KernelHost', 'Get-KernelLock', 'Get-KernelModuleStatus',
             'Lock-Kernel', 'Set-DefaultKernel', 'Test-KernelUpdate', 'Unlock-Kernel',
-            'Remove-Kernel', 'Install-KernelUpdateGuard', 'Uninstall-KernelUpdateGuard', 'Get-KernelUpdateGuard', 'Invoke-KernelUpdateGuard'
+            'Remove-Kernel', 'Install-KernelUpdateGuard', 'Uninstall-KernelUpdateGuard', 'Get-KernelUpdateGuard', 'Invoke-KernelUpdateGuard',
+            'Repair-KernelModule', 'Export-KernelModuleMetrics', 'New-KmodTestRoot'
         (Get-Command -Module KmodPS).Name | Sort-Object | Should -Be ($expected | Sort-Object)
     }
 

@@ -9,7 +9,7 @@ public sealed class ModuleSurfaceTests
     {
         "Get-InstalledKernel", "Get-KernelHost", "Get-KernelModuleStatus", "Test-KernelUpdate",
         "Set-DefaultKernel", "Lock-Kernel", "Unlock-Kernel", "Get-KernelLock", "Export-KernelModuleMetrics", "New-KmodTestRoot",
-        "Remove-Kernel", "Install-KernelUpdateGuard", "Uninstall-KernelUpdateGuard", "Get-KernelUpdateGuard", "Invoke-KernelUpdateGuard",
+        "Remove-Kernel", "Install-KernelUpdateGuard", "Uninstall-KernelUpdateGuard", "Get-KernelUpdateGuard", "Invoke-KernelUpdateGuard", "Repair-KernelModule",
     };
 
     private readonly PowerShellSession _ps;
