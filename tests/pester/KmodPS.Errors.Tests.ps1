@@ -51,3 +51,38 @@ Describe 'Stable error ids' -Tag Errors {
         Get-ChildItem TestDrive:/alma -Recurse -File | Get-FileHash | Select-Object -ExpandProperty Hash | Should -Be $before
     }
 }
+
+Describe 'Stable error ids of the changing cmdlets' -Tag Errors {
+    BeforeEach {
+        Remove-Item TestDrive:/alma -Recurse -Force -ErrorAction SilentlyContinue
+        New-KmodTestRoot TestDrive:/alma -Scenario AlmaNvidiaKmodMissing | Out-Null
+    }
+
+    It 'InvalidKernelVersion from <_> before anything runs' -ForEach @('Remove-Kernel', 'Repair-KernelModule', 'Invoke-KernelUpdateGuard') {
+        { & $_ -KernelVersion '5.14; reboot' -Root TestDrive:/alma -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidKernelVersion,*'
+    }
+
+    It 'InvalidModuleName from Repair-KernelModule' {
+        { Repair-KernelModule -Name 'nvidia;reboot' -Root TestDrive:/alma -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidModuleName,*'
+    }
+
+    It 'RemoveNextBootKernel from Remove-Kernel, even with -Force' {
+        { Remove-Kernel 5.14.0-611.49.1.el9_7.x86_64 -Root TestDrive:/alma -Force -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RemoveNextBootKernel,*'
+    }
+
+    It 'InvalidRunnerPath from Install-KernelUpdateGuard' {
+        { Install-KernelUpdateGuard -Root TestDrive:/alma -RunnerPath 'relative/kmodps' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRunnerPath,*'
+    }
+
+    It 'Install-KernelUpdateGuard -WhatIf writes nothing and Get-KernelUpdateGuard reads the root' {
+        Install-KernelUpdateGuard -Root TestDrive:/alma -WhatIf
+        Test-Path TestDrive:/alma/etc/kernel/install.d/95-kmodps.install | Should -BeFalse
+        { Get-KernelUpdateGuard -Root TestDrive:/alma -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'Export-KernelModuleMetrics reports the next boot as not ready' {
+        Export-KernelModuleMetrics -Root TestDrive:/alma -SkipUpdateCheck | Should -Match 'kmodps_next_boot_ready\{kernel="5\.14\.0-611\.49\.1\.el9_7\.x86_64"\} 0'
+    }
+}
