@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text.RegularExpressions;
 using KmodPS.Diagnostics;
 using KmodPS.Dkms;
+using KmodPS.Completion;
 using KmodPS.Infrastructure;
 using KmodPS.Models;
 using KmodPS.Planning;
@@ -29,12 +30,14 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(ModuleNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Kernel releases to repair (wildcards allowed); every installed kernel when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
 
     /// <summary>The system root to repair instead of <c>/</c>; dkms then runs inside it with chroot.</summary>
