@@ -86,3 +86,20 @@ Describe 'Stable error ids of the changing cmdlets' -Tag Errors {
         Export-KernelModuleMetrics -Root TestDrive:/alma -SkipUpdateCheck | Should -Match 'kmodps_next_boot_ready\{kernel="5\.14\.0-611\.49\.1\.el9_7\.x86_64"\} 0'
     }
 }
+
+Describe 'No-op changes are idempotent' -Tag Errors {
+    BeforeEach {
+        Remove-Item TestDrive:/alma -Recurse -Force -ErrorAction SilentlyContinue
+        New-KmodTestRoot TestDrive:/alma -Scenario AlmaNvidiaKmodMissing | Out-Null
+    }
+
+    It 'Uninstall-KernelUpdateGuard on a root without a guard changes nothing' {
+        $before = Get-ChildItem TestDrive:/alma -Recurse -File | Get-FileHash | Select-Object -ExpandProperty Hash
+        { Uninstall-KernelUpdateGuard -Root TestDrive:/alma -Confirm:$false -ErrorAction Stop } | Should -Not -Throw
+        Get-ChildItem TestDrive:/alma -Recurse -File | Get-FileHash | Select-Object -ExpandProperty Hash | Should -Be $before
+    }
+
+    It 'Get-KernelLock lists nothing on a root without locks' {
+        Get-KernelLock -Root TestDrive:/alma | Should -BeNullOrEmpty
+    }
+}
