@@ -54,7 +54,7 @@ Describe 'Stable error ids' -Tag Errors {
 
 Describe 'Stable error ids of the changing cmdlets' -Tag Errors {
     BeforeEach {
-        Remove-Item TestDrive:/alma -Recurse -Force -ErrorAction SilentlyContinue
+        Remove-Item TestDrive:/alma, TestDrive:/deb -Recurse -Force -ErrorAction SilentlyContinue
         New-KmodTestRoot TestDrive:/alma -Scenario AlmaNvidiaKmodMissing | Out-Null
     }
 
@@ -67,8 +67,14 @@ Describe 'Stable error ids of the changing cmdlets' -Tag Errors {
     }
 
     It 'RemoveNextBootKernel from Remove-Kernel, even with -Force' {
-        { Remove-Kernel 5.14.0-611.49.1.el9_7.x86_64 -Root TestDrive:/alma -Force -Confirm:$false -ErrorAction Stop } |
+        New-KmodTestRoot TestDrive:/deb -Scenario DebianDkmsStale | Out-Null
+        { Remove-Kernel 6.1.0-56-amd64 -Root TestDrive:/deb -Force -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'RemoveNextBootKernel,*'
+    }
+
+    It 'PackageDatabaseUnavailable from Remove-Kernel on a root without an rpm database' {
+        { Remove-Kernel 5.14.0-611.45.1.el9_7.x86_64 -Root TestDrive:/alma -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PackageDatabaseUnavailable,*'
     }
 
     It 'InvalidRunnerPath from Install-KernelUpdateGuard' {
