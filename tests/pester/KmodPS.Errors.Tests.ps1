@@ -105,6 +105,11 @@ Describe 'No-op changes are idempotent' -Tag Errors {
         Get-ChildItem TestDrive:/alma -Recurse -File | Get-FileHash | Select-Object -ExpandProperty Hash | Should -Be $before
     }
 
+    It 'Unlock-Kernel of a kernel KmodPS never locked is a verbose no-op' {
+        $verbose = Unlock-Kernel 5.14.0-611.41.1.el9_7.x86_64 -Root TestDrive:/alma -Confirm:$false -Verbose 4>&1
+        $verbose | Should -Match 'nothing to unlock'
+    }
+
     It 'Get-KernelLock lists nothing on a root without locks' {
         Get-KernelLock -Root TestDrive:/alma | Should -BeNullOrEmpty
     }
