@@ -11,11 +11,18 @@ public sealed class JsonSchemaTests
 
     [Theory]
     [InlineData("InstalledKernel", "Get-InstalledKernel -Root {0}", "roots/alma-basic")]
+    [InlineData("ModuleStatus", "$null = New-KmodTestRoot {0}/t -Scenario AlmaNvidiaKmodMissing; Get-KernelModuleStatus -Root {0}/t", "tmp")]
+    [InlineData("KernelUpdateCheck", "$null = New-KmodTestRoot {0}/t -Scenario AlmaNvidiaBeforeUpdate; Test-KernelUpdate -Root {0}/t -Detailed -Quiet", "tmp")]
     [InlineData("KernelHost", "Get-KernelHost -Root {0}", "roots/alma-basic")]
     [InlineData("KernelUpdateGuard", "Get-KernelUpdateGuard -Root {0}", "roots/alma-basic")]
     public void RunnerJsonHasEverySchemaPropertyWithTheRightKind(string definition, string command, string fixture)
     {
-        var (exit, stdout, stderr) = RunnerProcess.Run("--json", string.Format(command, RepoPaths.Fixture(fixture.Split('/'))));
+        var directory = fixture == "tmp" ? Path.Combine(Path.GetTempPath(), "kmodps-json-" + Guid.NewGuid().ToString("N")) : RepoPaths.Fixture(fixture.Split('/'));
+        var (exit, stdout, stderr) = RunnerProcess.Run("--json", string.Format(command, directory));
+        if (fixture == "tmp")
+        {
+            Directory.Delete(directory, recursive: true);
+        }
         Assert.True(exit == 0, stderr);
         var schema = Definitions.GetProperty(definition);
         var items = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
