@@ -2,6 +2,7 @@ using System.Management.Automation;
 using KmodPS.Boot;
 using KmodPS.Diagnostics;
 using KmodPS.Completion;
+using KmodPS.Guard;
 using KmodPS.Infrastructure;
 using KmodPS.Kernels;
 using KmodPS.Models;
@@ -15,7 +16,6 @@ namespace KmodPS.Commands;
 [OutputType(typeof(InstalledKernel))]
 public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
 {
-    private static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-set-default", "grub-reboot", "update-grub", "bootctl" };
     private static readonly ModuleState[] Unhealthy = { ModuleState.Missing, ModuleState.Mismatch, ModuleState.Untrusted, ModuleState.Broken };
 
     private VerboseCommandRunner? _runner;
@@ -73,15 +73,8 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
             EmitIfPassThru(kernel, entry!);
             return;
         }
-        var log = new DiagnosticLog();
-        var setup = resolver.Describe(log);
-        if (setup is null)
-        {
-            Refuse("BootLoaderNotSupported", FailureCategory.NotImplemented, $"No supported boot loader was recognised under {root.RootPath}.", kernel.KernelVersion);
-            return;
-        }
-        var plan = DefaultKernelPlanner.Plan(new DefaultKernelRequest(kernel.KernelVersion, entry!, setup, Once, Force, root.IsHostRoot, root.RootPath, Programs(),
-            EditedFileText(root, setup)));
+        var change = new DefaultKernelSwitch(root, _runner!, WriteVerbose);
+        var plan = change.Plan(kernel.KernelVersion, Once, Force);
         if (plan.Refusal is not null)
         {
             ThrowTerminatingError(ErrorRecordFactory.From(plan.Refusal));
@@ -93,7 +86,11 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
             return;
         }
         plan.Warnings.ToList().ForEach(WriteWarning);
-        Apply(root, plan, kernel.KernelVersion);
+        if (change.Apply(plan, kernel.KernelVersion) is { } failure)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.From(failure));
+            return;
+        }
         EmitIfPassThru(kernel, entry!);
     }
 
@@ -125,67 +122,12 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
             "Fix the modules first (Get-KernelModuleStatus -KernelVersion " + kernel + " -Problem), or use -Force.")));
     }
 
-    private void Apply(ISystemRoot root, DefaultKernelPlan plan, string kernel)
-    {
-        var saved = plan.Touches.Distinct().ToDictionary(p => p, p => File.Exists(root.MapPath(p)) ? File.ReadAllBytes(root.MapPath(p)) : null);
-        string? failure = null;
-        foreach (var edit in plan.Edits)
-        {
-            WriteVerbose($"Editing {root.MapPath(edit.Path)}: {edit.Description} (backup {AtomicFile.BackupSuffix})");
-            AtomicFile.Write(root.MapPath(edit.Path), System.Text.Encoding.UTF8.GetBytes(edit.NewContent), keepBackup: true);
-        }
-        foreach (var command in plan.Commands)
-        {
-            var result = _runner!.Run(command);
-            if (!result.Succeeded)
-            {
-                failure = $"{command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}";
-                break;
-            }
-        }
-        var readBack = new NextBootResolver(root).Resolve(new DiagnosticLog());
-        if (failure is null && readBack.KernelVersion == kernel)
-        {
-            WriteVerbose($"Read back: {kernel} boots next ({readBack.Explanation}).");
-            return;
-        }
-        Restore(root, saved);
-        Refuse("DefaultNotApplied", FailureCategory.InvalidResult, failure is not null
-            ? $"Setting {kernel} as the default failed and the previous setting was restored: {failure}"
-            : $"After the change the boot loader would boot {readBack.KernelVersion ?? "an unknown kernel"}, not {kernel} ({readBack.Explanation}); the previous setting was restored.", kernel);
-    }
-
-    private static void Restore(ISystemRoot root, Dictionary<string, byte[]?> saved)
-    {
-        foreach (var (path, content) in saved)
-        {
-            var real = root.MapPath(path);
-            if (content is null)
-            {
-                File.Delete(real);
-            }
-            else
-            {
-                AtomicFile.Write(real, content, keepBackup: false);
-            }
-        }
-    }
-
     private void EmitIfPassThru(InstalledKernel kernel, BootEntry entry)
     {
         if (PassThru)
         {
             WriteObject(kernel.WithBoot(true, entry.MenuPath));
         }
-    }
-
-    private Dictionary<string, string> Programs() =>
-        BootTools.Select(t => (Name: t, Path: _runner!.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!);
-
-    private static string? EditedFileText(ISystemRoot root, BootLoaderSetup setup)
-    {
-        var path = setup.Kind == BootLoaderKind.SystemdBoot ? setup.LoaderConfPath : setup.GrubDefaultSource;
-        return path is not null && root.FileExists(path) ? root.ReadAllText(path) : null;
     }
 
     private void Refuse(string id, FailureCategory category, string message, string target) =>
