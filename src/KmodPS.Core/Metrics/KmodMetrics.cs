@@ -1,3 +1,4 @@
+using KmodPS.Guard;
 using KmodPS.Models;
 
 namespace KmodPS.Metrics;
@@ -28,7 +29,7 @@ public static class KmodMetrics
     }
 
     private static double NextBootReady(IReadOnlyList<ModuleStatus> rows, string? kernel) =>
-        kernel is null ? double.NaN : rows.Any(r => r.KernelVersion == kernel && r.IsProblem && r.State != ModuleState.Added) ? 0 : 1;
+        kernel is null ? double.NaN : KernelHealth.Of(kernel, rows).IsHealthy ? 1 : 0;
 
     private static IReadOnlyList<KeyValuePair<string, string>> Labels(params (string Key, string Value)[] labels) =>
         labels.Select(l => new KeyValuePair<string, string>(l.Key, l.Value)).ToList();

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using KmodPS.Diagnostics;
 using KmodPS.Dkms;
+using KmodPS.Guard;
 using KmodPS.Kernels;
 using KmodPS.Models;
 using KmodPS.Packages;
@@ -136,9 +137,7 @@ public sealed partial class UpdateReadinessReader
         {
             return running;
         }
-        // A DKMS module that was only ever added is nobody's module yet: it does not make every kernel unhealthy.
-        var healthy = snapshot.Kernels.Where(k => !snapshot.Rows.Any(r => r.KernelVersion == k.KernelVersion && r.IsProblem && r.State != ModuleState.Added))
-            .Select(k => k.KernelVersion).ToList();
+        var healthy = snapshot.Kernels.Where(k => KernelHealth.Of(k.KernelVersion, snapshot.Rows).IsHealthy).Select(k => k.KernelVersion).ToList();
         if (healthy.Count > 0)
         {
             return healthy.Max(KernelVersionComparer.Instance);
