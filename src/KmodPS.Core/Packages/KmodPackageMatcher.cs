@@ -1,17 +1,15 @@
 using KmodPS.Kernels;
-using KmodPS.Packages;
+using KmodPS.Locks;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Packages;
 
 /// <summary>
-/// Finds the repository's kmod package for a kernel, with the same rules as Test-KernelUpdate: kmodtool/RPM
+/// Finds the repository's kmod package for a kernel (used by Test-KernelUpdate and Repair-KernelModule): kmodtool/RPM
 /// Fusion/ELRepo style <c>Requires: kernel-uname-r = &lt;k&gt;</c> (or kernel-core-uname-r, <c>kernel = V-R</c>),
 /// or NVIDIA's precompiled stream named <c>kmod-nvidia-&lt;drv&gt;-&lt;V-R&gt;</c>.
 /// </summary>
 public static class KmodPackageMatcher
 {
-    private static readonly string[] Arches = { "x86_64", "aarch64", "ppc64le", "s390x" };
-
     /// <summary>The newest package named <paramref name="stem"/> (or <c>stem-*</c>, or providing <c>kmod(name.ko)</c>) built for the kernel.</summary>
     public static RepositoryPackage? Find(IEnumerable<RepositoryPackage> available, string stem, string moduleName, string kernel) =>
         available
@@ -22,7 +20,7 @@ public static class KmodPackageMatcher
 
     public static bool BuiltFor(RepositoryPackage package, string kernel)
     {
-        var bare = WithoutArch(kernel);
+        var bare = KernelRelease.WithoutArch(kernel);
         return package.Requires.Any(r => r == $"kernel-uname-r = {kernel}" || r == $"kernel-core-uname-r = {kernel}" || r == $"kernel = {bare}" || r == $"kernel-core = {bare}"
                 || r.StartsWith($"(kernel = {bare}", StringComparison.Ordinal) || r.StartsWith($"(kernel-core = {bare}", StringComparison.Ordinal))
             || package.Name.EndsWith("-" + bare, StringComparison.Ordinal);
@@ -42,10 +40,4 @@ public static class KmodPackageMatcher
 
     private static bool ProvidesModule(RepositoryPackage package, string moduleName) =>
         package.Provides.Any(x => x.StartsWith($"kmod({moduleName}.ko)", StringComparison.Ordinal) || x.StartsWith($"kmod({moduleName.Replace('_', '-')}.ko)", StringComparison.Ordinal));
-
-    private static string WithoutArch(string kernel)
-    {
-        var arch = Arches.FirstOrDefault(a => kernel.EndsWith("." + a, StringComparison.Ordinal));
-        return arch is null ? kernel : kernel[..^(arch.Length + 1)];
-    }
 }

@@ -68,20 +68,9 @@ public static class UpdateReadinessPlanner
                 $"Lock-Kernel -KernelVersion {input.ReferenceKernel} or wait; Set-DefaultKernel {input.ReferenceKernel} if already installed");
         }
         var stem = owner ?? "kmod-" + needed.Name;
-        var found = input.Available.Where(p => p.Name == stem || p.Name.StartsWith(stem + "-", StringComparison.Ordinal)
-                || p.Provides.Any(x => x.StartsWith($"kmod({needed.Name}.ko)", StringComparison.Ordinal) || x.StartsWith($"kmod({needed.Name.Replace('_', '-')}.ko)", StringComparison.Ordinal)))
-            .Any(p => BuiltFor(p, candidate.KernelVersion));
+        var found = KmodPackageMatcher.Find(input.Available, stem, needed.Name, candidate.KernelVersion) is not null;
         return found ? null : Problem(input, candidate, needed, $"{stem} for {WithoutArch(candidate.KernelVersion)} is not in any enabled repository",
             $"Lock-Kernel -KernelVersion {WithoutArch(input.ReferenceKernel)} or wait; Set-DefaultKernel {WithoutArch(input.ReferenceKernel)} if already installed");
-    }
-
-    // kmodtool/RPM Fusion/ELRepo style: Requires kernel-uname-r = <k>; NVIDIA's precompiled stream: kmod-nvidia-<drv>-<kver>-<krel>.
-    private static bool BuiltFor(RepositoryPackage package, string kernel)
-    {
-        var bare = WithoutArch(kernel);
-        return package.Requires.Any(r => r == $"kernel-uname-r = {kernel}" || r == $"kernel-core-uname-r = {kernel}" || r == $"kernel = {bare}" || r == $"kernel-core = {bare}"
-                || r.StartsWith($"(kernel = {bare}", StringComparison.Ordinal) || r.StartsWith($"(kernel-core = {bare}", StringComparison.Ordinal))
-            || package.Name.EndsWith("-" + bare, StringComparison.Ordinal);
     }
 
     private static KernelUpdateProblem? DkmsProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
