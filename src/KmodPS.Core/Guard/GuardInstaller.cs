@@ -34,7 +34,8 @@ public sealed class GuardInstaller
                     written.Add(real);
                 }
                 _verbose($"Writing {real} (mode {GuardInstallPlan.Octal(hook.Mode)})");
-                GuardFileWriter.Write(real, hook.Content, hook.Mode);
+                // Hooks are regenerated data: no backup beside them, or uninstall would have one more file to account for.
+                AtomicFile.Write(real, System.Text.Encoding.UTF8.GetBytes(hook.Content), backupPath: null, hook.Mode);
             }
             if (plan.WritesState && plan.State is not null)
             {

@@ -43,7 +43,7 @@ public static class GuardStateFile
     public static void Write(ISystemRoot root, GuardState state)
     {
         Directory.CreateDirectory(root.MapPath(GuardLayout.StateDirectory));
-        GuardFileWriter.Write(root.MapPath(GuardLayout.StatePath), Serialize(state), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        AtomicFile.Write(root.MapPath(GuardLayout.StatePath), System.Text.Encoding.UTF8.GetBytes(Serialize(state)), backupPath: null, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     /// <summary>The file's SHA-256 (hex), for records and tests.</summary>

@@ -168,11 +168,11 @@ public sealed class LockExecutor
             var backup = _root.MapPath(LockStateFile.BackupPathFor(action.TreePath));
             if (updated is null)
             {
-                AtomicFileWriter.Delete(_root.MapPath(action.TreePath), backup);
+                AtomicFile.Delete(_root.MapPath(action.TreePath), backup);
             }
             else
             {
-                AtomicFileWriter.Write(_root.MapPath(action.TreePath), updated, backup);
+                AtomicFile.Write(_root.MapPath(action.TreePath), System.Text.Encoding.UTF8.GetBytes(updated), backup, mode: null);
             }
             return null;
         }
@@ -197,11 +197,11 @@ public sealed class LockExecutor
                 }
                 if (saved is null)
                 {
-                    AtomicFileWriter.Delete(_root.MapPath(path), null);
+                    AtomicFile.Delete(_root.MapPath(path), null);
                 }
                 else
                 {
-                    AtomicFileWriter.Write(_root.MapPath(path), saved, null);
+                    AtomicFile.Write(_root.MapPath(path), System.Text.Encoding.UTF8.GetBytes(saved), null, mode: null);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -53,7 +53,7 @@ public sealed class LockStateFile
     {
         var text = JsonSerializer.Serialize(new StateDocument { Version = FormatVersion, Locks = records.ToList() }, Options) + "\n";
         var path = _root.MapPath(Path);
-        AtomicFileWriter.Write(path, text, path + ".bak");
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), path + ".bak", mode: null);
     }
 
     /// <summary>The backup location (inside the root) for a file KmodPS edits: <c>/var/lib/kmodps/backup/etc_dnf_plugins_versionlock.list.bak</c>.</summary>

@@ -1,13 +1,14 @@
-using KmodPS.Locks;
+using System.Text;
+using KmodPS.Platform;
 
-namespace KmodPS.Tests.Locks;
+namespace KmodPS.Tests.Core;
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class AtomicFileWriterTests : IDisposable
+public sealed class AtomicFileTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "kmodps-atomic-" + Guid.NewGuid().ToString("N"));
 
-    public AtomicFileWriterTests() => Directory.CreateDirectory(_directory);
+    public AtomicFileTests() => Directory.CreateDirectory(_directory);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -18,7 +19,7 @@ public sealed class AtomicFileWriterTests : IDisposable
         File.WriteAllText(path, "old\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var backup = Path.Combine(_directory, "backup", "versionlock.list.bak");
-        AtomicFileWriter.Write(path, "new\n", backup);
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes("new\n"), backup, mode: null);
         Assert.Equal("new\n", File.ReadAllText(path));
         Assert.Equal("old\n", File.ReadAllText(backup));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
@@ -32,10 +33,10 @@ public sealed class AtomicFileWriterTests : IDisposable
         File.WriteAllText(cache, "shared\n");
         var path = Path.Combine(_directory, "linked");
         Assert.Equal(0, Native.Link(cache, path));
-        AtomicFileWriter.Write(path, "changed\n", null);
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes("changed\n"), backupPath: null, mode: null);
         Assert.Equal("shared\n", File.ReadAllText(cache));
         Assert.Equal("changed\n", File.ReadAllText(path));
-        AtomicFileWriter.Delete(path, Path.Combine(_directory, "linked.bak"));
+        AtomicFile.Delete(path, Path.Combine(_directory, "linked.bak"));
         Assert.False(File.Exists(path));
         Assert.Equal("changed\n", File.ReadAllText(Path.Combine(_directory, "linked.bak")));
     }
