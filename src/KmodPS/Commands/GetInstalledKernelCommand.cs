@@ -57,14 +57,7 @@ public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
         var locks = new KernelLockReader(root).Read(log).Items;
         var boot = new NextBootResolver(root);
         var nextBoot = boot.Resolve(log);
-        foreach (var warning in log.Warnings)
-        {
-            WriteWarning(warning);
-        }
-        foreach (var failure in log.Failures)
-        {
-            WriteError(ErrorRecordFactory.From(failure));
-        }
+        DiagnosticOutput.Write(this, log);
         foreach (var kernel in report.Items.Where(k => filter.Matches(k.KernelVersion)))
         {
             WriteObject(kernel.WithBoot(kernel.KernelVersion == nextBoot.KernelVersion, boot.FindEntryForKernel(kernel.KernelVersion)?.MenuPath)

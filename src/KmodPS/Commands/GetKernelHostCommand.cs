@@ -24,10 +24,7 @@ public sealed class GetKernelHostCommand : PSCmdlet
         }
         var log = new DiagnosticLog();
         var host = new KernelHostReader(root).Read(log);
-        foreach (var warning in log.Warnings)
-        {
-            WriteWarning(warning);
-        }
+        DiagnosticOutput.Write(this, log);
         WriteObject(host);
     }
 }

@@ -92,14 +92,7 @@ public sealed class GetKernelModuleStatusCommand : PSCmdlet, IDisposable
             return cached;
         }
         var snapshot = new ModuleStatusReader(root, _runner!).Read();
-        foreach (var warning in snapshot.Log.Warnings)
-        {
-            WriteWarning(warning);
-        }
-        foreach (var failure in snapshot.Log.Failures)
-        {
-            WriteError(ErrorRecordFactory.From(failure));
-        }
+        DiagnosticOutput.Write(this, snapshot.Log);
         _snapshots[root.RootPath] = snapshot;
         return snapshot;
     }

@@ -95,8 +95,7 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
     private void RepairRoot(ISystemRoot root, List<Selector> selectors)
     {
         var before = new ModuleStatusReader(root, _reader!).Read();
-        before.Log.Warnings.ToList().ForEach(WriteWarning);
-        before.Log.Failures.Select(ErrorRecordFactory.From).ToList().ForEach(WriteError);
+        DiagnosticOutput.Write(this, before.Log);
         var selectionErrors = new List<ErrorRecord>();
         var pairs = RepairSelection.Pairs(root, before, selectors.Select(s => (s.Names, s.Kernels)), selectionErrors);
         selectionErrors.ForEach(WriteError);
@@ -107,8 +106,7 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
         }
         var log = new DiagnosticLog();
         var input = new RepairReader(root, _reader!).Read(before, pairs, log);
-        log.Warnings.ToList().ForEach(WriteWarning);
-        log.Failures.Select(ErrorRecordFactory.From).ToList().ForEach(WriteError);
+        DiagnosticOutput.Write(this, log);
         var plan = RepairPlanner.Plan(input);
         WarnIfDkmsKeyNotEnrolled(root, before, plan);
         var (executions, whatIf) = Execute(root, plan);
