@@ -61,10 +61,13 @@ public sealed class NextBootResolver
     /// The entry that boots <paramref name="kernelVersion"/>: a normal entry rather than a recovery one, and one whose
     /// id names the release (Debian's per-kernel entry rather than its plain "newest kernel" entry); null when none does.
     /// </summary>
-    public BootEntry? FindEntryForKernel(string kernelVersion)
+    public BootEntry? FindEntryForKernel(string kernelVersion) => FindEntryForKernel(ReadEntries().Items, kernelVersion);
+
+    /// <summary>The same choice among entries already read (one read for many kernels).</summary>
+    public static BootEntry? FindEntryForKernel(IEnumerable<BootEntry> entries, string kernelVersion)
     {
         ArgumentException.ThrowIfNullOrEmpty(kernelVersion);
-        return ReadEntries().Items
+        return entries
             .Where(e => e.KernelVersion == kernelVersion)
             .OrderBy(e => e.IsRecovery)
             .ThenBy(e => !e.Id.Contains(kernelVersion, StringComparison.Ordinal))

@@ -57,10 +57,11 @@ public sealed class GetInstalledKernelCommand : PSCmdlet, IDisposable
         var locks = new KernelLockReader(root).Read(log).Items;
         var boot = new NextBootResolver(root);
         var nextBoot = boot.Resolve(log);
+        var entries = boot.ReadEntries().Items;
         DiagnosticOutput.Write(this, log);
         foreach (var kernel in report.Items.Where(k => filter.Matches(k.KernelVersion)))
         {
-            WriteObject(kernel.WithBoot(kernel.KernelVersion == nextBoot.KernelVersion, boot.FindEntryForKernel(kernel.KernelVersion)?.MenuPath)
+            WriteObject(kernel.WithBoot(kernel.KernelVersion == nextBoot.KernelVersion, NextBootResolver.FindEntryForKernel(entries, kernel.KernelVersion)?.MenuPath)
                 .WithLock(KernelLockReader.IsLocked(locks, kernel.KernelVersion)));
         }
         foreach (var notFound in filter.Unmatched(root.RootPath))
