@@ -81,19 +81,10 @@ public sealed class LockKernelCommand : PSCmdlet, IDisposable
             return;
         }
         var what = pin ? $"Lock kernel {KernelVersion} (pin its installed packages)" : $"Exclude kernel {string.Join(", ", versions)}";
-        var description = LockCommandText.Describe(what, plan, root);
-        if (!ShouldProcess(description, description + "\nContinue?", "Lock-Kernel"))
+        if (LockChange.Apply(this, what, "Lock-Kernel", plan, snapshot, root, _runner!) is not null)
         {
-            return;
+            PassThruLocks(root, versions);
         }
-        var outcome = new LockExecutor(root, _runner!).Execute(plan, snapshot);
-        outcome.Warnings.ToList().ForEach(WriteWarning);
-        if (outcome.Failure is { } error)
-        {
-            WriteError(ErrorRecordFactory.From(error));
-            return;
-        }
-        PassThruLocks(root, versions);
     }
 
     private void PassThruLocks(ISystemRoot root, IReadOnlyList<string> versions)

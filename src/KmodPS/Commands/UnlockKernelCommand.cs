@@ -93,19 +93,7 @@ public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
             return;
         }
         var what = $"Unlock {(kernels.Count == 0 ? "all kernels" : "kernel " + string.Join(", ", kernels))} ({(All ? "every kernel lock" : "locks KmodPS added")})";
-        var description = LockCommandText.Describe(what, plan, root);
-        if (!ShouldProcess(description, description + "\nContinue?", "Unlock-Kernel"))
-        {
-            return;
-        }
-        var outcome = new LockExecutor(root, _runner!).Execute(plan, snapshot);
-        outcome.Warnings.ToList().ForEach(WriteWarning);
-        if (outcome.Failure is { } error)
-        {
-            WriteError(ErrorRecordFactory.From(error));
-            return;
-        }
-        if (PassThru)
+        if (LockChange.Apply(this, what, "Unlock-Kernel", plan, snapshot, root, _runner!) is { } outcome && PassThru)
         {
             outcome.Removed.ToList().ForEach(WriteObject);
         }
