@@ -19,40 +19,9 @@ internal static class TomlText
         return values;
     }
 
-    internal static IEnumerable<string> SplitOutsideStrings(string text, char separator)
+    /// <summary>Indexes of the characters outside TOML strings (quotes and string contents are skipped).</summary>
+    internal static IEnumerable<int> OutsideStrings(string text)
     {
-        var start = 0;
-        var inString = '\0';
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (inString != '\0')
-            {
-                if (c == '\\' && inString == '"')
-                {
-                    i++;
-                }
-                else if (c == inString)
-                {
-                    inString = '\0';
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                inString = c;
-            }
-            else if (c == separator)
-            {
-                yield return text[start..i];
-                start = i + 1;
-            }
-        }
-        yield return text[start..];
-    }
-
-    internal static bool Balanced(string text)
-    {
-        var depth = 0;
         var inString = '\0';
         for (var i = 0; i < text.Length; i++)
         {
@@ -72,41 +41,31 @@ internal static class TomlText
             if (c is '"' or '\'')
             {
                 inString = c;
+                continue;
             }
-            else if (c is '[' or '{')
-            {
-                depth++;
-            }
-            else if (c is ']' or '}')
-            {
-                depth--;
-            }
+            yield return i;
         }
-        return depth <= 0;
     }
+
+    internal static IEnumerable<string> SplitOutsideStrings(string text, char separator)
+    {
+        var start = 0;
+        foreach (var i in OutsideStrings(text).Where(i => text[i] == separator))
+        {
+            yield return text[start..i];
+            start = i + 1;
+        }
+        yield return text[start..];
+    }
+
+    internal static bool Balanced(string text) =>
+        OutsideStrings(text).Sum(i => text[i] is '[' or '{' ? 1 : text[i] is ']' or '}' ? -1 : 0) <= 0;
 
     internal static string StripComment(string line)
     {
-        var inString = '\0';
-        for (var i = 0; i < line.Length; i++)
+        foreach (var i in OutsideStrings(line))
         {
-            var c = line[i];
-            if (inString != '\0')
-            {
-                if (c == '\\' && inString == '"')
-                {
-                    i++;
-                }
-                else if (c == inString)
-                {
-                    inString = '\0';
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                inString = c;
-            }
-            else if (c == '#')
+            if (line[i] == '#')
             {
                 return line[..i];
             }

@@ -138,32 +138,14 @@ public static class VersionlockTomlFile
     {
         var depth = 0;
         var start = -1;
-        var inString = '\0';
-        for (var i = 0; i < value.Length; i++)
+        foreach (var i in TomlText.OutsideStrings(value))
         {
-            var c = value[i];
-            if (inString != '\0')
-            {
-                if (c == '\\' && inString == '"')
-                {
-                    i++;
-                }
-                else if (c == inString)
-                {
-                    inString = '\0';
-                }
-                continue;
-            }
-            if (c is '"' or '\'')
-            {
-                inString = c;
-            }
-            else if (c == '{')
+            if (value[i] == '{')
             {
                 depth++;
                 start = i + 1;
             }
-            else if (c == '}' && depth > 0)
+            else if (value[i] == '}' && depth > 0)
             {
                 depth--;
                 yield return ToCondition(TomlText.ParseInlineTable(value[start..i]));
