@@ -174,23 +174,14 @@ $expected"
 # As make_build_stale in debian.sh (dkms#364), for files that already have their own inodes (dpkg wrote them).
 chroot_make_stale() {
     local w=$1 m=$2 v=$3 k=$4
-    local makelog=/var/lib/dkms/$m/$v/$k/x86_64/log/make.log f
+    local makelog=/var/lib/dkms/$m/$v/$k/x86_64/log/make.log
     local -a newer=("/usr/src/linux-headers-$k/.config" "/usr/src/linux-headers-$k/Module.symvers")
     [[ -f $w$makelog ]] || die "no make.log at $w$makelog"
     sleep 1
     touch "${newer[@]/#/$w}"
     {
         echo "# debian-chroot stale DKMS build, written by tests/lab/lib/chroot-world.sh"
-        echo "module=$m"
-        echo "version=$v"
-        echo "kernel=$k"
-        echo "arch=x86_64"
-        echo "state=installed"
-        echo "build_log=$makelog"
-        echo "build_log_mtime=$(date -u -r "$w$makelog" +%Y-%m-%dT%H:%M:%S.%NZ)"
-        for f in "${newer[@]}"; do
-            echo "newer=$f"
-        done
+        stale_record "$w" "$makelog" "$m" "$v" "$k" "${newer[@]}"
         echo "newer_mtime=$(date -u -r "$w${newer[0]}" +%Y-%m-%dT%H:%M:%S.%NZ)"
     } >"$LABDIR/debian-chroot.stale"
 }

@@ -96,3 +96,20 @@ new_world() {
     rm -rf "$w"
     mkdir -p "$w"
 }
+
+# The key=value body of a LABDIR/<world>.stale record: which DKMS build was made stale and by which files.
+#   stale_record <world> <make.log path in the world> <module> <version> <kernel> <newer file>...
+stale_record() {
+    local w=$1 makelog=$2 m=$3 v=$4 k=$5 f
+    shift 5
+    echo "module=$m"
+    echo "version=$v"
+    echo "kernel=$k"
+    echo "arch=x86_64"
+    echo "state=installed"
+    echo "build_log=$makelog"
+    echo "build_log_mtime=$(date -u -r "$w$makelog" +%Y-%m-%dT%H:%M:%S.%NZ)"
+    for f in "$@"; do
+        echo "newer=$f"
+    done
+}

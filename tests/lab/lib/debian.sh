@@ -291,16 +291,7 @@ make_build_stale() {
         echo "# Paths are inside the world. After dkms built $m/$v for $k, the files"
         echo "# below were touched (mtime set to 'now'), as if linux-kbuild/headers had been"
         echo "# upgraded in place without an ABI change; dkms itself does not notice (dkms#364)."
-        echo "module=$m"
-        echo "version=$v"
-        echo "kernel=$k"
-        echo "arch=x86_64"
-        echo "state=installed"
-        echo "build_log=$makelog"
-        echo "build_log_mtime=$(date -u -r "$w$makelog" +%Y-%m-%dT%H:%M:%S.%NZ)"
-        for f in "${newer[@]}"; do
-            echo "newer=$f"
-        done
+        stale_record "$w" "$makelog" "$m" "$v" "$k" "${newer[@]}"
         echo "newer_tree=$kdir ($n_kbuild regular files)"
         echo "newer_mtime=$(date -u -r "$w${newer[0]}" +%Y-%m-%dT%H:%M:%S.%NZ)"
         echo "not_stale=$m/$v.1 (built for $k after the touch, not installed)"
