@@ -125,10 +125,10 @@ public sealed class GuardLabTests : IDisposable
         foreach (var directory in new[] { "etc/kernel/postinst.d", "etc/kernel/header_postinst.d" })
         {
             // run-parts --test lists what a kernel package's postinst would run, in order: dkms first, then the guard.
-            var listed = Shell.Stdout("run-parts", "--test", "--arg=6.1.0-56-amd64", Path.Combine(root, directory)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var listed = Shell.Stdout("run-parts", "--test", $"--arg={LabEnvironment.DebianKernel}", Path.Combine(root, directory)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(new[] { Path.Combine(root, directory, "dkms"), Path.Combine(root, directory, "zzz-kmodps") }, listed);
         }
-        var (exit, log) = Hook(root, Path.Combine(root, "etc/kernel/postinst.d/zzz-kmodps"), "6.1.0-56-amd64", "/boot/vmlinuz-6.1.0-56-amd64");
+        var (exit, log) = Hook(root, Path.Combine(root, "etc/kernel/postinst.d/zzz-kmodps"), $"{LabEnvironment.DebianKernel}", $"/boot/vmlinuz-{LabEnvironment.DebianKernel}");
         Assert.Equal(0, exit);
         Assert.Contains("v4l2loopback (Stale)", log, StringComparison.Ordinal);
         Assert.Equal("NoHealthyKernel", State(root).GetProperty("lastDecision").GetProperty("action").GetString());
@@ -140,12 +140,12 @@ public sealed class GuardLabTests : IDisposable
     public void DebianGrubPromotionGoesThroughGrubSetDefault()
     {
         var root = _copies.Copy(_lab.Dir("debian-grub"));
-        var result = Run(root, "Invoke-KernelUpdateGuard 6.1.0-56-amd64 -Promote");
+        var result = Run(root, $"Invoke-KernelUpdateGuard {LabEnvironment.DebianKernel} -Promote");
         Assert.Empty(result.ErrorIds);
         var decision = (KernelGuardDecision)Assert.Single(result.Output).BaseObject;
-        Assert.Equal((GuardAction.Promoted, "6.1.0-55-amd64", "6.1.0-56-amd64"), (decision.Action, decision.DefaultBefore, decision.DefaultAfter));
+        Assert.Equal((GuardAction.Promoted, $"{LabEnvironment.DebianOldKernel}", $"{LabEnvironment.DebianKernel}"), (decision.Action, decision.DefaultBefore, decision.DefaultAfter));
         var saved = Shell.Stdout("grub-editenv", Path.Combine(root, "boot/grub/grubenv"), "list").Split('\n').Single(l => l.StartsWith("saved_entry=", StringComparison.Ordinal));
-        Assert.Matches("^saved_entry=gnulinux-advanced-[0-9a-f-]+>gnulinux-6.1.0-56-amd64-advanced-[0-9a-f-]+$", saved);
+        Assert.Matches($"^saved_entry=gnulinux-advanced-[0-9a-f-]+>gnulinux-{LabEnvironment.DebianKernel}-advanced-[0-9a-f-]+$", saved);
     }
 
     /// <summary>The runner path the hooks get: a wrapper script around the built runner (the hooks take one absolute path).</summary>

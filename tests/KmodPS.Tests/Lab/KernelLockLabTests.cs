@@ -160,8 +160,8 @@ public sealed class KernelLockLabTests : IDisposable
 
         var debian = DebianRoot();
         var debianTree = TreeHash(debian);
-        Assert.Empty(Run("Lock-Kernel 6.1.0-56-amd64 -Root $root -WhatIf", debian).Errors);
-        Assert.Empty(Run("Lock-Kernel -Exclude 6.1.0-57-amd64 -Root $root -WhatIf", debian).Errors);
+        Assert.Empty(Run($"Lock-Kernel {LabEnvironment.DebianKernel} -Root $root -WhatIf", debian).Errors);
+        Assert.Empty(Run($"Lock-Kernel -Exclude {LabEnvironment.DebianNextKernel} -Root $root -WhatIf", debian).Errors);
         Assert.Equal(debianTree, TreeHash(debian));
     }
 
@@ -187,10 +187,10 @@ public sealed class KernelLockLabTests : IDisposable
         var root = DebianRoot();
         var hostStatus = File.ReadAllBytes("/var/lib/dpkg/status");
         Assert.Equal(string.Empty, AptMark(root, "showhold"));
-        var result = Run("Lock-Kernel 6.1.0-56-amd64 -Root $root -PassThru", root);
+        var result = Run($"Lock-Kernel {LabEnvironment.DebianKernel} -Root $root -PassThru", root);
         Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
         Assert.Empty(result.Warnings);
-        var expected = new[] { "linux-headers-6.1.0-56-amd64", "linux-headers-6.1.0-56-common", "linux-headers-amd64", "linux-image-6.1.0-56-amd64", "linux-image-amd64" };
+        var expected = new[] { $"linux-headers-{LabEnvironment.DebianKernel}", $"linux-headers-{LabEnvironment.DebianKernel[..^"-amd64".Length]}-common", "linux-headers-amd64", $"linux-image-{LabEnvironment.DebianKernel}", "linux-image-amd64" };
         Assert.Equal(expected, AptMark(root, "showhold").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
         var selections = Shell.Stdout("dpkg", "--root=" + root, "--get-selections").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => l.EndsWith("hold", StringComparison.Ordinal)).Select(l => l.Split('\t')[0].Split(':')[0]).Order();
@@ -199,9 +199,9 @@ public sealed class KernelLockLabTests : IDisposable
         var locks = Run("Get-KernelLock -Root $root", root);
         Assert.Equal(5, locks.Output.Count);
         Assert.All(locks.Output, o => Assert.Equal((KernelLockKind.Hold, true, "apt-mark"), ((KernelLockKind)o.Properties["Kind"].Value, (bool)o.Properties["IsKmodPS"].Value, (string)o.Properties["Source"].Value)));
-        Assert.True(KernelLockReader.IsLocked(new KernelLockReader(new DirectorySystemRoot(root)).Read().Items, "6.1.0-56-amd64"));
+        Assert.True(KernelLockReader.IsLocked(new KernelLockReader(new DirectorySystemRoot(root)).Read().Items, $"{LabEnvironment.DebianKernel}"));
 
-        Assert.Empty(Run("Unlock-Kernel 6.1.0-56-amd64 -Root $root", root).Errors);
+        Assert.Empty(Run($"Unlock-Kernel {LabEnvironment.DebianKernel} -Root $root", root).Errors);
         Assert.Equal(string.Empty, AptMark(root, "showhold"));
         Assert.Equal(hostStatus, File.ReadAllBytes("/var/lib/dpkg/status"));
     }
@@ -268,7 +268,7 @@ public sealed class KernelLockLabTests : IDisposable
         using (var frontend = new FileStream(Path.Combine(root, "var/lib/dpkg/lock-frontend"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite))
         {
             frontend.Lock(0, 1);
-            var result = Run("Lock-Kernel 6.1.0-56-amd64 -Root $root", root);
+            var result = Run($"Lock-Kernel {LabEnvironment.DebianKernel} -Root $root", root);
             var error = Assert.Single(result.Errors);
             Assert.Equal("PackageManagerLocked,KmodPS.Commands.LockKernelCommand", error.FullyQualifiedErrorId);
             frontend.Unlock(0, 1);

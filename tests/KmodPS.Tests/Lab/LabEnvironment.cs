@@ -40,6 +40,31 @@ public static class LabEnvironment
         return IsRoot ? null : "lab worlds are built with real dkms/dnf and need root: run the tests as root, or set KMODPS_LAB=required to fail instead of skipping";
     }
 
+    /// <summary>The Debian ABI the lab built with headers and DKMS (what linux-headers-amd64 pointed at when it was built).</summary>
+    public static string DebianKernel => Built("debian_abi");
+
+    /// <summary>The older Debian ABI the lab installed without headers.</summary>
+    public static string DebianOldKernel => Built("debian_old_abi");
+
+    /// <summary>A Debian ABI newer than any the lab installed (a future update).</summary>
+    public static string DebianNextKernel
+    {
+        get
+        {
+            var parts = DebianKernel.Split('-');
+            return $"{parts[0]}-{int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) + 1}-{parts[2]}";
+        }
+    }
+
+    // Debian's archive moves its kernel ABI on (6.1.0-56, then -57, ...); build.sh records what it used in .built.
+    private static string Built(string key)
+    {
+        var path = Path.Combine(Directory, ".built");
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(key + "=", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{path} has no {key}= line: rebuild the lab (tests/lab/build.sh)");
+        return line[(key.Length + 1)..];
+    }
+
     /// <summary>A fingerprint of the lab scripts: worlds built by other scripts are rebuilt.</summary>
     public static string ScriptsFingerprint()
     {

@@ -13,8 +13,8 @@ namespace KmodPS.Tests.Lab;
 [Collection(LabCollection.Name)]
 public sealed class RepairLabTests : IDisposable
 {
-    private const string K = "6.1.0-56-amd64";
-    private const string KOld = "6.1.0-55-amd64";
+    private static readonly string K = LabEnvironment.DebianKernel;
+    private static readonly string KOld = LabEnvironment.DebianOldKernel;
     private const string Alma41 = "5.14.0-611.41.1.el9_7.x86_64";
     private const string Alma45 = "5.14.0-611.45.1.el9_7.x86_64";
     private const string Alma49 = "5.14.0-611.49.1.el9_7.x86_64";

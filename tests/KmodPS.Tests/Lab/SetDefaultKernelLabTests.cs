@@ -57,7 +57,7 @@ public sealed class SetDefaultKernelLabTests : IDisposable
         Assert.Equal(before, TreeHash(root));
         var grub = Copy("debian-grub");
         var grubBefore = TreeHash(grub);
-        Assert.Empty(Run(grub, "Set-DefaultKernel 6.1.0-56-amd64 -WhatIf").Errors);
+        Assert.Empty(Run(grub, $"Set-DefaultKernel {LabEnvironment.DebianKernel} -WhatIf").Errors);
         Assert.Equal(grubBefore, TreeHash(grub));
     }
 
@@ -80,12 +80,12 @@ public sealed class SetDefaultKernelLabTests : IDisposable
     {
         var root = Copy("debian-grub");
         var entries = Shell.Stdout("grub-editenv", Path.Combine(root, "boot/grub/grubenv"), "list");
-        var target = entries.Contains("6.1.0-55-amd64", StringComparison.Ordinal) ? "6.1.0-56-amd64" : "6.1.0-55-amd64";
+        var target = entries.Contains($"{LabEnvironment.DebianOldKernel}", StringComparison.Ordinal) ? $"{LabEnvironment.DebianKernel}" : $"{LabEnvironment.DebianOldKernel}";
         Assert.Empty(Run(root, $"Set-DefaultKernel {target} -Confirm:$false").Errors);
         var saved = Shell.Stdout("grub-editenv", Path.Combine(root, "boot/grub/grubenv"), "list").Split('\n').Single(l => l.StartsWith("saved_entry=", StringComparison.Ordinal));
         Assert.Matches($"^saved_entry=gnulinux-advanced-[0-9a-f-]+>gnulinux-{target}-advanced-[0-9a-f-]+$", saved);
         Assert.Equal(target, Default(root));
-        Assert.Empty(Run(root, "Set-DefaultKernel 6.1.0-55-amd64 -Once -Confirm:$false").Errors);
+        Assert.Empty(Run(root, $"Set-DefaultKernel {LabEnvironment.DebianOldKernel} -Once -Confirm:$false").Errors);
         Assert.Contains("next_entry=gnulinux-advanced-", Shell.Stdout("grub-editenv", Path.Combine(root, "boot/grub/grubenv"), "list"));
     }
 
