@@ -17,7 +17,7 @@ public static partial class DefaultKernelPlanner
         BootLoaderKind.GrubBls => PlanGrubBls(request),
         BootLoaderKind.GrubDebian => PlanGrubDebian(request),
         BootLoaderKind.SystemdBoot => PlanSystemdBoot(request),
-        _ => DefaultKernelPlan.Refuse(new Failure("BootLoaderNotSupported", FailureCategory.NotImplemented,
+        _ => DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.NotImplemented,
             $"No supported boot loader (GRUB with BLS, Debian GRUB, systemd-boot) was recognised under {request.RootPath}.", request.KernelVersion)),
     };
 
@@ -48,7 +48,7 @@ public static partial class DefaultKernelPlanner
             var source = request.Setup.GrubDefaultSource ?? "/etc/default/grub";
             if (!request.Force)
             {
-                return DefaultKernelPlan.Refuse(new Failure("GrubDefaultNotSaved", FailureCategory.InvalidOperation,
+                return DefaultKernelPlan.Refuse(new Failure(ErrorIds.GrubDefaultNotSaved, FailureCategory.InvalidOperation,
                     $"{source} sets GRUB_DEFAULT={request.Setup.GrubDefault}, so GRUB ignores a saved default: nothing was changed. "
                     + "Use -Force to set GRUB_DEFAULT=saved (a backup is kept) and run update-grub, or -Once for the next boot only.", request.KernelVersion));
             }
@@ -87,7 +87,7 @@ public static partial class DefaultKernelPlanner
         }
         if (request.Once || request.Setup.LoaderConfPath is null)
         {
-            return DefaultKernelPlan.Refuse(new Failure("BootLoaderNotSupported", FailureCategory.InvalidOperation,
+            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.InvalidOperation,
                 request.Once ? "A one-shot systemd-boot entry is an EFI variable of the running machine: -Once works only on the host itself (Root /)."
                     : $"systemd-boot's loader.conf was not found under {request.RootPath}.", request.KernelVersion));
         }
@@ -101,7 +101,7 @@ public static partial class DefaultKernelPlanner
         var tool = new[] { "grub2-editenv", "grub-editenv" }.FirstOrDefault(request.Programs.ContainsKey);
         if (tool is null)
         {
-            return DefaultKernelPlan.Refuse(new Failure("BootToolNotFound", FailureCategory.NotInstalled,
+            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootToolNotFound, FailureCategory.NotInstalled,
                 "Neither grubby, grub2-editenv nor grub-editenv is installed: the GRUB environment block cannot be changed safely.", request.KernelVersion));
         }
         var file = request.IsHostRoot ? environment : TreePath.Combine(request.RootPath, environment);

@@ -33,13 +33,13 @@ public sealed class DefaultKernelSwitch
         var entry = resolver.FindEntryForKernel(kernelVersion);
         if (entry is null)
         {
-            return DefaultKernelPlan.Refuse(new Failure("BootEntryNotFound", FailureCategory.ObjectNotFound,
+            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootEntryNotFound, FailureCategory.ObjectNotFound,
                 $"No boot entry starts kernel {kernelVersion} under {_root.RootPath}.", kernelVersion));
         }
         var setup = resolver.Describe(new DiagnosticLog());
         if (setup is null)
         {
-            return DefaultKernelPlan.Refuse(new Failure("BootLoaderNotSupported", FailureCategory.NotImplemented,
+            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.NotImplemented,
                 $"No supported boot loader was recognised under {_root.RootPath}.", kernelVersion));
         }
         var programs = BootTools.Select(t => (Name: t, Path: _runner.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!);
@@ -83,7 +83,7 @@ public sealed class DefaultKernelSwitch
             return null;
         }
         Restore(saved);
-        return new Failure("DefaultNotApplied", FailureCategory.InvalidResult, failure is not null
+        return new Failure(ErrorIds.DefaultNotApplied, FailureCategory.InvalidResult, failure is not null
             ? $"Setting {kernelVersion} as the default failed and the previous setting was restored: {failure}"
             : $"After the change the boot loader would boot {readBack.KernelVersion ?? "an unknown kernel"}, not {kernelVersion} ({readBack.Explanation}); the previous setting was restored.",
             kernelVersion);

@@ -46,7 +46,7 @@ public sealed class GuardInstaller
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             written.ForEach(File.Delete);
-            return new Failure("GuardNotInstalled", FailureCategory.WriteError, $"Installing the guard under {_root.RootPath} failed: {e.Message}", _root.RootPath);
+            return new Failure(ErrorIds.GuardNotInstalled, FailureCategory.WriteError, $"Installing the guard under {_root.RootPath} failed: {e.Message}", _root.RootPath);
         }
         var wrong = plan.Writes.Concat(plan.Current).Where(h => !ReadsBack(h)).Select(h => _root.MapPath(h.Path)).ToList();
         if (wrong.Count == 0)
@@ -54,7 +54,7 @@ public sealed class GuardInstaller
             return null;
         }
         written.ForEach(File.Delete);
-        return new Failure("GuardNotInstalled", FailureCategory.InvalidResult, $"After writing, these hooks do not read back as written: {string.Join(", ", wrong)}.", _root.RootPath);
+        return new Failure(ErrorIds.GuardNotInstalled, FailureCategory.InvalidResult, $"After writing, these hooks do not read back as written: {string.Join(", ", wrong)}.", _root.RootPath);
     }
 
     /// <summary>Deletes the hooks and the state (or its installation record) and the empty created directories; null on success.</summary>
@@ -89,11 +89,11 @@ public sealed class GuardInstaller
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Failure("GuardNotUninstalled", FailureCategory.WriteError, $"Uninstalling the guard under {_root.RootPath} failed: {e.Message}", _root.RootPath);
+            return new Failure(ErrorIds.GuardNotUninstalled, FailureCategory.WriteError, $"Uninstalling the guard under {_root.RootPath} failed: {e.Message}", _root.RootPath);
         }
         var left = plan.Deletes.Where(p => File.Exists(_root.MapPath(p))).ToList();
         return left.Count == 0 ? null
-            : new Failure("GuardNotUninstalled", FailureCategory.InvalidResult, $"These hooks are still there after deleting them: {string.Join(", ", left)}.", _root.RootPath);
+            : new Failure(ErrorIds.GuardNotUninstalled, FailureCategory.InvalidResult, $"These hooks are still there after deleting them: {string.Join(", ", left)}.", _root.RootPath);
     }
 
     private bool ReadsBack(GuardHook hook)

@@ -43,12 +43,12 @@ public sealed class RpmPackageQuery
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.NotInstalled, $"Cannot read the rpm database under {_root.RootPath}: {e.Message}", _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.NotInstalled, $"Cannot read the rpm database under {_root.RootPath}: {e.Message}", _root.RootPath));
             return null;
         }
         if (!result.Succeeded)
         {
-            log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.ReadError,
+            log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.ReadError,
                 $"Cannot read the rpm database under {_root.RootPath}: {result.Request.DisplayText} exited {result.ExitCode}: {result.StandardError.Trim()}", _root.RootPath));
             return null;
         }

@@ -84,14 +84,14 @@ public sealed partial class AptQuery
             {
                 return result;
             }
-            log.Fail(new Failure("PackageQueryFailed", FailureCategory.ResourceUnavailable,
+            log.Fail(new Failure(ErrorIds.PackageQueryFailed, FailureCategory.ResourceUnavailable,
                 $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", _root.RootPath,
                 "Run 'apt-get update' if the package lists are missing; if another apt or dpkg holds the lock, retry when it has finished."));
             return null;
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(new Failure("PackageManagerNotFound", FailureCategory.NotInstalled, e.Message, _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, e.Message, _root.RootPath));
             return null;
         }
     }

@@ -32,7 +32,7 @@ public sealed class DnfQuery
         }
         if (Tool is not { } tool)
         {
-            log.Fail(new Failure("PackageManagerNotFound", FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", _root.RootPath));
             return null;
         }
         var arguments = new List<string>();
@@ -58,13 +58,13 @@ public sealed class DnfQuery
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(new Failure("PackageManagerNotFound", FailureCategory.NotInstalled, e.Message, _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, e.Message, _root.RootPath));
             return null;
         }
         if (!result.Succeeded)
         {
             var message = result.TimedOut ? "timed out" : result.StandardError.Trim();
-            log.Fail(new Failure("PackageQueryFailed", FailureCategory.ResourceUnavailable,
+            log.Fail(new Failure(ErrorIds.PackageQueryFailed, FailureCategory.ResourceUnavailable,
                 $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {message}", _root.RootPath,
                 "If the metadata is not cached, run 'dnf makecache' or retry without -Offline; if another dnf holds the lock, retry when it has finished."));
             return null;

@@ -48,12 +48,12 @@ public sealed class RpmOwnership : IPackageOwnership
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.NotInstalled, $"Cannot read the rpm database under {_root.RootPath}: {e.Message}", _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.NotInstalled, $"Cannot read the rpm database under {_root.RootPath}: {e.Message}", _root.RootPath));
             return owners;
         }
         if (result.StandardOutput.Length == 0 && result.StandardError.Contains("database", StringComparison.OrdinalIgnoreCase))
         {
-            log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.ReadError,
+            log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.ReadError,
                 $"Cannot read the rpm database under {_root.RootPath}: {result.StandardError.Trim()}", _root.RootPath));
             return owners;
         }

@@ -111,7 +111,7 @@ public sealed partial class UpdateReadinessReader
                 var policy = wanted.Count == 0 ? new HashSet<string>() : apt.Available(wanted, log);
                 return (Array.Empty<RepositoryPackage>(), installs.Concat(policy ?? new HashSet<string>()).ToHashSet(StringComparer.Ordinal));
             default:
-                log.Fail(new Failure("PackageManagerNotSupported", FailureCategory.NotImplemented,
+                log.Fail(new Failure(ErrorIds.PackageManagerNotSupported, FailureCategory.NotImplemented,
                     $"Repository candidates are not supported for the {snapshot.Host.Family} family yet; use -Source Installed or -KernelVersion.", _root.RootPath));
                 return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
         }

@@ -34,7 +34,7 @@ public sealed class InstalledPackageReader
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.ReadError, $"Cannot read {_root.MapPath(DpkgStatusFile.Path)}: {e.Message}", _root.RootPath));
+                log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.ReadError, $"Cannot read {_root.MapPath(DpkgStatusFile.Path)}: {e.Message}", _root.RootPath));
                 return null;
             }
         }
@@ -42,7 +42,7 @@ public sealed class InstalledPackageReader
         {
             return new RpmPackageQuery(_root, _runner).Read(log);
         }
-        log.Fail(new Failure("PackageDatabaseUnavailable", FailureCategory.ObjectNotFound, $"No rpm database and no dpkg status file under {_root.RootPath}.", _root.RootPath));
+        log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.ObjectNotFound, $"No rpm database and no dpkg status file under {_root.RootPath}.", _root.RootPath));
         return null;
     }
 }

@@ -22,7 +22,7 @@ public static class KernelLocks
         var problem = report.Failures.Select(f => f.Message).Concat(report.Warnings).FirstOrDefault();
         if (problem is not null)
         {
-            failure = new Failure("LockStateUnknown", FailureCategory.ReadError,
+            failure = new Failure(ErrorIds.LockStateUnknown, FailureCategory.ReadError,
                 $"Whether kernel {kernelVersion} is locked cannot be determined under {root.RootPath}: {problem}", kernelVersion);
             return null;
         }

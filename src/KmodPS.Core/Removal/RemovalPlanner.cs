@@ -20,28 +20,28 @@ public static class RemovalPlanner
         var k = request.KernelVersion;
         if (request.RunningKernel == k)
         {
-            return Refuse("RemoveRunningKernel", FailureCategory.InvalidOperation, $"Kernel {k} is running: it cannot be removed (boot another kernel first).", k);
+            return Refuse(ErrorIds.RemoveRunningKernel, FailureCategory.InvalidOperation, $"Kernel {k} is running: it cannot be removed (boot another kernel first).", k);
         }
         if (request.NextBoot.KernelVersion is null)
         {
-            return Refuse("NextBootUnknown", FailureCategory.InvalidOperation,
+            return Refuse(ErrorIds.NextBootUnknown, FailureCategory.InvalidOperation,
                 $"The kernel that boots next under {request.RootPath} cannot be determined ({request.NextBoot.Explanation}): no kernel is removed while it is unknown.", k,
                 "Make the boot default explicit first (Set-DefaultKernel), then retry.");
         }
         if (request.NextBoot.KernelVersion == k)
         {
-            return Refuse("RemoveNextBootKernel", FailureCategory.InvalidOperation,
+            return Refuse(ErrorIds.RemoveNextBootKernel, FailureCategory.InvalidOperation,
                 $"Kernel {k} boots next ({request.NextBoot.Explanation}): removing it would leave the boot loader pointing at a missing kernel.", k,
                 "Make another healthy kernel the default first (Set-DefaultKernel), then retry.");
         }
         if (request.Packages.Count == 0)
         {
-            return Refuse("KernelNotPackaged", FailureCategory.ObjectNotFound,
+            return Refuse(ErrorIds.KernelNotPackaged, FailureCategory.ObjectNotFound,
                 $"No installed package of kernel {k} was found in the package database under {request.RootPath}: it was not installed by the package manager and is not removed by KmodPS.", k);
         }
         if (request.Locks.Count > 0)
         {
-            return Refuse("RemoveLockedKernel", FailureCategory.InvalidOperation, $"Kernel {k} is locked: {string.Join("; ", request.Locks)}.", k,
+            return Refuse(ErrorIds.RemoveLockedKernel, FailureCategory.InvalidOperation, $"Kernel {k} is locked: {string.Join("; ", request.Locks)}.", k,
                 "Release the lock first (Unlock-Kernel, dnf versionlock delete, apt-mark unhold) if the kernel should go.");
         }
         var healthyOthers = request.Kernels
@@ -50,7 +50,7 @@ public static class RemovalPlanner
         if (healthyOthers.Count == 0)
         {
             var others = request.Kernels.Where(x => x.KernelVersion != k).Select(x => Describe(request, x.KernelVersion)).ToList();
-            return Refuse("RemoveLastHealthyKernel", FailureCategory.InvalidOperation,
+            return Refuse(ErrorIds.RemoveLastHealthyKernel, FailureCategory.InvalidOperation,
                 $"Removing kernel {k} would leave no other healthy kernel installed ({(others.Count == 0 ? "it is the only kernel" : "others: " + string.Join("; ", others))}).", k,
                 "Repair the other kernels' modules first (Get-KernelModuleStatus -Problem).");
         }
@@ -61,7 +61,7 @@ public static class RemovalPlanner
             var dependents = string.Join(", ", request.Dependents.Select(p => p.Spec));
             if (!request.Force)
             {
-                return Refuse("RemoveDependentPackages", FailureCategory.InvalidOperation,
+                return Refuse(ErrorIds.RemoveDependentPackages, FailureCategory.InvalidOperation,
                     $"Removing kernel {k} would also remove packages that depend on it: {dependents}. Nothing was changed; use -Force to remove them too.", k);
             }
             names.AddRange(request.Dependents.Select(p => p.Spec));
@@ -75,7 +75,7 @@ public static class RemovalPlanner
         var tool = RpmTools.FirstOrDefault(request.Programs.ContainsKey);
         if (tool is null)
         {
-            return Refuse("PackageManagerNotFound", FailureCategory.NotInstalled, "Neither dnf, dnf5 nor yum is installed: the kernel's packages cannot be removed.", request.KernelVersion);
+            return Refuse(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, "Neither dnf, dnf5 nor yum is installed: the kernel's packages cannot be removed.", request.KernelVersion);
         }
         var arguments = new List<string>();
         if (!request.IsHostRoot)
@@ -97,13 +97,13 @@ public static class RemovalPlanner
         {
             // apt-get -o Dir=<root> reads the root's apt.conf.d, whose DPkg::Pre/Post-Invoke hooks would run on this host,
             // and dpkg --root runs the kernel's maintainer scripts chrooted into a tree that may not be a runnable system.
-            return Refuse("AptRootNotSupported", FailureCategory.NotImplemented,
+            return Refuse(ErrorIds.AptRootNotSupported, FailureCategory.NotImplemented,
                 $"apt cannot remove packages from an alternate root safely (the root's apt hooks would run on this host, dpkg would run maintainer scripts in {request.RootPath}). "
                 + $"Run it inside the root instead: chroot {request.RootPath} apt-get purge {string.Join(' ', names)}", request.KernelVersion);
         }
         if (!request.Programs.TryGetValue("apt-get", out var aptGet))
         {
-            return Refuse("PackageManagerNotFound", FailureCategory.NotInstalled, "apt-get is not installed: the kernel's packages cannot be removed.", request.KernelVersion);
+            return Refuse(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, "apt-get is not installed: the kernel's packages cannot be removed.", request.KernelVersion);
         }
         var command = new CommandRequest(aptGet, new[] { "-y", "purge" }.Concat(names))
         {

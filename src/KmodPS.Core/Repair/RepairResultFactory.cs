@@ -41,7 +41,7 @@ public static class RepairResultFactory
         var found = status is null ? $"no {pair.Name} module is found for {pair.KernelVersion}" : $"{pair.Name} reads back as {status.State}: {status.Reason}";
         var message = $"{string.Join(" ; ", execution.Ran)} succeeded, but {found}";
         var result = Result(decision, RepairOutcome.Failed, execution.Ran, 0, null, makeLog, null, message, status, root);
-        return (result, new Failure("RepairNotVerified", FailureCategory.InvalidResult, message, result));
+        return (result, new Failure(ErrorIds.RepairNotVerified, FailureCategory.InvalidResult, message, result));
     }
 
     private static (RepairResult, Failure) FromFailure(RepairDecision decision, RepairAction action, RepairExecution execution, ModuleStatus? status, string root)
@@ -67,13 +67,13 @@ public static class RepairResultFactory
         }
         var (id, category) = (execution.TimedOut, exit, dkms) switch
         {
-            (true, _, _) => ("RepairTimedOut", FailureCategory.OperationTimeout),
-            (_, 127, _) => (dkms ? "DkmsNotFound" : "PackageManagerNotFound", FailureCategory.NotInstalled),
-            (_, DkmsExitCode.BuildFailed, true) => ("DkmsBuildFailed", FailureCategory.InvalidResult),
-            (_, DkmsExitCode.HeadersMissing, true) => ("HeadersNotInstalled", FailureCategory.NotInstalled),
-            (_, DkmsExitCode.Excluded, true) => ("DkmsBuildExcluded", FailureCategory.InvalidOperation),
-            (_, _, true) => ("DkmsCommandFailed", FailureCategory.InvalidResult),
-            _ => ("PackageInstallFailed", FailureCategory.InvalidResult),
+            (true, _, _) => (ErrorIds.RepairTimedOut, FailureCategory.OperationTimeout),
+            (_, 127, _) => (dkms ? ErrorIds.DkmsNotFound : ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled),
+            (_, DkmsExitCode.BuildFailed, true) => (ErrorIds.DkmsBuildFailed, FailureCategory.InvalidResult),
+            (_, DkmsExitCode.HeadersMissing, true) => (ErrorIds.HeadersNotInstalled, FailureCategory.NotInstalled),
+            (_, DkmsExitCode.Excluded, true) => (ErrorIds.DkmsBuildExcluded, FailureCategory.InvalidOperation),
+            (_, _, true) => (ErrorIds.DkmsCommandFailed, FailureCategory.InvalidResult),
+            _ => (ErrorIds.PackageInstallFailed, FailureCategory.InvalidResult),
         };
         var result = Result(decision, RepairOutcome.Failed, execution.Ran, exit ?? -1, meaning, execution.MakeLogPath, execution.MakeLogTail, message, status, root);
         return (result, new Failure(id, category, message, result));

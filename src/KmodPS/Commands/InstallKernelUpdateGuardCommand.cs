@@ -32,7 +32,7 @@ public sealed class InstallKernelUpdateGuardCommand : PSCmdlet
     {
         if (!GuardOptions.IsValidRunnerPath(RunnerPath))
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create("InvalidRunnerPath", FailureCategory.InvalidArgument,
+            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.InvalidRunnerPath, FailureCategory.InvalidArgument,
                 $"'{RunnerPath}' is not usable as the runner path: give an absolute path made of letters, digits and / . _ + - @ : , (the hooks embed it).", RunnerPath));
             return;
         }

@@ -59,7 +59,7 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
         var kernel = KernelNameMatcher.Match(new InstalledKernelReader(root).Read().Items.Select(k => k.KernelVersion), KernelVersion);
         if (kernel is null)
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create("KernelNotFound", FailureCategory.ObjectNotFound, $"No kernel '{KernelVersion}' is installed under {root.RootPath}.", KernelVersion));
+            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{KernelVersion}' is installed under {root.RootPath}.", KernelVersion));
             return;
         }
         var repair = Repair ? RunRepair(root, kernel) : "NotRequested";
@@ -160,7 +160,7 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(ErrorRecordFactory.Create("GuardStateNotWritten", FailureCategory.WriteError, $"The verdict could not be recorded in {root.MapPath(GuardLayout.StatePath)}: {e.Message}", decision.KernelVersion));
+            WriteError(ErrorRecordFactory.Create(ErrorIds.GuardStateNotWritten, FailureCategory.WriteError, $"The verdict could not be recorded in {root.MapPath(GuardLayout.StatePath)}: {e.Message}", decision.KernelVersion));
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class NewKmodTestRootCommand : PSCmdlet
         var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create("TestRootNotEmpty", FailureCategory.ResourceUnavailable,
+            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.TestRootNotEmpty, FailureCategory.ResourceUnavailable,
                 $"'{target}' already exists and is not empty: a test root is built in a new or empty directory.", target));
             return;
         }

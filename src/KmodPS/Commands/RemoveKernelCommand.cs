@@ -69,7 +69,7 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
         var kernel = KernelNameMatcher.Match(snapshot.Kernels.Select(k => k.KernelVersion), name);
         if (kernel is null)
         {
-            return new Failure("KernelNotFound", FailureCategory.ObjectNotFound, $"No kernel '{name}' is installed under {root.RootPath}.", name);
+            return new Failure(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{name}' is installed under {root.RootPath}.", name);
         }
         var log = new DiagnosticLog();
         var installed = new InstalledPackageReader(root, _runner!).Read(snapshot.Host.Family, log);
@@ -124,7 +124,7 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             : null;
         if (failure is not null)
         {
-            return new Failure("KernelNotRemoved", FailureCategory.InvalidResult, $"Kernel {kernel} was not removed: {failure}", kernel);
+            return new Failure(ErrorIds.KernelNotRemoved, FailureCategory.InvalidResult, $"Kernel {kernel} was not removed: {failure}", kernel);
         }
         if (image?.ModulesDirectory is not null)
         {

@@ -60,7 +60,7 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
         {
             if (name is null || !ValidName().IsMatch(WildcardPattern.ContainsWildcardCharacters(name) ? WithoutWildcards(name) : name))
             {
-                ThrowTerminatingError(ErrorRecordFactory.Create("InvalidModuleName", FailureCategory.InvalidArgument,
+                ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.InvalidModuleName, FailureCategory.InvalidArgument,
                     $"'{name}' is not a valid module name: use only letters, digits and . _ + - (for example v4l2loopback or nvidia_drm).", name));
             }
         }
@@ -190,7 +190,7 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
         _privilegeChecked = true;
         if (ProcessPrivileges.EffectiveUserId() is not (0 or null))
         {
-            ThrowTerminatingError(ErrorRecordFactory.Create("RootRequired", FailureCategory.PermissionDenied,
+            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.RootRequired, FailureCategory.PermissionDenied,
                 "Repair-KernelModule runs dkms (and chroot or dnf), which need root: run it as root (sudo).", Root ?? "/"));
         }
     }

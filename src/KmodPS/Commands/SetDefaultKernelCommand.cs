@@ -62,7 +62,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
         var entry = resolver.FindEntryForKernel(kernel.KernelVersion);
         if (kernel.ImagePath is null || entry is null)
         {
-            Refuse("BootEntryNotFound", FailureCategory.ObjectNotFound, kernel.ImagePath is null
+            Refuse(ErrorIds.BootEntryNotFound, FailureCategory.ObjectNotFound, kernel.ImagePath is null
                 ? $"Kernel {kernel.KernelVersion} has no kernel image under {root.RootPath}: it cannot boot."
                 : $"No boot entry starts kernel {kernel.KernelVersion} under {root.RootPath} (regenerate the boot loader's entries first).", kernel.KernelVersion);
         }
@@ -99,7 +99,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
         var name = KernelNameMatcher.Match(snapshot.Kernels.Select(k => k.KernelVersion), KernelVersion);
         if (name is null)
         {
-            Refuse("KernelNotFound", FailureCategory.ObjectNotFound, $"No kernel '{KernelVersion}' is installed under {root.RootPath}.", KernelVersion);
+            Refuse(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{KernelVersion}' is installed under {root.RootPath}.", KernelVersion);
         }
         return snapshot.Kernels.First(k => k.KernelVersion == name);
     }
@@ -117,7 +117,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
             WriteWarning($"-Force: {kernel} is made the default although it has module problems: {summary}");
             return;
         }
-        ThrowTerminatingError(ErrorRecordFactory.From(new Failure("KernelNotHealthy", FailureCategory.InvalidOperation,
+        ThrowTerminatingError(ErrorRecordFactory.From(new Failure(ErrorIds.KernelNotHealthy, FailureCategory.InvalidOperation,
             $"Kernel {kernel} would boot without modules this host needs: {summary}", kernel,
             "Fix the modules first (Get-KernelModuleStatus -KernelVersion " + kernel + " -Problem), or use -Force.")));
     }

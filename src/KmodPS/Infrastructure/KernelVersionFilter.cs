@@ -34,7 +34,7 @@ internal sealed class KernelVersionFilter
     }
 
     public static ErrorRecord InvalidKernelVersion(string? version) => ErrorRecordFactory.Create(
-        "InvalidKernelVersion",
+        ErrorIds.InvalidKernelVersion,
         FailureCategory.InvalidArgument,
         $"'{version}' is not a valid kernel version: use only letters, digits and . _ + ~ - (for example 5.14.0-611.41.1.el9_7.x86_64).",
         version);
@@ -60,5 +60,5 @@ internal sealed class KernelVersionFilter
     /// <summary><c>KernelNotFound</c> for each plain name (not wildcard) that matched nothing.</summary>
     public IEnumerable<ErrorRecord> Unmatched(string root) =>
         _patterns.Where(p => !_matched.Contains(p.Text) && !WildcardPattern.ContainsWildcardCharacters(p.Text))
-            .Select(p => ErrorRecordFactory.Create("KernelNotFound", FailureCategory.ObjectNotFound, $"No kernel '{p.Text}' is installed under {root}.", p.Text));
+            .Select(p => ErrorRecordFactory.Create(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{p.Text}' is installed under {root}.", p.Text));
 }

@@ -45,7 +45,7 @@ internal static class RepairSelection
             }
             foreach (var name in patterns.Where(n => n.Exact && !matched.Contains(n.Text)))
             {
-                errors.Add(ErrorRecordFactory.Create("ModuleNotFound", FailureCategory.ObjectNotFound,
+                errors.Add(ErrorRecordFactory.Create(ErrorIds.ModuleNotFound, FailureCategory.ObjectNotFound,
                     $"No out-of-tree module '{name.Text}' is known for the selected kernels under {root.RootPath} (Get-KernelModuleStatus lists them).", name.Text));
             }
         }

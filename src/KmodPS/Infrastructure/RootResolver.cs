@@ -38,5 +38,5 @@ internal static class RootResolver
     }
 
     private static ErrorRecord RootNotFound(string root, string message) =>
-        ErrorRecordFactory.Create("RootNotFound", FailureCategory.ObjectNotFound, message, root);
+        ErrorRecordFactory.Create(ErrorIds.RootNotFound, FailureCategory.ObjectNotFound, message, root);
 }

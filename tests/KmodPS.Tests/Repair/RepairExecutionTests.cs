@@ -1,3 +1,4 @@
+using KmodPS.Diagnostics;
 using KmodPS.Dkms;
 using KmodPS.Models;
 using KmodPS.Platform;
@@ -91,6 +92,29 @@ public sealed class RepairExecutionTests : IDisposable
         Assert.Contains("build log: /var/lib/dkms/v4l2loopback/0.12.7/build/make.log", result.Message);
         Assert.Contains("stays in /lib/modules/" + K, result.Message);
         Assert.Equal("tail", result.MakeLogTail);
+    }
+
+    [Fact]
+    public void ATimedOutBuildIsRepairTimedOutWithoutAnExitCode()
+    {
+        var decision = Decision(Rebuild());
+        var timedOut = new RepairExecution(new[] { decision.Action!.CommandLines[0] }, false, -1, true, 0, string.Empty, null, null);
+        var (result, failure) = RepairResultFactory.Create(decision, timedOut, Array.Empty<ModuleStatus>(), Array.Empty<DkmsEntry>(), "/");
+        Assert.Equal((ErrorIds.RepairTimedOut, FailureCategory.OperationTimeout), (failure!.ErrorId, failure.Category));
+        Assert.Equal((RepairOutcome.Failed, "timed out"), (result.Outcome, result.Meaning));
+        Assert.StartsWith("dkms build --force timed out", result.Message);
+    }
+
+    [Fact]
+    public void AFailedPackageInstallIsPackageInstallFailed()
+    {
+        var install = new RepairAction("kmod-nvidia-open for " + K, RepairActionKind.KmodInstall, ModuleProvider.KmodPackage, "kmod-nvidia-open", "595.58.03", K,
+            new[] { new CommandRequest("dnf", new[] { "install", "-y", "kmod-nvidia-open-595.58.03-1.el9_7.x86_64" }) });
+        var decision = Decision(install);
+        var failed = new RepairExecution(new[] { decision.Action!.CommandLines[0] }, false, 1, false, 0, "Error: Unable to find a match", null, null);
+        var (result, failure) = RepairResultFactory.Create(decision, failed, Array.Empty<ModuleStatus>(), Array.Empty<DkmsEntry>(), "/");
+        Assert.Equal((ErrorIds.PackageInstallFailed, FailureCategory.InvalidResult), (failure!.ErrorId, failure.Category));
+        Assert.Equal((RepairOutcome.Failed, 1, "dnf failed (exit 1)"), (result.Outcome, result.ExitCode!.Value, result.Meaning));
     }
 
     [Fact]
