@@ -27,7 +27,7 @@ public sealed class LockKernelCommand : PSCmdlet, IDisposable
     /// <summary>Kernel releases to block while other kernel updates still flow.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ExcludeSet)]
     [AllowEmptyString]
-    [ArgumentCompleter(typeof(KernelVersionCompleter))]
+    [ArgumentCompleter(typeof(KernelCandidateCompleter))]
     public string[] Exclude { get; set; } = Array.Empty<string>();
 
     /// <summary>The system root to change instead of <c>/</c>.</summary>

@@ -23,7 +23,7 @@ public sealed class TestKernelUpdateCommand : PSCmdlet, IDisposable
     /// <summary>Test these kernels instead of the package manager's candidates.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
-    [ArgumentCompleter(typeof(KernelVersionCompleter))]
+    [ArgumentCompleter(typeof(KernelCandidateCompleter))]
     public string[]? KernelVersion { get; set; }
 
     /// <summary>The system root to read instead of <c>/</c>.</summary>

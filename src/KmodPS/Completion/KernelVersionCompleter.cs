@@ -10,12 +10,11 @@ public sealed class KernelVersionCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var prefix = wordToComplete.Trim('\'', '"');
+        var prefix = KernelCompletionResults.Prefix(wordToComplete);
         var report = new InstalledKernelReader(CompletionRoot.From(fakeBoundParameters)).Read();
         return report.Items
-            .Where(k => k.KernelVersion.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Where(k => KernelCompletionResults.Matches(k.KernelVersion, prefix))
             .Reverse()
-            .Select(k => new CompletionResult(k.KernelVersion, k.KernelVersion, CompletionResultType.ParameterValue,
-                $"{k.KernelVersion}{(k.IsRunning ? " (running)" : string.Empty)}{(k.HasHeaders ? string.Empty : " (no headers)")}"));
+            .Select(KernelCompletionResults.Installed);
     }
 }

@@ -1,0 +1,39 @@
+using KmodPS.Kernels;
+using KmodPS.Locks;
+
+namespace KmodPS.Packages;
+
+/// <summary>
+/// Which repository packages stand for an installable kernel release, and which release: the packages
+/// Test-KernelUpdate takes its repository candidates from (<c>kernel-core</c>; <c>kernel</c> where there is
+/// no kernel-core, as on EL7) and Debian/Ubuntu's versioned <c>linux-image-*</c> packages.
+/// </summary>
+public static class KernelImagePackage
+{
+    private static readonly string[] RpmNames = { "kernel-core", "kernel" };
+
+    /// <summary><c>version-release.arch</c> for a kernel package of a concrete architecture; null for other packages and source rpms.</summary>
+    public static string? RpmRelease(string name, string? version, string? release, string? arch)
+    {
+        if (!RpmNames.Contains(name, StringComparer.Ordinal))
+        {
+            return null;
+        }
+        var kernel = RpmKernelPackages.KernelVersionOf(name, version, release, arch);
+        return kernel is not null && KernelRelease.Arch(kernel) is not null && KernelVersion.IsValid(kernel) ? kernel : null;
+    }
+
+    /// <summary>
+    /// The release of a versioned kernel image (<c>linux-image-6.1.0-57-amd64</c>, <c>linux-image-unsigned-5.15.0-91-generic</c>);
+    /// null for metapackages (<c>linux-image-amd64</c>) and debug symbols (<c>-dbg</c>, <c>-dbgsym</c>).
+    /// </summary>
+    public static string? DebianRelease(string name)
+    {
+        if (!name.StartsWith("linux-image-", StringComparison.Ordinal) || name.EndsWith("-dbg", StringComparison.Ordinal) || name.EndsWith("-dbgsym", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var kernel = DebianKernelPackages.KernelVersionOf(name);
+        return KernelVersion.IsValid(kernel) ? kernel : null;
+    }
+}
