@@ -117,14 +117,10 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
         var log = new DiagnosticLog();
         var left = new InstalledPackageReader(root, _runner!).Read(family, log) is { } after ? KernelPackageMatcher.OfRelease(after, kernel) : null;
         var image = new InstalledKernelReader(root).Read().Items.FirstOrDefault(k => k.KernelVersion == kernel);
-        var failure = !result.Succeeded ? $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}"
-            : left is null ? $"the package database cannot be read back: {log.Failures.FirstOrDefault()?.Message}"
-            : left.Count > 0 ? $"these packages are still installed: {string.Join(", ", left.Select(p => p.Spec))}"
-            : image?.ImagePath is not null ? $"its packages are gone but the kernel image {root.MapPath(image.ImagePath)} is still there (not owned by a package)"
-            : null;
-        if (failure is not null)
+        var imageLeft = image?.ImagePath is null ? null : root.MapPath(image.ImagePath);
+        if (RemovalReadBack.Check(kernel, result, left, imageLeft, log.Failures.FirstOrDefault()?.Message) is { } failure)
         {
-            return new Failure(ErrorIds.KernelNotRemoved, FailureCategory.InvalidResult, $"Kernel {kernel} was not removed: {failure}", kernel);
+            return failure;
         }
         if (image?.ModulesDirectory is not null)
         {

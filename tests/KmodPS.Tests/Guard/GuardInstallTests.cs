@@ -1,3 +1,4 @@
+using KmodPS.Diagnostics;
 using KmodPS.Guard;
 using KmodPS.Models;
 using KmodPS.Platform;
@@ -106,6 +107,21 @@ public sealed class GuardInstallTests : IDisposable
         Assert.Equal("5.14.0-611.41.1.el9_7.x86_64", state.LastHealthyKernel);
         Assert.False(File.Exists(root.MapPath(GuardLayout.KernelInstallPlugin)));
         Assert.False(Directory.Exists(root.MapPath("/etc/kernel/install.d")));
+    }
+
+    [Fact]
+    public void AHookThatCannotBeDeletedIsGuardNotUninstalled()
+    {
+        var root = Root("alma-basic");
+        Install(root, HostFamily.RedHat, Options);
+        var plan = GuardUninstallPlanner.Plan(root, HostFamily.RedHat, GuardStateFile.Read(root, out _));
+        // Between plan and execution the hook path became a directory (another tool's work): unlink fails.
+        var hook = root.MapPath(GuardLayout.KernelInstallPlugin);
+        File.Delete(hook);
+        Directory.CreateDirectory(Path.Combine(hook, "keep"));
+        var failure = new GuardInstaller(root).Uninstall(plan);
+        Assert.Equal((ErrorIds.GuardNotUninstalled, FailureCategory.WriteError), (failure?.ErrorId, failure?.Category));
+        Assert.True(Directory.Exists(Path.Combine(hook, "keep")));
     }
 
     [Fact]

@@ -40,6 +40,19 @@ public sealed class RepairLabTests : IDisposable
     }
 
     [LabFact]
+    public void AnUnprivilegedUserIsRefusedBeforeDkmsRuns()
+    {
+        // The world is not copied: the refusal must come before anything in it changes.
+        var root = _lab.Dir("debian-chroot");
+        var before = StateFingerprint(root);
+        var nobody = new[] { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp" };
+        var (exit, _, stderr) = RunnerProcess.RunVia(nobody, "Repair-KernelModule", "-Root", root, "-Confirm:$false", "-WarningAction", "SilentlyContinue");
+        Assert.Equal(2, exit);
+        Assert.Contains("[RootRequired,KmodPS.Commands.RepairKernelModuleCommand]", stderr);
+        Assert.Equal(before, StateFingerprint(root));
+    }
+
+    [LabFact]
     public void RepairsStaleAndMissingWithRealDkmsInsideTheRootAndReportsTheBrokenBuild()
     {
         var root = CopyChrootWorld();

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using KmodPS.Diagnostics;
 using KmodPS.Platform;
 using KmodPS.Removal;
 using KmodPS.Tests.Engine;
@@ -34,6 +36,20 @@ public sealed class KernelLocksTests : IDisposable
         Assert.Null(failure);
         Assert.Empty(KernelLocks.Find(root, K45, out _)!);
         Assert.Empty(KernelLocks.Find(root, K49, out _)!);
+    }
+
+    [Fact]
+    public void AnUnreadableLockStoreIsLockStateUnknownNotUnlocked()
+    {
+        var root = Root("alma-basic");
+        var list = root.MapPath("/etc/dnf/plugins/versionlock.list");
+        Directory.CreateDirectory(Path.GetDirectoryName(list)!);
+        // A socket where the list should be: it exists, but open() fails (ENXIO) even for root.
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(list));
+        Assert.Null(KernelLocks.Find(root, K41, out var failure));
+        Assert.Equal((ErrorIds.LockStateUnknown, FailureCategory.ReadError, K41), (failure?.ErrorId, failure?.Category, failure?.Target));
+        Assert.Contains("versionlock.list", failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

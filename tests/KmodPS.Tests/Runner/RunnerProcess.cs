@@ -15,9 +15,16 @@ public static class RunnerProcess
         }
     }
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments) => RunVia(Array.Empty<string>(), arguments);
+
+    /// <summary>Runs the runner through a launcher (for example setpriv to drop privileges).</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunVia(IReadOnlyList<string> launcher, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var startInfo = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (launcher.Count > 0)
+        {
+            launcher.Skip(1).Append("dotnet").ToList().ForEach(startInfo.ArgumentList.Add);
+        }
         startInfo.ArgumentList.Add(RunnerDll);
         startInfo.ArgumentList.Add("--module");
         startInfo.ArgumentList.Add(RepoPaths.Manifest);

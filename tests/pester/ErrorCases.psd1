@@ -1,0 +1,100 @@
+# Every stable error id of KmodPS (src/KmodPS.Core/Diagnostics/ErrorIds.cs), provoked against a New-KmodTestRoot root.
+# KmodPS.ErrorIds.Tests.ps1 runs each case with Pester's `Should -Throw -ErrorId`; the xunit suite runs the same
+# file in the hosted engine (tests/KmodPS.Tests/Engine/ErrorCaseTests.cs), so every case here runs in CI.
+#
+# A case: Id, Scenario (New-KmodTestRoot -Scenario), optional Setup (run after the root is built), Command.
+# Both run with $root set to the test root and $ErrorActionPreference = 'Stop'; they use only KmodPS cmdlets and
+# .NET calls so that they run in any PowerShell host. After the failing command the root must be unchanged.
+#
+# Elsewhere lists the ids a files-only root cannot provoke (they need a real dkms build, a package manager's
+# failure, a non-root user or a failing disk), each with the xunit test that provokes it.
+@{
+    Cases = @(
+        @{ Id = 'RootNotFound'; Scenario = 'Healthy'; Command = 'Get-KernelModuleStatus -Root ([IO.Path]::Combine($root, "no-such-dir"))' }
+        @{ Id = 'InvalidKernelVersion'; Scenario = 'Healthy'; Command = 'Test-KernelUpdate -Root $root -KernelVersion "5.14; reboot"' }
+        @{ Id = 'InvalidModuleName'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Repair-KernelModule -Name "nvidia;reboot" -Root $root -Confirm:$false' }
+        @{ Id = 'InvalidRunnerPath'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Install-KernelUpdateGuard -Root $root -RunnerPath relative/kmodps -Confirm:$false' }
+        @{ Id = 'TestRootNotEmpty'; Scenario = 'Healthy'; Command = 'New-KmodTestRoot $root -Scenario Healthy' }
+        @{ Id = 'KernelNotFound'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Get-KernelModuleStatus -Root $root -KernelVersion 9.9.9-nope' }
+        @{ Id = 'ModuleNotFound'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Repair-KernelModule -Name nosuch -Root $root -Confirm:$false' }
+
+        @{ Id = 'BootEntryNotFound'; Scenario = 'AlmaNvidiaKmodMissing'
+           Setup = '[IO.File]::Delete("$root/boot/loader/entries/0d1e5f7a2b3c4d5e6f708192a3b4c5d6-5.14.0-611.41.1.el9_7.x86_64.conf")'
+           Command = 'Set-DefaultKernel 5.14.0-611.41.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+        # systemd-boot (loader.conf beside the BLS entries, no GRUB): a one-shot entry is an EFI variable of the host only.
+        @{ Id = 'BootLoaderNotSupported'; Scenario = 'Healthy'
+           Setup = '[IO.Directory]::Delete("$root/boot/grub2", $true); [IO.File]::WriteAllText("$root/boot/loader/loader.conf", "timeout 3`n")'
+           Command = 'Set-DefaultKernel 5.14.0-611.41.1.el9_7.x86_64 -Once -Root $root -Confirm:$false' }
+        # Secure Boot off makes 6.1.0-56 healthy; GRUB_DEFAULT names the 6.1.0-55 entry, and grub.cfg says so as grub-mkconfig writes it.
+        @{ Id = 'GrubDefaultNotSaved'; Scenario = 'SecureBootUntrusted'
+           Setup = '[IO.File]::WriteAllBytes("$root/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", [byte[]](6, 0, 0, 0, 0)); $entry = "gnulinux-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b>gnulinux-6.1.0-55-amd64-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b"; [IO.File]::WriteAllText("$root/etc/default/grub", "GRUB_DEFAULT=`"$entry`"`n"); $cfg = "$root/boot/grub/grub.cfg"; [IO.File]::WriteAllText($cfg, [IO.File]::ReadAllText($cfg).Replace(''set default="${saved_entry}"'', "set default=`"$entry`""))'
+           Command = 'Set-DefaultKernel 6.1.0-56-amd64 -Root $root -Confirm:$false' }
+        # GRUB_DEFAULT=0 on a BLS host: the saved entry is written, read back as not taking effect, and restored.
+        @{ Id = 'DefaultNotApplied'; Scenario = 'Healthy'
+           Setup = '[IO.File]::WriteAllText("$root/etc/default/grub", "GRUB_DEFAULT=0`nGRUB_ENABLE_BLSCFG=true`n")'
+           Command = 'Set-DefaultKernel 5.14.0-611.41.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+        @{ Id = 'KernelNotHealthy'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Set-DefaultKernel 5.14.0-611.45.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+
+        @{ Id = 'PackageManagerNotSupported'; Scenario = 'Healthy'
+           Setup = '[IO.File]::WriteAllText("$root/etc/os-release", "ID=arch`nNAME=`"Arch Linux`"`n")'
+           Command = 'Test-KernelUpdate -Root $root' }
+        @{ Id = 'PackageDatabaseUnavailable'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Remove-Kernel 5.14.0-611.45.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+        @{ Id = 'KmodPackageNotFound'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Repair-KernelModule -Name nvidia -KernelVersion 5.14.0-611.49.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+
+        @{ Id = 'NextBootUnknown'; Scenario = 'DebianDkmsStale'
+           Setup = '[IO.File]::Delete("$root/boot/grub/grubenv"); [IO.File]::Delete("$root/boot/grub/grub.cfg")'
+           Command = 'Remove-Kernel 6.1.0-55-amd64 -Root $root -Confirm:$false' }
+        @{ Id = 'KernelNotPackaged'; Scenario = 'DebianDkmsStale'
+           Setup = '[IO.Directory]::CreateDirectory("$root/lib/modules/6.9.0-custom/kernel") | Out-Null; [IO.File]::WriteAllText("$root/boot/vmlinuz-6.9.0-custom", "a hand-built kernel`n")'
+           Command = 'Remove-Kernel 6.9.0-custom -Root $root -Confirm:$false' }
+        @{ Id = 'RemoveLockedKernel'; Scenario = 'DebianDkmsStale'
+           Setup = '$status = "$root/var/lib/dpkg/status"; [IO.File]::WriteAllText($status, ([IO.File]::ReadAllText($status) -replace ''(?m)(^Package: linux-image-6\.1\.0-55-amd64\nStatus: )install'', ''${1}hold''))'
+           Command = 'Remove-Kernel 6.1.0-55-amd64 -Root $root -Force -Confirm:$false' }
+        @{ Id = 'RemoveNextBootKernel'; Scenario = 'DebianDkmsStale'; Command = 'Remove-Kernel 6.1.0-56-amd64 -Root $root -Force -Confirm:$false' }
+        @{ Id = 'RemoveLastHealthyKernel'; Scenario = 'DebianDkmsStale'; Command = 'Remove-Kernel 6.1.0-55-amd64 -Root $root -Confirm:$false' }
+
+        @{ Id = 'DkmsNotFound'; Scenario = 'DebianDkmsStale'; Command = 'Repair-KernelModule -KernelVersion 6.1.0-56-amd64 -Root $root -Confirm:$false' }
+        @{ Id = 'HeadersNotInstalled'; Scenario = 'DebianDkmsStale'; Command = 'Repair-KernelModule -KernelVersion 6.1.0-55-amd64 -Root $root -Confirm:$false' }
+
+        @{ Id = 'GuardNotSupported'; Scenario = 'Healthy'
+           Setup = '[IO.File]::WriteAllText("$root/etc/os-release", "ID=arch`nNAME=`"Arch Linux`"`n")'
+           Command = 'Install-KernelUpdateGuard -Root $root -Confirm:$false' }
+        @{ Id = 'HookPathOccupied'; Scenario = 'DebianDkmsStale'
+           Setup = '[IO.Directory]::CreateDirectory("$root/etc/kernel/postinst.d") | Out-Null; [IO.File]::WriteAllText("$root/etc/kernel/postinst.d/zzz-kmodps", "#!/bin/sh`nexit 0`n")'
+           Command = 'Install-KernelUpdateGuard -Root $root -Confirm:$false' }
+        @{ Id = 'GuardNotInstalled'; Scenario = 'Healthy'
+           Setup = '[IO.Directory]::CreateDirectory("$root/etc/kernel") | Out-Null; [IO.File]::WriteAllText("$root/etc/kernel/install.d", "")'
+           Command = 'Install-KernelUpdateGuard -Root $root -Confirm:$false -WarningAction SilentlyContinue' }
+        @{ Id = 'GuardStateNotWritten'; Scenario = 'Healthy'
+           Setup = '[IO.Directory]::CreateDirectory("$root/var/lib/kmodps/guard.json") | Out-Null'
+           Command = 'Invoke-KernelUpdateGuard -KernelVersion 5.14.0-611.45.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+    )
+
+    Elsewhere = @(
+        @{ Id = 'RootRequired'; CoveredBy = 'RepairLabTests.AnUnprivilegedUserIsRefusedBeforeDkmsRuns'; Reason = 'needs a non-root user and a root dkms can build in' }
+        @{ Id = 'BootToolNotFound'; CoveredBy = 'DefaultKernelPlannerTests.MissingToolsAreARefusalNotAGuess'; Reason = 'depends on which GRUB tools the machine has' }
+        @{ Id = 'PackageManagerNotFound'; CoveredBy = 'LockPlannerTests.WithoutAPackageManagerNothingIsPlanned'; Reason = 'depends on which package managers the machine has' }
+        @{ Id = 'PackageManagerLocked'; CoveredBy = 'LockExecutorTests.AnotherDnfHoldingTheLockIsPackageManagerLockedAndTheListIsRestored'; Reason = 'needs another dnf holding its lock' }
+        @{ Id = 'PackageQueryFailed'; CoveredBy = 'RepairPlannerKmodTests.AFailedRepositoryQueryFailsThePair'; Reason = 'needs a failing dnf or apt query' }
+        @{ Id = 'PackageInstallFailed'; CoveredBy = 'RepairExecutionTests.AFailedPackageInstallIsPackageInstallFailed'; Reason = 'needs a failing dnf install' }
+        @{ Id = 'VersionlockPluginMissing'; CoveredBy = 'LockExecutorTests.AMissingVersionlockCommandIsPluginMissing'; Reason = 'needs dnf without its versionlock plugin' }
+        @{ Id = 'LockConflict'; CoveredBy = 'LockPlannerTests.PinningAnExcludedReleaseIsAConflict'; Reason = 'needs dnf versionlock (apt has no exclude to conflict with)' }
+        @{ Id = 'LockNotApplied'; CoveredBy = 'LockExecutorTests.ACommandThatSucceedsWithoutWritingIsLockNotApplied'; Reason = 'needs a lock tool that succeeds without writing' }
+        @{ Id = 'LockNotSupported'; CoveredBy = 'LockPlannerTests.PinOnSuseLocksTheReleaseAndNewerEditions'; Reason = 'needs zypper' }
+        @{ Id = 'LockStateUnknown'; CoveredBy = 'KernelLocksTests.AnUnreadableLockStoreIsLockStateUnknownNotUnlocked'; Reason = 'needs a lock store that cannot be opened' }
+        @{ Id = 'RunningKernelExcluded'; CoveredBy = 'LockPlannerTests.ExcludingTwiceIsANoOpAndTheRunningKernelIsRefused'; Reason = 'concerns the running kernel of the host (Root /) only' }
+        @{ Id = 'RemoveRunningKernel'; CoveredBy = 'RemovalPlannerTests.RunningKernelIsCheckedBeforeTheNextBoot'; Reason = 'concerns the running kernel of the host (Root /) only' }
+        @{ Id = 'RemoveDependentPackages'; CoveredBy = 'RemoveKernelLabTests.ForceAlsoRemovesTheKmodBuiltForTheKernel'; Reason = 'needs the rpm database of a real dnf root' }
+        @{ Id = 'AptRootNotSupported'; CoveredBy = 'RemovalPlannerTests.DebianUsesAptGetPurgeOnTheHostAndRefusesAnAlternateRoot'; Reason = 'the Debian scenarios have no second healthy kernel to remove' }
+        @{ Id = 'KernelNotRemoved'; CoveredBy = 'RemovalReadBackTests.SuccessWithPackagesStillInstalledIsNotBelieved'; Reason = 'needs a package manager that ran' }
+        @{ Id = 'DkmsSourceNotFound'; CoveredBy = 'RepairPlannerDkmsTests.MissingWithoutAnyDkmsSourceFails'; Reason = 'a files-only root has no dkms, which is checked first' }
+        @{ Id = 'InvalidDkmsName'; CoveredBy = 'RepairPlannerDkmsTests.AnUnsafeNameInTheDkmsTreeIsNeverPassedToDkms'; Reason = 'a files-only root has no dkms, which is checked first' }
+        @{ Id = 'CompilerNotFound'; CoveredBy = 'RepairPlannerDkmsTests.AddedOnlyModuleIsBuiltAndInstalledButNeedsACompiler'; Reason = 'needs a root with dkms but no compiler' }
+        @{ Id = 'DkmsBuildFailed'; CoveredBy = 'RepairLabTests.RepairsStaleAndMissingWithRealDkmsInsideTheRootAndReportsTheBrokenBuild'; Reason = 'needs a real dkms build that fails' }
+        @{ Id = 'DkmsBuildExcluded'; CoveredBy = 'RepairExecutionTests.DkmsExitCodesAreMappedToMeaningAndErrorId'; Reason = 'needs dkms to exclude a build (exit 77)' }
+        @{ Id = 'DkmsCommandFailed'; CoveredBy = 'RepairExecutionTests.DkmsExitCodesAreMappedToMeaningAndErrorId'; Reason = 'needs a failing dkms command' }
+        @{ Id = 'RepairTimedOut'; CoveredBy = 'RepairExecutionTests.ATimedOutBuildIsRepairTimedOutWithoutAnExitCode'; Reason = 'needs a dkms build that outlasts its time limit' }
+        @{ Id = 'RepairNotVerified'; CoveredBy = 'RepairExecutionTests.SuccessThatDoesNotReadBackInstalledIsNotVerified'; Reason = 'needs dkms to succeed without installing' }
+        @{ Id = 'GuardNotUninstalled'; CoveredBy = 'GuardInstallTests.AHookThatCannotBeDeletedIsGuardNotUninstalled'; Reason = 'needs a hook that cannot be deleted' }
+    )
+}
