@@ -30,11 +30,7 @@ public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         bool? updateReady = null;
         ModuleStatusSnapshot snapshot;
         if (SkipUpdateCheck)

@@ -17,11 +17,7 @@ public sealed class GetKernelHostCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var log = new DiagnosticLog();
         var host = new KernelHostReader(root).Read(log);
         DiagnosticOutput.Write(this, log);

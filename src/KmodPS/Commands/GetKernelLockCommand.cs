@@ -29,15 +29,8 @@ public sealed class GetKernelLockCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
-        var argumentErrors = new List<ErrorRecord>();
-        var filter = KernelVersionFilter.Create(KernelVersion, argumentErrors);
-        argumentErrors.ForEach(WriteError);
-        if (KernelVersion is { Length: > 0 } && filter.IsEmpty)
+        var root = RootResolver.Resolve(this, Root);
+        if (KernelVersionFilter.FromParameter(this, KernelVersion) is not { } filter)
         {
             return;
         }

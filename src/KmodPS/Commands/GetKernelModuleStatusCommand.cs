@@ -49,15 +49,8 @@ public sealed class GetKernelModuleStatusCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
-        var argumentErrors = new List<ErrorRecord>();
-        var kernels = KernelVersionFilter.Create(KernelVersion, argumentErrors);
-        argumentErrors.ForEach(WriteError);
-        if (KernelVersion is { Length: > 0 } && kernels.IsEmpty)
+        var root = RootResolver.Resolve(this, Root);
+        if (KernelVersionFilter.FromParameter(this, KernelVersion) is not { } kernels)
         {
             return;
         }

@@ -18,11 +18,7 @@ public sealed class GetKernelUpdateGuardCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var host = new KernelHostReader(root).Read(new DiagnosticLog());
         var warnings = new List<string>();
         var state = GuardStateFile.Read(root, out var stateError);

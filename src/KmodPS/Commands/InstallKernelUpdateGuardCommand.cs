@@ -36,11 +36,7 @@ public sealed class InstallKernelUpdateGuardCommand : PSCmdlet
                 $"'{RunnerPath}' is not usable as the runner path: give an absolute path made of letters, digits and / . _ + - @ : , (the hooks embed it).", RunnerPath));
             return;
         }
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var host = new KernelHostReader(root).Read(new DiagnosticLog());
         var state = GuardStateFile.Read(root, out var stateError);
         if (stateError is not null)

@@ -51,11 +51,7 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(KernelVersion));
             return;
         }
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var kernel = KernelNameMatcher.Match(new InstalledKernelReader(root).Read().Items.Select(k => k.KernelVersion), KernelVersion);
         if (kernel is null)
         {

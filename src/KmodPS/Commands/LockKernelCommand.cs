@@ -50,11 +50,7 @@ public sealed class LockKernelCommand : PSCmdlet, IDisposable
             invalid.ForEach(v => WriteError(KernelVersionFilter.InvalidKernelVersion(v)));
             return;
         }
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var log = new DiagnosticLog();
         var snapshot = new LockSnapshotReader(root, _runner!).Read(log, readPackages: pin);
         log.Warnings.ToList().ForEach(WriteWarning);

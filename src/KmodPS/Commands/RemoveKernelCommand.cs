@@ -48,11 +48,7 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(invalid));
             return;
         }
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         foreach (var name in KernelVersion)
         {
             if (Remove(root, name) is { } failure)

@@ -70,11 +70,7 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(kernelErrors[0]);
         }
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var entry = _work.FirstOrDefault(w => w.Root.RootPath == root.RootPath);
         if (entry.Root is null)
         {

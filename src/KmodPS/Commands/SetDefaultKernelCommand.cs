@@ -51,11 +51,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(KernelVersion));
             return;
         }
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var snapshot = new ModuleStatusReader(root, _runner!).Read();
         var kernel = Resolve(snapshot, root);
         var resolver = new NextBootResolver(root);

@@ -65,11 +65,7 @@ public sealed class TestKernelUpdateCommand : PSCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         if (_invalidInput && _kernels.Count == 0)
         {
             WriteResult(null, false);

@@ -16,11 +16,7 @@ public sealed class UninstallKernelUpdateGuardCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!RootResolver.TryResolve(this, Root, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, Root);
         var host = new KernelHostReader(root).Read(new DiagnosticLog());
         var state = GuardStateFile.Read(root, out var stateError);
         if (stateError is not null)

@@ -72,11 +72,7 @@ public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
 
     private void Unlock(string rootText, List<string> kernels)
     {
-        if (!RootResolver.TryResolve(this, rootText, out var root, out var rootError))
-        {
-            ThrowTerminatingError(rootError);
-            return;
-        }
+        var root = RootResolver.Resolve(this, rootText);
         var log = new DiagnosticLog();
         var snapshot = new LockSnapshotReader(root, _runner!).Read(log, readPackages: false);
         log.Warnings.ToList().ForEach(WriteWarning);

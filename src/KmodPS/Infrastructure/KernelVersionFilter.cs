@@ -16,6 +16,18 @@ internal sealed class KernelVersionFilter
 
     public bool IsEmpty => _patterns.Count == 0;
 
+    /// <summary>
+    /// The filter of a read cmdlet's -KernelVersion: invalid entries are written as non-terminating errors;
+    /// null when versions were given and none of them is valid (there is nothing to read).
+    /// </summary>
+    public static KernelVersionFilter? FromParameter(Cmdlet cmdlet, string[]? versions)
+    {
+        var errors = new List<ErrorRecord>();
+        var filter = Create(versions, errors);
+        errors.ForEach(cmdlet.WriteError);
+        return versions is { Length: > 0 } && filter.IsEmpty ? null : filter;
+    }
+
     /// <summary>Builds the filter; invalid entries come back as <c>InvalidKernelVersion</c> records and are left out.</summary>
     public static KernelVersionFilter Create(IEnumerable<string>? versions, ICollection<ErrorRecord> errors)
     {
