@@ -1,3 +1,5 @@
+using KmodPS.Packages;
+
 namespace KmodPS.Locks;
 
 /// <summary>Pins through apt-mark holds, excludes through an apt preferences file.</summary>

@@ -1,5 +1,6 @@
 using KmodPS.Diagnostics;
 using KmodPS.Platform;
+using KmodPS.Packages;
 
 namespace KmodPS.Locks;
 
@@ -17,7 +18,7 @@ public sealed class LockStoreReader
     {
         var listPath = VersionlockListPath(log);
         var zyppPath = ZyppLocksPath(log);
-        var dpkgText = ReadIfExists(DpkgStatusParser.StatusPath, log);
+        var dpkgText = ReadIfExists(DpkgStatusFile.Path, log);
         var preferences = new List<KeyValuePair<string, string>>();
         if (ReadIfExists(AptPreferencesFile.MainPath, log) is { } main)
         {
@@ -36,7 +37,7 @@ public sealed class LockStoreReader
             VersionlockListPath = listPath,
             VersionlockListText = ReadIfExists(listPath, log),
             VersionlockTomlText = ReadIfExists(VersionlockTomlFile.DefaultPath, log),
-            DpkgPackages = dpkgText is null ? null : DpkgStatusParser.Parse(dpkgText),
+            DpkgPackages = dpkgText is null ? null : DpkgStatusFile.Parse(dpkgText),
             AptPreferences = preferences,
             ZyppLocksPath = zyppPath,
             ZyppLocksText = ReadIfExists(zyppPath, log),

@@ -18,7 +18,7 @@ public sealed class DpkgOwnership : IPackageOwnership
         _interestingPrefixes = interestingPrefixes.Length > 0 ? interestingPrefixes : new[] { "/" };
     }
 
-    public static bool IsPresent(ISystemRoot root) => root.FileExists("/var/lib/dpkg/status");
+    public static bool IsPresent(ISystemRoot root) => root.FileExists(DpkgStatusFile.Path);
 
     public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
     {

@@ -30,7 +30,7 @@ public sealed class InstalledPackageReader
         {
             try
             {
-                return DpkgStatusFile.Parse(_root.ReadAllText(DpkgStatusFile.Path));
+                return DpkgStatusFile.InstalledPackages(_root.ReadAllText(DpkgStatusFile.Path));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

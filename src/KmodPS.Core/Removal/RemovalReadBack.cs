@@ -1,5 +1,6 @@
 using KmodPS.Diagnostics;
 using KmodPS.Platform;
+using KmodPS.Packages;
 
 namespace KmodPS.Removal;
 

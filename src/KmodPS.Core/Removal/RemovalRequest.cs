@@ -1,6 +1,7 @@
 using KmodPS.Boot;
 using KmodPS.Guard;
 using KmodPS.Models;
+using KmodPS.Packages;
 
 namespace KmodPS.Removal;
 

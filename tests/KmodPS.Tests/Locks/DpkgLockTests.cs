@@ -1,28 +1,15 @@
 using KmodPS.Locks;
 using KmodPS.Models;
+using KmodPS.Packages;
 
 namespace KmodPS.Tests.Locks;
 
 public sealed class DpkgLockTests
 {
     [Fact]
-    public void ReadsSelectionsStatesAndDependencies()
-    {
-        var packages = DpkgStatusParser.Parse(LockFixtures.Text("dpkg-status-debian"));
-        var held = packages.Single(p => p.Name == "linux-image-6.1.0-55-amd64");
-        Assert.True(held.IsHeld);
-        Assert.True(held.IsInstalled);
-        Assert.Equal("6.1.192-1", held.Version);
-        var meta = packages.Single(p => p.Name == "linux-image-amd64");
-        Assert.Equal(new[] { "linux-image-6.1.0-56-amd64" }, meta.Depends);
-        Assert.False(packages.Single(p => p.Name == "linux-image-6.1.0-50-amd64").IsInstalled);
-        Assert.Equal(new[] { "kmod", "kldutils", "gcc", "c-compiler", "dpkg-dev", "make", "build-essential", "patch" }, packages.Single(p => p.Name == "dkms").Depends);
-    }
-
-    [Fact]
     public void HoldsAreKernelLocksWithTheirRelease()
     {
-        var locks = LockEntries.FromDpkg(DpkgStatusParser.Parse(LockFixtures.Text("dpkg-status-debian"))).ToList();
+        var locks = LockEntries.FromDpkg(DpkgStatusFile.Parse(LockFixtures.Text("dpkg-status-debian"))).ToList();
         Assert.Equal(new[] { "linux-image-6.1.0-55-amd64", "linux-image-6.1.0-50-amd64" }, locks.Select(l => l.Package));
         Assert.All(locks, l => Assert.Equal((KernelLockKind.Hold, "apt-mark"), (l.Kind, l.Source)));
         Assert.Equal("6.1.0-55-amd64", locks[0].KernelVersion);
@@ -43,7 +30,7 @@ public sealed class DpkgLockTests
     [Fact]
     public void DebianReleasePackagesAndMetapackagesComeFromTheDatabase()
     {
-        var packages = DpkgStatusParser.Parse(LockFixtures.Text("dpkg-status-debian"));
+        var packages = DpkgStatusFile.Parse(LockFixtures.Text("dpkg-status-debian"));
         Assert.Equal(new[] { "linux-headers-6.1.0-56-amd64", "linux-headers-6.1.0-56-common", "linux-image-6.1.0-56-amd64" },
             DebianKernelPackages.OfRelease(packages, "6.1.0-56-amd64").Select(p => p.Name));
         Assert.Equal(new[] { "linux-image-6.1.0-55-amd64" }, DebianKernelPackages.OfRelease(packages, "6.1.0-55-amd64").Select(p => p.Name));
@@ -54,7 +41,7 @@ public sealed class DpkgLockTests
     [Fact]
     public void UbuntuMetapackagesAreFoundThroughOtherMetapackages()
     {
-        var packages = DpkgStatusParser.Parse(LockFixtures.Text("dpkg-status-ubuntu"));
+        var packages = DpkgStatusFile.Parse(LockFixtures.Text("dpkg-status-ubuntu"));
         Assert.Equal(new[] { "linux-generic", "linux-headers-generic", "linux-image-generic" }, DebianKernelPackages.Metapackages(packages).Select(p => p.Name));
         Assert.Equal(new[]
         {

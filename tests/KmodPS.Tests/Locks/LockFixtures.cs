@@ -1,5 +1,6 @@
 using KmodPS.Locks;
 using KmodPS.Models;
+using KmodPS.Packages;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Locks;
@@ -40,7 +41,7 @@ internal static class LockFixtures
         Family = HostFamily.Debian,
         Backend = LockBackend.Apt,
         Program = "apt-mark",
-        Stores = new LockStoreContents { DpkgPackages = DpkgStatusParser.Parse(Text(statusFixture)) },
+        Stores = new LockStoreContents { DpkgPackages = DpkgStatusFile.Parse(Text(statusFixture)) },
         TemporaryDirectory = "/tmp/kmodps-test",
     };
 }

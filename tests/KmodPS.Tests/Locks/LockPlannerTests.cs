@@ -1,6 +1,7 @@
 using KmodPS.Diagnostics;
 using KmodPS.Locks;
 using KmodPS.Models;
+using KmodPS.Packages;
 
 namespace KmodPS.Tests.Locks;
 
@@ -269,7 +270,7 @@ public sealed class LockPlannerTests
             .Replace("Package: linux-image-6.1.0-56-amd64\nStatus: install ok installed", "Package: linux-image-6.1.0-56-amd64\nStatus: hold ok installed");
         var snapshot = LockFixtures.Debian() with
         {
-            Stores = new LockStoreContents { DpkgPackages = DpkgStatusParser.Parse(status) },
+            Stores = new LockStoreContents { DpkgPackages = DpkgStatusFile.Parse(status) },
             Records = new[]
             {
                 Hold("linux-image-6.1.0-56-amd64", "6.1.0-56-amd64"), Hold("linux-image-amd64", "6.1.0-56-amd64"), Hold("linux-image-6.1.0-55-amd64", "6.1.0-55-amd64"),

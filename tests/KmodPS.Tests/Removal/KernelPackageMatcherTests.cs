@@ -1,5 +1,7 @@
 using KmodPS.Removal;
 using static KmodPS.Tests.Removal.RemovalFixtures;
+using KmodPS.Packages;
+using KmodPS.Tests.Packages;
 
 namespace KmodPS.Tests.Removal;
 
@@ -48,7 +50,7 @@ public sealed class KernelPackageMatcherTests
     [Fact]
     public void DebianReleaseSelectsVersionedPackagesButNotSharedOnesOrMetapackages()
     {
-        var installed = DpkgStatusFile.Parse(DpkgStatusFileTests.Status);
+        var installed = DpkgStatusFile.InstalledPackages(DpkgStatusFileTests.Status);
         var packages = KernelPackageMatcher.OfRelease(installed, "6.1.0-55-amd64").Select(p => p.Spec);
         Assert.Equal(new[] { "linux-headers-6.1.0-55-amd64", "linux-image-6.1.0-55-amd64", "linux-image-6.1.0-55-amd64-unsigned", "linux-modules-nvidia-550-6.1.0-55-amd64" }, packages);
         Assert.DoesNotContain("linux-headers-6.1.0-55-common", packages);
@@ -57,7 +59,7 @@ public sealed class KernelPackageMatcherTests
     [Fact]
     public void DebianMetapackageDependingOnTheNewestImageIsADependent()
     {
-        var installed = DpkgStatusFile.Parse(DpkgStatusFileTests.Status);
+        var installed = DpkgStatusFile.InstalledPackages(DpkgStatusFileTests.Status);
         var newest = KernelPackageMatcher.OfRelease(installed, "6.1.0-56-amd64");
         Assert.Equal(new[] { "linux-image-amd64" }, KernelPackageMatcher.Dependents(installed, newest, "6.1.0-56-amd64").Select(p => p.Name));
         var older = KernelPackageMatcher.OfRelease(installed, "6.1.0-55-amd64");

@@ -2,6 +2,7 @@ using KmodPS.Boot;
 using KmodPS.Guard;
 using KmodPS.Models;
 using KmodPS.Removal;
+using KmodPS.Packages;
 
 namespace KmodPS.Tests.Removal;
 

@@ -1,6 +1,8 @@
 using KmodPS.Models;
 using KmodPS.Removal;
 using static KmodPS.Tests.Removal.RemovalFixtures;
+using KmodPS.Packages;
+using KmodPS.Tests.Packages;
 
 namespace KmodPS.Tests.Removal;
 
@@ -104,7 +106,7 @@ public sealed class RemovalPlannerTests
     [Fact]
     public void DebianUsesAptGetPurgeOnTheHostAndRefusesAnAlternateRoot()
     {
-        var installed = DpkgStatusFile.Parse(DpkgStatusFileTests.Status);
+        var installed = DpkgStatusFile.InstalledPackages(DpkgStatusFileTests.Status);
         var kernels = new[] { Kernel("6.1.0-55-amd64"), Kernel("6.1.0-56-amd64") };
         var rows = Array.Empty<ModuleStatus>();
         var host = RemovalPlanner.Plan(Request("6.1.0-55-amd64", installed, rows, nextBoot: "6.1.0-56-amd64", hostRoot: true, family: HostFamily.Debian, kernels: kernels));

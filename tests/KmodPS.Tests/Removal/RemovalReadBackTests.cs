@@ -1,6 +1,7 @@
 using KmodPS.Diagnostics;
 using KmodPS.Platform;
 using KmodPS.Removal;
+using KmodPS.Packages;
 
 namespace KmodPS.Tests.Removal;
 

@@ -1,6 +1,8 @@
+using KmodPS.Packages;
 using KmodPS.Removal;
+using KmodPS.Tests.Locks;
 
-namespace KmodPS.Tests.Removal;
+namespace KmodPS.Tests.Packages;
 
 public sealed class DpkgStatusFileTests
 {
@@ -57,7 +59,7 @@ public sealed class DpkgStatusFileTests
     [Fact]
     public void ReadsPresentPackagesWithHoldsAndDependencyClauses()
     {
-        var packages = DpkgStatusFile.Parse(Status).ToDictionary(p => p.Name);
+        var packages = DpkgStatusFile.InstalledPackages(Status).ToDictionary(p => p.Name);
         Assert.DoesNotContain("linux-image-6.1.0-40-amd64", packages.Keys);
         Assert.Contains("linux-image-6.1.0-55-amd64-unsigned", packages.Keys);
         Assert.True(packages["linux-image-6.1.0-56-amd64"].IsHeld);
@@ -70,9 +72,23 @@ public sealed class DpkgStatusFileTests
     }
 
     [Fact]
+    public void ReadsSelectionsStatesAndDependencies()
+    {
+        var packages = DpkgStatusFile.Parse(LockFixtures.Text("dpkg-status-debian"));
+        var held = packages.Single(p => p.Name == "linux-image-6.1.0-55-amd64");
+        Assert.True(held.IsHeld);
+        Assert.True(held.IsInstalled);
+        Assert.Equal("6.1.192-1", held.Version);
+        var meta = packages.Single(p => p.Name == "linux-image-amd64");
+        Assert.Equal(new[] { "linux-image-6.1.0-56-amd64" }, meta.Depends);
+        Assert.False(packages.Single(p => p.Name == "linux-image-6.1.0-50-amd64").IsInstalled);
+        Assert.Equal(new[] { "kmod", "kldutils", "gcc", "c-compiler", "dpkg-dev", "make", "build-essential", "patch" }, packages.Single(p => p.Name == "dkms").Depends);
+    }
+
+    [Fact]
     public void AClauseWithARemainingAlternativeIsNotBroken()
     {
-        var installed = DpkgStatusFile.Parse(Status);
+        var installed = DpkgStatusFile.InstalledPackages(Status);
         var older = KernelPackageMatcher.OfRelease(installed, "6.1.0-55-amd64");
         Assert.DoesNotContain("tool", KernelPackageMatcher.Dependents(installed, older, "6.1.0-55-amd64").Select(p => p.Name));
     }
