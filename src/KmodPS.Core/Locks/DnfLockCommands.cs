@@ -1,4 +1,5 @@
 using KmodPS.Platform;
+using KmodPS.Packages;
 
 namespace KmodPS.Locks;
 

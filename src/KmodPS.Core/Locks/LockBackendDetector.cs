@@ -13,7 +13,7 @@ public static class LockBackendDetector
     public static LockBackend Detect(ISystemRoot root, HostFamily family)
     {
         var dpkg = DpkgOwnership.IsPresent(root);
-        var rpm = RpmOwnership.IsPresent(root) || root.DirectoryExists("/etc/dnf") || root.DirectoryExists("/etc/zypp");
+        var rpm = RpmDatabase.IsPresent(root) || root.DirectoryExists("/etc/dnf") || root.DirectoryExists("/etc/zypp");
         return family switch
         {
             HostFamily.Debian => LockBackend.Apt,

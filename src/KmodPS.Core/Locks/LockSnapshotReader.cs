@@ -30,7 +30,7 @@ public sealed class LockSnapshotReader
         IReadOnlyList<RpmPackage>? rpm = null;
         if (readPackages && backend is LockBackend.Dnf4 or LockBackend.Dnf5 or LockBackend.Zypper)
         {
-            rpm = new RpmPackageQuery(_root, _runner).Read(log);
+            rpm = new RpmPackageQuery(_root, _runner).ReadPackages(log);
         }
         return new LockSnapshot
         {
@@ -39,7 +39,7 @@ public sealed class LockSnapshotReader
             Backend = backend,
             Program = LockBackendDetector.Program(backend, _runner),
             VersionlockPluginInstalled = backend == LockBackend.Dnf4 ? VersionlockPlugin.IsInstalled() : null,
-            RpmDatabasePath = RpmOwnership.DatabasePath(_root),
+            RpmDatabasePath = RpmDatabase.Path(_root),
             ReleaseVersion = host.VersionId?.Split('.')[0],
             RpmPackages = rpm,
             Stores = stores,

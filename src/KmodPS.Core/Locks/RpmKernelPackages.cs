@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KmodPS.Packages;
 
 namespace KmodPS.Locks;
 

@@ -13,7 +13,7 @@ public static class PackageOwnershipFactory
             return new TestRoots.AnswerFileOwnership(answers);
         }
         var dpkg = DpkgOwnership.IsPresent(root);
-        var rpm = RpmOwnership.IsPresent(root);
+        var rpm = RpmDatabase.IsPresent(root);
         return family switch
         {
             HostFamily.Debian when dpkg => new DpkgOwnership(root, interestingPrefixes),

@@ -18,13 +18,6 @@ public sealed class RpmOwnership : IPackageOwnership
         _runner = runner;
     }
 
-    public static bool IsPresent(ISystemRoot root) =>
-        root.DirectoryExists("/var/lib/rpm") && root.ListDirectory("/var/lib/rpm").Count > 0
-        || root.DirectoryExists("/usr/lib/sysimage/rpm") && root.ListDirectory("/usr/lib/sysimage/rpm").Count > 0;
-
-    public static string DatabasePath(ISystemRoot root) =>
-        root.DirectoryExists("/usr/lib/sysimage/rpm") && root.ListDirectory("/usr/lib/sysimage/rpm").Count > 0 ? "/usr/lib/sysimage/rpm" : "/var/lib/rpm";
-
     public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -32,15 +25,7 @@ public sealed class RpmOwnership : IPackageOwnership
         {
             return owners;
         }
-        var arguments = new List<string>();
-        if (!_root.IsHostRoot)
-        {
-            arguments.AddRange(new[] { "--root", _root.RootPath });
-        }
-        // Name the database: rpm built for other distributions (Debian's keeps ~/.rpmdb) would otherwise look elsewhere.
-        arguments.AddRange(new[] { "--dbpath", DatabasePath(_root) });
-        arguments.AddRange(new[] { "-qf", "--qf", QueryFormat });
-        arguments.AddRange(paths);
+        var arguments = RpmDatabase.Arguments(_root).Concat(new[] { "-qf", "--qf", QueryFormat }).Concat(paths).ToList();
         CommandResult result;
         try
         {
@@ -48,13 +33,12 @@ public sealed class RpmOwnership : IPackageOwnership
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.NotInstalled, $"Cannot read the rpm database under {_root.RootPath}: {e.Message}", _root.RootPath));
+            log.Fail(RpmDatabase.Unavailable(_root, FailureCategory.NotInstalled, e.Message));
             return owners;
         }
         if (result.StandardOutput.Length == 0 && result.StandardError.Contains("database", StringComparison.OrdinalIgnoreCase))
         {
-            log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.ReadError,
-                $"Cannot read the rpm database under {_root.RootPath}: {result.StandardError.Trim()}", _root.RootPath));
+            log.Fail(RpmDatabase.Unavailable(_root, FailureCategory.ReadError, result.StandardError.Trim()));
             return owners;
         }
         var wanted = new HashSet<string>(paths, StringComparer.Ordinal);

@@ -24,7 +24,7 @@ public sealed class InstalledPackageReader
     public IReadOnlyList<InstalledPackage>? Read(HostFamily family, DiagnosticLog log)
     {
         var dpkg = DpkgOwnership.IsPresent(_root);
-        var rpm = RpmOwnership.IsPresent(_root);
+        var rpm = RpmDatabase.IsPresent(_root);
         var useDpkg = family == HostFamily.Debian ? dpkg : family is HostFamily.RedHat or HostFamily.Suse ? !rpm && dpkg : dpkg;
         if (useDpkg)
         {
@@ -40,7 +40,7 @@ public sealed class InstalledPackageReader
         }
         if (rpm)
         {
-            return new RpmPackageQuery(_root, _runner).Read(log);
+            return new RpmPackageQuery(_root, _runner).ReadWithRequirements(log);
         }
         log.Fail(new Failure(ErrorIds.PackageDatabaseUnavailable, FailureCategory.ObjectNotFound, $"No rpm database and no dpkg status file under {_root.RootPath}.", _root.RootPath));
         return null;

@@ -92,7 +92,7 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             locks,
             Force,
             PackageTools.Select(t => (Name: t, Path: _runner!.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!),
-            RpmOwnership.DatabasePath(root));
+            RpmDatabase.Path(root));
         var plan = RemovalPlanner.Plan(request);
         if (plan.Refusal is not null)
         {

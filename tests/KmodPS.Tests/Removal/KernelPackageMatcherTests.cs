@@ -40,7 +40,7 @@ public sealed class KernelPackageMatcherTests
     [Fact]
     public void PlainNameRequirementIsBrokenOnlyWhenNoOtherPackageOfThatNameStays()
     {
-        var rpm = RpmPackageQuery.Parse("kernel-core\t0\t5.14.0\t1.el9\tx86_64\t\nkernel-core\t0\t5.14.0\t2.el9\tx86_64\t\ntool\t0\t1\t1\tx86_64\tkernel-core  |\n");
+        var rpm = RpmPackageQuery.ParseWithRequirements("kernel-core\t0\t5.14.0\t1.el9\tx86_64\t\nkernel-core\t0\t5.14.0\t2.el9\tx86_64\t\ntool\t0\t1\t1\tx86_64\tkernel-core  |\n");
         var one = KernelPackageMatcher.OfRelease(rpm, "5.14.0-1.el9.x86_64");
         Assert.Empty(KernelPackageMatcher.Dependents(rpm, one, "5.14.0-1.el9.x86_64"));
         var both = rpm.Where(p => p.Name == "kernel-core").ToList();

@@ -31,7 +31,7 @@ internal static class RemovalFixtures
         + "kernel-core\t0\t5.14.0\t611.49.1.el9_7\tx86_64\t\n"
         + "kernel\t0\t5.14.0\t611.49.1.el9_7\tx86_64\tkernel-core-uname-r = 5.14.0-611.49.1.el9_7.x86_64|\n";
 
-    public static IReadOnlyList<InstalledPackage> Rpm => RpmPackageQuery.Parse(RpmOutput);
+    public static IReadOnlyList<InstalledPackage> Rpm => RpmPackageQuery.ParseWithRequirements(RpmOutput);
 
     public static InstalledKernel Kernel(string version, bool image = true) =>
         new(version, "/r", image ? "/boot/vmlinuz-" + version : null, "/lib/modules/" + version, false, null, false, null);
