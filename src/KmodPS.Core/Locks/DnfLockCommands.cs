@@ -1,5 +1,6 @@
 using KmodPS.Platform;
 using KmodPS.Packages;
+using KmodPS.Kernels;
 
 namespace KmodPS.Locks;
 

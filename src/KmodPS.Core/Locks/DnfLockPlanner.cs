@@ -1,4 +1,5 @@
 using KmodPS.Models;
+using KmodPS.Kernels;
 
 namespace KmodPS.Locks;
 

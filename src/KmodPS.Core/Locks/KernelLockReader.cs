@@ -1,6 +1,7 @@
 using KmodPS.Diagnostics;
 using KmodPS.Models;
 using KmodPS.Platform;
+using KmodPS.Kernels;
 
 namespace KmodPS.Locks;
 

@@ -1,3 +1,5 @@
+using KmodPS.Kernels;
+
 namespace KmodPS.Locks;
 
 /// <summary>

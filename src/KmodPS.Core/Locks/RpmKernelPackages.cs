@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using KmodPS.Packages;
+using KmodPS.Kernels;
 
 namespace KmodPS.Locks;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using KmodPS.Models;
 using KmodPS.Packages;
+using KmodPS.Kernels;
 
 namespace KmodPS.Planning;
 
@@ -69,8 +70,8 @@ public static class UpdateReadinessPlanner
         }
         var stem = owner ?? "kmod-" + needed.Name;
         var found = KmodPackageMatcher.Find(input.Available, stem, needed.Name, candidate.KernelVersion) is not null;
-        return found ? null : Problem(input, candidate, needed, $"{stem} for {WithoutArch(candidate.KernelVersion)} is not in any enabled repository",
-            $"Lock-Kernel -KernelVersion {WithoutArch(input.ReferenceKernel)} or wait; Set-DefaultKernel {WithoutArch(input.ReferenceKernel)} if already installed");
+        return found ? null : Problem(input, candidate, needed, $"{stem} for {KernelRelease.WithoutArch(candidate.KernelVersion)} is not in any enabled repository",
+            $"Lock-Kernel -KernelVersion {KernelRelease.WithoutArch(input.ReferenceKernel)} or wait; Set-DefaultKernel {KernelRelease.WithoutArch(input.ReferenceKernel)} if already installed");
     }
 
     private static KernelUpdateProblem? DkmsProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
@@ -128,7 +129,7 @@ public static class UpdateReadinessPlanner
             package = "linux-headers-" + kernel;
             return input.Kernels.Any(k => k.KernelVersion == kernel && k.HasHeaders) || input.DebianAvailable.Contains(package);
         }
-        package = "kernel-devel-" + WithoutArch(kernel);
+        package = "kernel-devel-" + KernelRelease.WithoutArch(kernel);
         return input.Kernels.Any(k => k.KernelVersion == kernel && k.HasHeaders)
             || input.Available.Any(p => p.Name == "kernel-devel" && p.KernelRelease == kernel);
     }
@@ -146,12 +147,6 @@ public static class UpdateReadinessPlanner
         {
             return true;
         }
-    }
-
-    private static string WithoutArch(string kernel)
-    {
-        var arch = Arch(kernel);
-        return kernel.EndsWith("." + arch, StringComparison.Ordinal) ? kernel[..^(arch.Length + 1)] : kernel;
     }
 
     private static string Arch(string kernel)

@@ -2,6 +2,7 @@ using KmodPS.Diagnostics;
 using KmodPS.Locks;
 using KmodPS.Models;
 using KmodPS.Platform;
+using KmodPS.Kernels;
 
 namespace KmodPS.Removal;
 

@@ -4,6 +4,7 @@ using KmodPS.Diagnostics;
 using KmodPS.Infrastructure;
 using KmodPS.Locks;
 using KmodPS.Models;
+using KmodPS.Kernels;
 
 namespace KmodPS.Commands;
 

@@ -5,6 +5,7 @@ using KmodPS.Infrastructure;
 using KmodPS.Locks;
 using KmodPS.Models;
 using KmodPS.Platform;
+using KmodPS.Kernels;
 
 namespace KmodPS.Commands;
 

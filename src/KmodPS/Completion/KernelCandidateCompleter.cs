@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using KmodPS.Kernels;
-using KmodPS.Locks;
 using KmodPS.Packages;
 
 namespace KmodPS.Completion;

@@ -1,6 +1,6 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Kernels;
 
-/// <summary>Comparisons of kernel releases written with or without the RPM architecture suffix.</summary>
+/// <summary>Kernel releases written with or without the RPM architecture suffix (<c>.x86_64</c>): the one place that strips, finds and compares it.</summary>
 public static class KernelRelease
 {
     private static readonly string[] Arches = { "x86_64", "aarch64", "ppc64le", "s390x", "i686", "armv7hl", "noarch" };
