@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using KmodPS.Diagnostics;
 using KmodPS.Dkms;
 using KmodPS.Guard;
@@ -15,7 +14,7 @@ namespace KmodPS.Planning;
 /// kernels and, in one batched package-manager query per family, what the repositories offer for them.
 /// At most two package-manager processes per call.
 /// </summary>
-public sealed partial class UpdateReadinessReader
+public sealed class UpdateReadinessReader
 {
     private readonly ISystemRoot _root;
     private readonly ICommandRunner _runner;
@@ -102,8 +101,8 @@ public sealed partial class UpdateReadinessReader
                         return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
                     }
                     installs.AddRange(simulated);
-                    candidates.AddRange(simulated.Select(p => DebianImage().Match(p)).Where(m => m.Success).Select(m => m.Groups["kernel"].Value)
-                        .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Distinct().Order(KernelVersionComparer.Instance)
+                    candidates.AddRange(DebianUpgradeKernels.From(simulated)
+                        .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Order(KernelVersionComparer.Instance)
                         .Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
                 }
                 var wanted = candidates.Where(c => snapshot.Kernels.All(k => k.KernelVersion != c.KernelVersion))
@@ -146,7 +145,4 @@ public sealed partial class UpdateReadinessReader
         log.Warn($"No installed kernel has all of its out-of-tree modules in order; the modules of the newest kernel ({fallback}) define what the host needs.");
         return fallback;
     }
-
-    [GeneratedRegex(@"^linux-image-(?<kernel>\d[A-Za-z0-9._+~-]*?)(-unsigned)?$")]
-    private static partial Regex DebianImage();
 }
