@@ -29,10 +29,11 @@
         @{ Id = 'GrubDefaultNotSaved'; Scenario = 'SecureBootUntrusted'
            Setup = '[IO.File]::WriteAllBytes("$root/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", [byte[]](6, 0, 0, 0, 0)); $entry = "gnulinux-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b>gnulinux-6.1.0-55-amd64-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b"; [IO.File]::WriteAllText("$root/etc/default/grub", "GRUB_DEFAULT=`"$entry`"`n"); $cfg = "$root/boot/grub/grub.cfg"; [IO.File]::WriteAllText($cfg, [IO.File]::ReadAllText($cfg).Replace(''set default="${saved_entry}"'', "set default=`"$entry`""))'
            Command = 'Set-DefaultKernel 6.1.0-56-amd64 -Root $root -Confirm:$false' }
-        # GRUB_DEFAULT=0 on a BLS host: the saved entry is written, read back as not taking effect, and restored.
-        @{ Id = 'DefaultNotApplied'; Scenario = 'Healthy'
-           Setup = '[IO.File]::WriteAllText("$root/etc/default/grub", "GRUB_DEFAULT=0`nGRUB_ENABLE_BLSCFG=true`n")'
-           Command = 'Set-DefaultKernel 5.14.0-611.41.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+        # The same root with -Force: GRUB_DEFAULT=saved is written, but grub.cfg (regenerated only on the host) still names
+        # 6.1.0-55, so the read-back refuses to believe the change and restores both files.
+        @{ Id = 'DefaultNotApplied'; Scenario = 'SecureBootUntrusted'
+           Setup = '[IO.File]::WriteAllBytes("$root/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", [byte[]](6, 0, 0, 0, 0)); $entry = "gnulinux-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b>gnulinux-6.1.0-55-amd64-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b"; [IO.File]::WriteAllText("$root/etc/default/grub", "GRUB_DEFAULT=`"$entry`"`n"); $cfg = "$root/boot/grub/grub.cfg"; [IO.File]::WriteAllText($cfg, [IO.File]::ReadAllText($cfg).Replace(''set default="${saved_entry}"'', "set default=`"$entry`""))'
+           Command = 'Set-DefaultKernel 6.1.0-56-amd64 -Force -Root $root -Confirm:$false -WarningAction SilentlyContinue' }
         @{ Id = 'KernelNotHealthy'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Set-DefaultKernel 5.14.0-611.45.1.el9_7.x86_64 -Root $root -Confirm:$false' }
 
         @{ Id = 'PackageManagerNotSupported'; Scenario = 'Healthy'

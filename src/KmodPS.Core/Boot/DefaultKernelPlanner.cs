@@ -24,15 +24,25 @@ public static partial class DefaultKernelPlanner
     private static DefaultKernelPlan PlanGrubBls(DefaultKernelRequest request)
     {
         var environment = request.Setup.GrubEnvironmentPath ?? "/boot/grub2/grubenv";
+        var edits = new List<FileEdit>();
+        var commands = new List<CommandRequest>();
+        var warnings = new List<string>();
+        var touches = new List<string> { environment };
+        if (SavedDefaultFirst(request, BlsGrubConfig, edits, commands, warnings, touches) is { } refusal)
+        {
+            return refusal;
+        }
         if (request.IsHostRoot && !request.Once && request.Programs.ContainsKey("grubby"))
         {
-            return Commands(new[] { environment }, Command(request, "grubby", "--set-default", "/boot/vmlinuz-" + request.KernelVersion));
+            commands.Add(Command(request, "grubby", "--set-default", "/boot/vmlinuz-" + request.KernelVersion));
+            return new DefaultKernelPlan(edits, commands, touches, warnings, null);
         }
         if (request.IsHostRoot && request.Once && request.Programs.ContainsKey("grub2-reboot"))
         {
-            return Commands(new[] { environment }, Command(request, "grub2-reboot", request.Entry.Id));
+            commands.Add(Command(request, "grub2-reboot", request.Entry.Id));
+            return new DefaultKernelPlan(edits, commands, touches, warnings, null);
         }
-        return EditEnvironment(request, environment);
+        return Merge(edits, warnings, touches, EditEnvironment(request, environment), commands);
     }
 
     private static DefaultKernelPlan PlanGrubDebian(DefaultKernelRequest request)
@@ -42,32 +52,14 @@ public static partial class DefaultKernelPlanner
         var commands = new List<CommandRequest>();
         var warnings = new List<string>();
         var touches = new List<string> { environment };
-        // GRUB reads next_entry whatever GRUB_DEFAULT says; saved_entry only matters with GRUB_DEFAULT=saved.
-        if (!request.Once && !request.Setup.GrubDefaultIsSaved)
+        if (SavedDefaultFirst(request, DebianGrubConfig, edits, commands, warnings, touches) is { } refusal)
         {
-            var source = request.Setup.GrubDefaultSource ?? "/etc/default/grub";
-            if (!request.Force)
-            {
-                return DefaultKernelPlan.Refuse(new Failure(ErrorIds.GrubDefaultNotSaved, FailureCategory.InvalidOperation,
-                    $"{source} sets GRUB_DEFAULT={request.Setup.GrubDefault}, so GRUB ignores a saved default: nothing was changed. "
-                    + "Use -Force to set GRUB_DEFAULT=saved (a backup is kept) and run update-grub, or -Once for the next boot only.", request.KernelVersion));
-            }
-            edits.Add(new FileEdit(source, SetGrubDefaultSaved(request.GrubDefaultFileText ?? string.Empty), $"GRUB_DEFAULT={request.Setup.GrubDefault} -> GRUB_DEFAULT=saved"));
-            touches.Add(source);
-            if (request.IsHostRoot && request.Programs.ContainsKey("update-grub"))
-            {
-                commands.Add(Command(request, "update-grub"));
-                touches.Add("/boot/grub/grub.cfg");
-            }
-            else
-            {
-                warnings.Add($"grub.cfg under {request.RootPath} must be regenerated for GRUB_DEFAULT=saved to take effect: run update-grub inside the root (chroot {request.RootPath} update-grub).");
-            }
+            return refusal;
         }
         var tool = request.Once ? "grub-reboot" : "grub-set-default";
         if (!request.Programs.ContainsKey(tool))
         {
-            return Merge(edits, warnings, touches, EditEnvironment(request, environment));
+            return Merge(edits, warnings, touches, EditEnvironment(request, environment), commands);
         }
         var arguments = new List<string>();
         if (!request.IsHostRoot)
@@ -78,6 +70,44 @@ public static partial class DefaultKernelPlanner
         commands.Add(Command(request, tool, arguments.ToArray()));
         return new DefaultKernelPlan(edits, commands, touches, warnings, null);
     }
+
+    /// <summary>
+    /// GRUB reads next_entry whatever GRUB_DEFAULT says; saved_entry only matters with GRUB_DEFAULT=saved. Otherwise
+    /// refuses, or with -Force plans the edit to GRUB_DEFAULT=saved and the regeneration of grub.cfg (on the host).
+    /// </summary>
+    private static DefaultKernelPlan? SavedDefaultFirst(DefaultKernelRequest request, (string Program, string[] Arguments, string Config) regenerate,
+        List<FileEdit> edits, List<CommandRequest> commands, List<string> warnings, List<string> touches)
+    {
+        if (request.Once || request.Setup.GrubDefaultIsSaved)
+        {
+            return null;
+        }
+        var source = request.Setup.GrubDefaultSource ?? "/etc/default/grub";
+        var regenerateText = string.Join(' ', new[] { regenerate.Program }.Concat(regenerate.Arguments));
+        if (!request.Force)
+        {
+            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.GrubDefaultNotSaved, FailureCategory.InvalidOperation,
+                $"{source} sets GRUB_DEFAULT={request.Setup.GrubDefault}, so GRUB ignores a saved default: nothing was changed. "
+                + $"Use -Force to set GRUB_DEFAULT=saved (a backup is kept) and run {regenerateText}, or -Once for the next boot only.", request.KernelVersion));
+        }
+        edits.Add(new FileEdit(source, SetGrubDefaultSaved(request.GrubDefaultFileText ?? string.Empty), $"GRUB_DEFAULT={request.Setup.GrubDefault} -> GRUB_DEFAULT=saved"));
+        touches.Add(source);
+        if (request.IsHostRoot && request.Programs.ContainsKey(regenerate.Program))
+        {
+            commands.Add(Command(request, regenerate.Program, regenerate.Arguments));
+            touches.Add(regenerate.Config);
+        }
+        else
+        {
+            warnings.Add($"grub.cfg under {request.RootPath} must be regenerated for GRUB_DEFAULT=saved to take effect: run {regenerateText} inside the root (chroot {request.RootPath} {regenerateText}).");
+        }
+        return null;
+    }
+
+    private static readonly (string, string[], string) DebianGrubConfig = ("update-grub", Array.Empty<string>(), "/boot/grub/grub.cfg");
+
+    // RHEL 9 and later keep the one real grub.cfg in /boot/grub2 for BIOS and UEFI (the ESP's is a stub that loads it).
+    private static readonly (string, string[], string) BlsGrubConfig = ("grub2-mkconfig", new[] { "-o", "/boot/grub2/grub.cfg" }, "/boot/grub2/grub.cfg");
 
     private static DefaultKernelPlan PlanSystemdBoot(DefaultKernelRequest request)
     {
@@ -116,8 +146,9 @@ public static partial class DefaultKernelPlanner
     private static DefaultKernelPlan Commands(IReadOnlyList<string> touches, params CommandRequest[] commands) =>
         new(Array.Empty<FileEdit>(), commands, touches, Array.Empty<string>(), null);
 
-    private static DefaultKernelPlan Merge(List<FileEdit> edits, List<string> warnings, List<string> touches, DefaultKernelPlan plan) =>
-        plan.Refusal is not null ? plan : new DefaultKernelPlan(edits.Concat(plan.Edits).ToList(), plan.Commands, touches.Concat(plan.Touches).Distinct().ToList(), warnings.Concat(plan.Warnings).ToList(), null);
+    private static DefaultKernelPlan Merge(List<FileEdit> edits, List<string> warnings, List<string> touches, DefaultKernelPlan plan, IEnumerable<CommandRequest>? before = null) =>
+        plan.Refusal is not null ? plan : new DefaultKernelPlan(edits.Concat(plan.Edits).ToList(), (before ?? Array.Empty<CommandRequest>()).Concat(plan.Commands).ToList(),
+            touches.Concat(plan.Touches).Distinct().ToList(), warnings.Concat(plan.Warnings).ToList(), null);
 
     private static CommandRequest Command(DefaultKernelRequest request, string program, params string[] arguments) =>
         new(request.Programs[program], arguments);

@@ -13,7 +13,7 @@ namespace KmodPS.Guard;
 public sealed class DefaultKernelSwitch
 {
     /// <summary>The boot tools the planner may use.</summary>
-    public static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-set-default", "grub-reboot", "update-grub", "bootctl" };
+    public static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-set-default", "grub-reboot", "update-grub", "grub2-mkconfig", "bootctl" };
 
     private readonly ISystemRoot _root;
     private readonly ICommandRunner _runner;
@@ -53,7 +53,9 @@ public sealed class DefaultKernelSwitch
         {
             return plan.Refusal;
         }
-        var saved = plan.Touches.Distinct().ToDictionary(p => p, p => File.Exists(_root.MapPath(p)) ? File.ReadAllBytes(_root.MapPath(p)) : null);
+        // An edit's backup is part of what a failed change must put back: a restored root keeps no new .kmodps.bak.
+        var saved = plan.Touches.Concat(plan.Edits.Select(e => e.Path + AtomicFile.BackupSuffix)).Distinct()
+            .ToDictionary(p => p, p => File.Exists(_root.MapPath(p)) ? File.ReadAllBytes(_root.MapPath(p)) : null);
         string? failure = null;
         try
         {

@@ -34,7 +34,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Once { get; set; }
 
-    /// <summary>Act even when the kernel has module problems; on Debian, switch GRUB_DEFAULT to saved.</summary>
+    /// <summary>Act even when the kernel has module problems; where GRUB_DEFAULT is not saved, switch it to saved.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -11,7 +11,7 @@ public sealed class DefaultKernelPlannerTests
         MenuPath = "gnulinux-advanced-U>gnulinux-6.1.0-55-amd64-advanced-U",
     };
 
-    private static readonly Dictionary<string, string> AllTools = new[] { "grubby", "grub2-editenv", "grub-editenv", "grub-set-default", "grub-reboot", "update-grub", "bootctl" }
+    private static readonly Dictionary<string, string> AllTools = new[] { "grubby", "grub2-editenv", "grub-editenv", "grub-set-default", "grub-reboot", "update-grub", "grub2-mkconfig", "bootctl" }
         .ToDictionary(t => t, t => "/usr/sbin/" + t);
 
     [Fact]
@@ -60,6 +60,28 @@ public sealed class DefaultKernelPlannerTests
         Assert.Equal("GRUB_TIMEOUT=5\nGRUB_DEFAULT=saved\n", edit.NewContent);
         Assert.Equal(new[] { "update-grub", "grub-set-default" }, forced.Commands.Select(c => Path.GetFileName(c.FileName)));
         Assert.Contains("/etc/default/grub", forced.Touches);
+    }
+
+    [Fact]
+    public void RhelWithoutSavedDefaultRefusesUnlessForcedAndOnceStillWorks()
+    {
+        var notSaved = Bls() with { GrubDefault = "0" };
+        var refused = Plan(BlsEntry, Kernel, notSaved, once: false, host: true);
+        Assert.Equal("GrubDefaultNotSaved", refused.Refusal?.ErrorId);
+        Assert.Contains("run grub2-mkconfig -o /boot/grub2/grub.cfg", refused.Refusal!.Message, StringComparison.Ordinal);
+        Assert.Empty(refused.Commands);
+
+        var forced = Plan(BlsEntry, Kernel, notSaved, once: false, host: true, force: true, text: "GRUB_TIMEOUT=5\nGRUB_DEFAULT=0\nGRUB_ENABLE_BLSCFG=true\n");
+        Assert.Equal("GRUB_TIMEOUT=5\nGRUB_DEFAULT=saved\nGRUB_ENABLE_BLSCFG=true\n", Assert.Single(forced.Edits).NewContent);
+        Assert.Equal(new[] { "grub2-mkconfig -o /boot/grub2/grub.cfg", "grubby --set-default /boot/vmlinuz-" + Kernel },
+            forced.Commands.Select(c => Path.GetFileName(c.FileName) + " " + string.Join(' ', c.Arguments)));
+        Assert.Equal(new[] { "/boot/grub2/grubenv", "/etc/default/grub", "/boot/grub2/grub.cfg" }, forced.Touches);
+
+        var rooted = Plan(BlsEntry, Kernel, notSaved, once: false, host: false, force: true, text: "GRUB_DEFAULT=0\n");
+        Assert.Equal(new[] { "unset next_entry", "set saved_entry=abc-" + Kernel }, rooted.Commands.Select(c => string.Join(' ', c.Arguments.Skip(1))));
+        Assert.Contains("chroot /w grub2-mkconfig -o /boot/grub2/grub.cfg", Assert.Single(rooted.Warnings), StringComparison.Ordinal);
+
+        Assert.Equal("/w/boot/grub2/grubenv set next_entry=abc-" + Kernel, string.Join(' ', Assert.Single(Plan(BlsEntry, Kernel, notSaved, once: true, host: false).Commands).Arguments));
     }
 
     [Fact]

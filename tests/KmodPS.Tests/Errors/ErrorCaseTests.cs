@@ -45,7 +45,8 @@ public sealed class ErrorCaseTests : IDisposable
         var error = run.Terminating ?? run.Errors.FirstOrDefault();
         Assert.True(error is not null, $"{errorCase.Command} did not fail");
         Assert.True(error!.FullyQualifiedErrorId.StartsWith(id + ",KmodPS.Commands.", StringComparison.Ordinal), $"{error.FullyQualifiedErrorId}: {error}");
-        Assert.Equal(before, Snapshot(root));
+        var after = Snapshot(root);
+        Assert.True(before.SequenceEqual(after), "the root changed: " + string.Join(", ", after.Except(before).Select(e => e.Key).Concat(before.Keys.Except(after.Keys).Select(k => "-" + k))));
     }
 
     private static SortedDictionary<string, string> Snapshot(string root)
