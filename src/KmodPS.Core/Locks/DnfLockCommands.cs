@@ -1,6 +1,6 @@
-using KmodPS.Platform;
-using KmodPS.Packages;
 using KmodPS.Kernels;
+using KmodPS.Packages;
+using KmodPS.Platform;
 
 namespace KmodPS.Locks;
 
@@ -88,6 +88,7 @@ public static class DnfLockCommands
     private static IEnumerable<TemporaryFile> RootHome(LockSnapshot snapshot, Dictionary<string, string> environment)
     {
         environment["HOME"] = snapshot.TemporaryDirectory;
-        yield return new TemporaryFile(Path.Combine(snapshot.TemporaryDirectory, ".rpmmacros"), $"%_dbpath {snapshot.RpmDatabasePath}\n");
+        var macros = RpmDatabase.PrivateHomeMacros(snapshot.RpmDatabasePath);
+        yield return new TemporaryFile(Path.Combine(snapshot.TemporaryDirectory, macros.FileName), macros.Text);
     }
 }

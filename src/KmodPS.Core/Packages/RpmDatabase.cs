@@ -27,6 +27,12 @@ public static class RpmDatabase
         return arguments;
     }
 
+    /// <summary>
+    /// The <c>.rpmmacros</c> of a private HOME for dnf under an alternate root: rpm built for other distributions
+    /// (Debian's keeps <c>~/.rpmdb</c>) ignores the installroot's database otherwise.
+    /// </summary>
+    public static (string FileName, string Text) PrivateHomeMacros(string databasePath) => (".rpmmacros", $"%_dbpath {databasePath}\n");
+
     /// <summary>The <c>PackageDatabaseUnavailable</c> failure: "Cannot read the rpm database under R: detail".</summary>
     public static Failure Unavailable(ISystemRoot root, FailureCategory category, string detail) =>
         new(ErrorIds.PackageDatabaseUnavailable, category, $"Cannot read the rpm database under {root.RootPath}: {detail}", root.RootPath);

@@ -1,3 +1,4 @@
+using KmodPS.Packages;
 using KmodPS.Platform;
 
 namespace KmodPS.Removal;
@@ -19,7 +20,8 @@ public static class KernelRemover
         var home = Directory.CreateTempSubdirectory("kmodps-rpm-");
         try
         {
-            File.WriteAllText(Path.Combine(home.FullName, ".rpmmacros"), $"%_dbpath {plan.RpmDatabasePath}\n");
+            var macros = RpmDatabase.PrivateHomeMacros(plan.RpmDatabasePath);
+            File.WriteAllText(Path.Combine(home.FullName, macros.FileName), macros.Text);
             var environment = new Dictionary<string, string>(command.Environment) { ["HOME"] = home.FullName };
             return runner.Run(command with { Environment = environment });
         }
