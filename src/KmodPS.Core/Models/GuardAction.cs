@@ -17,4 +17,10 @@ public enum GuardAction
 
     /// <summary>The default should have moved but the boot loader could not be changed (nothing was changed).</summary>
     Failed,
+
+    /// <summary>
+    /// As RolledBack, but for the next boot only (GRUB's next_entry): GRUB_DEFAULT is not <c>saved</c>, so GRUB
+    /// ignores a saved default; later boots start the unhealthy default again until GRUB_DEFAULT=saved is set.
+    /// </summary>
+    RolledBackOnce,
 }

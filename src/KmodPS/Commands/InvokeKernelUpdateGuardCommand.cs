@@ -71,7 +71,7 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
         var result = new KernelGuardDecision(kernel, decision.Health.IsHealthy, decision.Health.Problems.Select(p => $"{p.Name} ({p.State})").Distinct().ToList(),
             action, decision.DefaultBefore, after, decision.LastHealthyKernel, repair, applied, summary, DateTime.UtcNow, root.RootPath);
         // One warning, naming the missing modules, whenever the kernel or the next boot is not right.
-        if (!decision.Health.IsHealthy || action is GuardAction.RolledBack or GuardAction.NoHealthyKernel or GuardAction.Failed)
+        if (!decision.Health.IsHealthy || action is GuardAction.RolledBack or GuardAction.RolledBackOnce or GuardAction.NoHealthyKernel or GuardAction.Failed)
         {
             WriteWarning(summary);
         }
@@ -91,22 +91,36 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
         }
         var change = new DefaultKernelSwitch(root, _runner!, WriteVerbose);
         var plan = change.Plan(target);
+        var action = decision.Action;
+        var summary = decision.Summary;
+        // GRUB honours next_entry whatever GRUB_DEFAULT says: a rollback can still protect the next boot.
+        if (plan.Refusal?.ErrorId == ErrorIds.GrubDefaultNotSaved && action == GuardAction.RolledBack)
+        {
+            var once = change.Plan(target, once: true);
+            if (once.Refusal is null)
+            {
+                (plan, action) = (once, GuardAction.RolledBackOnce);
+                summary += $" GRUB_DEFAULT is not 'saved', so only the next boot starts {target} (next_entry); later boots start "
+                    + $"{decision.DefaultBefore ?? "the old default"} again until GRUB_DEFAULT=saved (Set-DefaultKernel {target} -Force).";
+            }
+        }
         if (plan.Refusal is not null)
         {
             WriteError(ErrorRecordFactory.From(plan.Refusal));
             return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed, nothing was changed: {plan.Refusal.Message}");
         }
-        if (!ShouldProcess(target, "Make it the boot default: " + string.Join("; ", plan.Describe())))
+        var what = action == GuardAction.RolledBackOnce ? "Boot it next, once: " : "Make it the boot default: ";
+        if (!ShouldProcess(target, what + string.Join("; ", plan.Describe())))
         {
-            return (decision.Action, false, decision.Summary);
+            return (action, false, summary);
         }
         plan.Warnings.ToList().ForEach(WriteWarning);
         if (change.Apply(plan, target) is { } failure)
         {
             WriteError(ErrorRecordFactory.From(failure));
-            return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed: {failure.Message}");
+            return (GuardAction.Failed, false, $"{summary} Changing the boot default failed: {failure.Message}");
         }
-        return (decision.Action, true, decision.Summary);
+        return (action, true, summary);
     }
 
     private string RunRepair(ISystemRoot root, string kernel)

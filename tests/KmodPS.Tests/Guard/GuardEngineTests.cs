@@ -56,6 +56,30 @@ public sealed class GuardEngineTests : IDisposable
         Assert.False(((KernelUpdateGuard)Assert.Single(Run(root, "Get-KernelUpdateGuard -Root $root").Output).BaseObject).IsInstalled);
     }
 
+    [Fact]
+    public void WithGrubDefaultNotSavedARollbackProtectsTheNextBootOnce()
+    {
+        var root = Path.Combine(_temp.FullName, "alma-grub-default-0");
+        Assert.Empty(Run(root, "New-KmodTestRoot $root -Scenario AlmaNvidiaKmodMissing").ErrorIds);
+        File.WriteAllText(Path.Combine(root, "etc/default/grub"), "GRUB_DEFAULT=0\nGRUB_ENABLE_BLSCFG=true\n");
+        var grubenv = Path.Combine(root, "boot/grub2/grubenv");
+        var before = File.ReadAllBytes(grubenv);
+
+        Assert.Empty(Run(root, "Invoke-KernelUpdateGuard 5.14.0-611.49.1.el9_7.x86_64 -Root $root -WhatIf").ErrorIds);
+        Assert.Equal(before, File.ReadAllBytes(grubenv));
+
+        var result = Run(root, "Invoke-KernelUpdateGuard 5.14.0-611.49.1.el9_7.x86_64 -Root $root -Confirm:$false");
+        Assert.Empty(result.ErrorIds);
+        var decision = (KernelGuardDecision)Assert.Single(result.Output).BaseObject;
+        Assert.Equal((GuardAction.RolledBackOnce, true, "5.14.0-611.49.1.el9_7.x86_64", "5.14.0-611.41.1.el9_7.x86_64"),
+            (decision.Action, decision.Applied, decision.DefaultBefore, decision.DefaultAfter));
+        Assert.Contains("only the next boot starts 5.14.0-611.41.1.el9_7.x86_64", Assert.Single(result.Warnings), StringComparison.Ordinal);
+        // grub-editenv is the oracle: the saved default is untouched, the one-shot names the healthy kernel.
+        var entries = Shell.Stdout("grub-editenv", grubenv, "list");
+        Assert.Contains("saved_entry=0d1e5f7a2b3c4d5e6f708192a3b4c5d6-5.14.0-611.49.1.el9_7.x86_64\n", entries, StringComparison.Ordinal);
+        Assert.Contains("next_entry=0d1e5f7a2b3c4d5e6f708192a3b4c5d6-5.14.0-611.41.1.el9_7.x86_64\n", entries, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("relative/kmodps")]
     [InlineData("/usr/bin/kmodps; reboot")]
