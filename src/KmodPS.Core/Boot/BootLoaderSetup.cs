@@ -6,6 +6,15 @@ namespace KmodPS.Boot;
 /// </summary>
 public sealed record BootLoaderSetup(BootLoaderKind Kind, string? GrubEnvironmentPath, string? GrubDefault, string? GrubDefaultSource, string? LoaderConfPath)
 {
-    /// <summary>GRUB honours saved_entry only with GRUB_DEFAULT=saved; RHEL's BLS setup sets it by default.</summary>
-    public bool GrubDefaultIsSaved => GrubDefault == "saved";
+    /// <summary>The grub.cfg GRUB runs, inside the root; null when none was found.</summary>
+    public string? GrubConfigPath { get; init; }
+
+    /// <summary>The default compiled into that grub.cfg (<c>${saved_entry}</c> for GRUB_DEFAULT=saved); null without one.</summary>
+    public string? CompiledDefault { get; init; }
+
+    /// <summary>
+    /// GRUB honours saved_entry only with GRUB_DEFAULT=saved, as compiled into the grub.cfg it runs (what
+    /// /etc/default/grub says counts only without a grub.cfg: it may have changed since grub-mkconfig last ran).
+    /// </summary>
+    public bool GrubDefaultIsSaved => CompiledDefault is { } compiled ? compiled == GrubConfigHeader.SavedEntryReference : GrubDefault == "saved";
 }

@@ -86,12 +86,20 @@ public static partial class DefaultKernelPlanner
         var regenerateText = string.Join(' ', new[] { regenerate.Program }.Concat(regenerate.Arguments));
         if (!request.Force)
         {
+            var why = request.Setup.CompiledDefault is { } compiled
+                ? $"{request.Setup.GrubConfigPath} was generated with default '{compiled}' (GRUB_DEFAULT={request.Setup.GrubDefault} in {source} now)"
+                : $"{source} sets GRUB_DEFAULT={request.Setup.GrubDefault}";
             return DefaultKernelPlan.Refuse(new Failure(ErrorIds.GrubDefaultNotSaved, FailureCategory.InvalidOperation,
-                $"{source} sets GRUB_DEFAULT={request.Setup.GrubDefault}, so GRUB ignores a saved default: nothing was changed. "
+                $"{why}, so GRUB ignores a saved default: nothing was changed. "
                 + $"Use -Force to set GRUB_DEFAULT=saved (a backup is kept) and run {regenerateText}, or -Once for the next boot only.", request.KernelVersion));
         }
-        edits.Add(new FileEdit(source, SetGrubDefaultSaved(request.GrubDefaultFileText ?? string.Empty), $"GRUB_DEFAULT={request.Setup.GrubDefault} -> GRUB_DEFAULT=saved"));
-        touches.Add(source);
+        var text = request.GrubDefaultFileText ?? string.Empty;
+        // Already saved in /etc/default/grub (grub.cfg is older than it): regenerating grub.cfg is all that is needed.
+        if (SetGrubDefaultSaved(text) != text)
+        {
+            edits.Add(new FileEdit(source, SetGrubDefaultSaved(text), $"GRUB_DEFAULT={request.Setup.GrubDefault} -> GRUB_DEFAULT=saved"));
+            touches.Add(source);
+        }
         if (request.IsHostRoot && request.Programs.ContainsKey(regenerate.Program))
         {
             commands.Add(Command(request, regenerate.Program, regenerate.Arguments));

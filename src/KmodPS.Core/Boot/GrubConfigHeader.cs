@@ -1,3 +1,6 @@
+using KmodPS.Diagnostics;
+using KmodPS.Platform;
+
 namespace KmodPS.Boot;
 
 /// <summary>
@@ -21,6 +24,24 @@ internal sealed class GrubConfigHeader
         HasButtonDefault = hasButtonDefault;
         UsesBlscfg = usesBlscfg;
         UsesBootCounter = usesBootCounter;
+    }
+
+    /// <summary>The header of the grub.cfg at <paramref name="path"/> inside the root; null when there is none or it cannot be read (warned).</summary>
+    public static GrubConfigHeader? Read(ISystemRoot root, string? path, DiagnosticLog log)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Parse(root.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>True when the config copies <c>next_entry</c> into <c>default</c>.</summary>

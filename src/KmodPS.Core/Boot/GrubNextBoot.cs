@@ -87,22 +87,7 @@ internal sealed class GrubNextBoot
         return new GrubSelector(saved, origin, oneShot, true);
     }
 
-    private GrubConfigHeader? ReadHeader(DiagnosticLog log)
-    {
-        if (_layout.ConfigPath is not { } path)
-        {
-            return null;
-        }
-        try
-        {
-            return GrubConfigHeader.Parse(_root.ReadAllText(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
-            return null;
-        }
-    }
+    private GrubConfigHeader? ReadHeader(DiagnosticLog log) => GrubConfigHeader.Read(_root, _layout.ConfigPath, log);
 
     // The compiled grub.cfg is what GRUB runs; /etc/default/grub only matters through grub-mkconfig, so it is used when
     // there is no grub.cfg to read and otherwise only checked for drift.

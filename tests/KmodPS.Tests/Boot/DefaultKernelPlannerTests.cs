@@ -85,6 +85,25 @@ public sealed class DefaultKernelPlannerTests
     }
 
     [Fact]
+    public void TheDefaultCompiledIntoGrubCfgDecidesNotAnEditedEtcDefaultGrub()
+    {
+        // GRUB_DEFAULT=0 written after the last update-grub: GRUB still runs set default="${saved_entry}".
+        var stillSaved = Debian("0") with { GrubConfigPath = "/boot/grub/grub.cfg", CompiledDefault = "${saved_entry}" };
+        var plan = Plan(DebianEntry, "6.1.0-55-amd64", stillSaved, once: false, host: true);
+        Assert.Null(plan.Refusal);
+        Assert.EndsWith("grub-set-default", Assert.Single(plan.Commands).FileName);
+
+        // GRUB_DEFAULT=saved written after the last update-grub: GRUB still runs set default="0".
+        var notYet = Debian("saved") with { GrubConfigPath = "/boot/grub/grub.cfg", CompiledDefault = "0" };
+        var refused = Plan(DebianEntry, "6.1.0-55-amd64", notYet, once: false, host: true);
+        Assert.Equal("GrubDefaultNotSaved", refused.Refusal?.ErrorId);
+        Assert.StartsWith("/boot/grub/grub.cfg was generated with default '0' (GRUB_DEFAULT=saved in /etc/default/grub now)", refused.Refusal!.Message);
+        var forced = Plan(DebianEntry, "6.1.0-55-amd64", notYet, once: false, host: true, force: true, text: "GRUB_DEFAULT=saved\n");
+        Assert.Empty(forced.Edits);
+        Assert.Equal(new[] { "update-grub", "grub-set-default" }, forced.Commands.Select(c => Path.GetFileName(c.FileName)));
+    }
+
+    [Fact]
     public void SystemdBootUsesBootctlOnTheHostAndLoaderConfUnderARoot()
     {
         var setup = new BootLoaderSetup(BootLoaderKind.SystemdBoot, null, null, null, "/efi/loader/loader.conf");
