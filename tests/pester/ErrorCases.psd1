@@ -52,7 +52,11 @@
            Setup = '$status = "$root/var/lib/dpkg/status"; [IO.File]::WriteAllText($status, ([IO.File]::ReadAllText($status) -replace ''(?m)(^Package: linux-image-6\.1\.0-55-amd64\nStatus: )install'', ''${1}hold''))'
            Command = 'Remove-Kernel 6.1.0-55-amd64 -Root $root -Force -Confirm:$false' }
         @{ Id = 'RemoveNextBootKernel'; Scenario = 'DebianDkmsStale'; Command = 'Remove-Kernel 6.1.0-56-amd64 -Root $root -Force -Confirm:$false' }
-        @{ Id = 'RemoveLastHealthyKernel'; Scenario = 'DebianDkmsStale'; Command = 'Remove-Kernel 6.1.0-55-amd64 -Root $root -Confirm:$false' }
+        # Secure Boot off makes 6.1.0-56 the one healthy kernel; the grubenv makes 6.1.0-55 the next boot, so 6.1.0-56 is only protected as the last healthy kernel.
+        @{ Id = 'RemoveLastHealthyKernel'; Scenario = 'SecureBootUntrusted'
+           Setup = '[IO.File]::WriteAllBytes("$root/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", [byte[]](6, 0, 0, 0, 0)); $block = "# GRUB Environment Block`nsaved_entry=gnulinux-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b>gnulinux-6.1.0-55-amd64-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b`n"; [IO.File]::WriteAllText("$root/boot/grub/grubenv", $block + ("#" * (1024 - $block.Length)))'
+           Command = 'Remove-Kernel 6.1.0-56-amd64 -Root $root -Confirm:$false' }
+        @{ Id = 'AptRootNotSupported'; Scenario = 'DebianDkmsStale'; Command = 'Remove-Kernel 6.1.0-55-amd64 -Root $root -Confirm:$false' }
 
         @{ Id = 'DkmsNotFound'; Scenario = 'DebianDkmsStale'; Command = 'Repair-KernelModule -KernelVersion 6.1.0-56-amd64 -Root $root -Confirm:$false' }
         @{ Id = 'HeadersNotInstalled'; Scenario = 'DebianDkmsStale'; Command = 'Repair-KernelModule -KernelVersion 6.1.0-55-amd64 -Root $root -Confirm:$false' }
@@ -86,7 +90,6 @@
         @{ Id = 'RunningKernelExcluded'; CoveredBy = 'LockPlannerTests.ExcludingTwiceIsANoOpAndTheRunningKernelIsRefused'; Reason = 'concerns the running kernel of the host (Root /) only' }
         @{ Id = 'RemoveRunningKernel'; CoveredBy = 'RemovalPlannerTests.RunningKernelIsCheckedBeforeTheNextBoot'; Reason = 'concerns the running kernel of the host (Root /) only' }
         @{ Id = 'RemoveDependentPackages'; CoveredBy = 'RemoveKernelLabTests.ForceAlsoRemovesTheKmodBuiltForTheKernel'; Reason = 'needs the rpm database of a real dnf root' }
-        @{ Id = 'AptRootNotSupported'; CoveredBy = 'RemovalPlannerTests.DebianUsesAptGetPurgeOnTheHostAndRefusesAnAlternateRoot'; Reason = 'the Debian scenarios have no second healthy kernel to remove' }
         @{ Id = 'KernelNotRemoved'; CoveredBy = 'RemovalReadBackTests.SuccessWithPackagesStillInstalledIsNotBelieved'; Reason = 'needs a package manager that ran' }
         @{ Id = 'DkmsSourceNotFound'; CoveredBy = 'RepairPlannerDkmsTests.MissingWithoutAnyDkmsSourceFails'; Reason = 'a files-only root has no dkms, which is checked first' }
         @{ Id = 'InvalidDkmsName'; CoveredBy = 'RepairPlannerDkmsTests.AnUnsafeNameInTheDkmsTreeIsNeverPassedToDkms'; Reason = 'a files-only root has no dkms, which is checked first' }

@@ -47,7 +47,9 @@ public static class RemovalPlanner
         var healthyOthers = request.Kernels
             .Where(x => x.KernelVersion != k && x.ImagePath is not null && request.Health.TryGetValue(x.KernelVersion, out var h) && h.IsHealthy)
             .Select(x => x.KernelVersion).OrderBy(v => v, KernelVersionComparer.Instance).ToList();
-        if (healthyOthers.Count == 0)
+        // Only a kernel that may be healthy can be the last healthy one; an unhealthy kernel may go even when no kernel is healthy.
+        var targetUnhealthy = request.Health.TryGetValue(k, out var own) && !own.IsHealthy;
+        if (healthyOthers.Count == 0 && !targetUnhealthy)
         {
             var others = request.Kernels.Where(x => x.KernelVersion != k).Select(x => Describe(request, x.KernelVersion)).ToList();
             return Refuse(ErrorIds.RemoveLastHealthyKernel, FailureCategory.InvalidOperation,

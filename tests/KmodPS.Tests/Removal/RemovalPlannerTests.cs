@@ -67,6 +67,14 @@ public sealed class RemovalPlannerTests
     }
 
     [Fact]
+    public void WhenNoKernelIsHealthyAnUnhealthyOneMayStillGoButTheNextBootStays()
+    {
+        var rows = new[] { Row(K41, "nvidia", ModuleState.Missing), Row(K45, "nvidia", ModuleState.Missing), Row(K49, "nvidia", ModuleState.Missing) };
+        Assert.Null(RemovalPlanner.Plan(Request(K45, rows: rows, nextBoot: K49)).Refusal);
+        Assert.Equal("RemoveNextBootKernel", RemovalPlanner.Plan(Request(K49, rows: rows, nextBoot: K49)).Refusal?.ErrorId);
+    }
+
+    [Fact]
     public void AHealthyKernelWithoutImageDoesNotCountAsTheOneThatStays()
     {
         var rows = new[] { Row(K41, "nvidia", ModuleState.Installed), Row(K49, "nvidia", ModuleState.Missing), Row(K45, "nvidia", ModuleState.Installed) };
