@@ -42,8 +42,9 @@ public sealed class ErrorCaseTests : IDisposable
 
         var run = _ps.Run("& { $ErrorActionPreference = 'Stop'; . ([scriptblock]::Create($command)) | Out-Null }", variables);
 
-        var error = run.Terminating ?? run.Errors.FirstOrDefault();
-        Assert.True(error is not null, $"{errorCase.Command} did not fail");
+        // Under 'Stop' every failure must surface as a thrown, catchable exception (what Should -Throw sees).
+        var error = run.Terminating;
+        Assert.True(error is not null, $"{errorCase.Command} did not throw");
         Assert.True(error!.FullyQualifiedErrorId.StartsWith(id + ",KmodPS.Commands.", StringComparison.Ordinal), $"{error.FullyQualifiedErrorId}: {error}");
         var after = Snapshot(root);
         Assert.True(before.SequenceEqual(after), "the root changed: " + string.Join(", ", after.Except(before).Select(e => e.Key).Concat(before.Keys.Except(after.Keys).Select(k => "-" + k))));
