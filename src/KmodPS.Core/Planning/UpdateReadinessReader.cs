@@ -101,7 +101,7 @@ public sealed class UpdateReadinessReader
                         return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
                     }
                     installs.AddRange(simulated);
-                    candidates.AddRange(DebianUpgradeKernels.From(simulated)
+                    candidates.AddRange(simulated.Select(KernelImagePackage.DebianRelease).OfType<string>().Distinct(StringComparer.Ordinal)
                         .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Order(KernelVersionComparer.Instance)
                         .Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
                 }

@@ -31,6 +31,14 @@ public sealed class CachedKernelCandidatesTests : IDisposable
     [InlineData("linux-image-6.1.0-57-amd64-dbg", null)]
     [InlineData("linux-image-5.15.0-91-generic-dbgsym", null)]
     [InlineData("linux-headers-6.1.0-57-amd64", null)]
+    [InlineData("linux-image-6.1.0-57-amd64", "6.1.0-57-amd64")]
+    [InlineData("linux-image-6.1.0-57-amd64-unsigned", "6.1.0-57-amd64")]
+    [InlineData("linux-image-6.1.0-57-cloud-amd64", "6.1.0-57-cloud-amd64")]
+    [InlineData("linux-image-6.1.0-57-cloud-amd64-dbgsym", null)]
+    [InlineData("linux-image-amd64", null)]
+    [InlineData("linux-image-cloud-amd64", null)]
+    [InlineData("linux-headers-6.1.0-57-common", null)]
+    [InlineData("libc6", null)]
     public void DebianReleaseFollowsTheLockRules(string package, string? release) =>
         Assert.Equal(release, KernelImagePackage.DebianRelease(package));
 
