@@ -16,5 +16,5 @@ public sealed record BootLoaderSetup(BootLoaderKind Kind, string? GrubEnvironmen
     /// GRUB honours saved_entry only with GRUB_DEFAULT=saved, as compiled into the grub.cfg it runs (what
     /// /etc/default/grub says counts only without a grub.cfg: it may have changed since grub-mkconfig last ran).
     /// </summary>
-    public bool GrubDefaultIsSaved => CompiledDefault is { } compiled ? compiled == GrubConfigHeader.SavedEntryReference : GrubDefault == "saved";
+    public bool GrubDefaultIsSaved => CompiledDefault is { } compiled ? GrubConfigHeader.IsSavedEntry(compiled) : GrubDefault == "saved";
 }

@@ -28,7 +28,7 @@ public static partial class DefaultKernelPlanner
         var commands = new List<CommandRequest>();
         var warnings = new List<string>();
         var touches = new List<string> { environment };
-        if (SavedDefaultFirst(request, BlsGrubConfig, edits, commands, warnings, touches) is { } refusal)
+        if (SavedDefaultFirst(request, BlsGrubConfig(request.Setup.GrubConfigPath), edits, commands, warnings, touches) is { } refusal)
         {
             return refusal;
         }
@@ -114,8 +114,10 @@ public static partial class DefaultKernelPlanner
 
     private static readonly (string, string[], string) DebianGrubConfig = ("update-grub", Array.Empty<string>(), "/boot/grub/grub.cfg");
 
-    // RHEL 9 and later keep the one real grub.cfg in /boot/grub2 for BIOS and UEFI (the ESP's is a stub that loads it).
-    private static readonly (string, string[], string) BlsGrubConfig = ("grub2-mkconfig", new[] { "-o", "/boot/grub2/grub.cfg" }, "/boot/grub2/grub.cfg");
+    // grub2-mkconfig rewrites the grub.cfg GRUB runs (the detector skips an ESP stub that only loads it); without one found,
+    // RHEL 9's single /boot/grub2/grub.cfg for BIOS and UEFI.
+    private static (string, string[], string) BlsGrubConfig(string? config) =>
+        ("grub2-mkconfig", new[] { "-o", config ?? "/boot/grub2/grub.cfg" }, config ?? "/boot/grub2/grub.cfg");
 
     private static DefaultKernelPlan PlanSystemdBoot(DefaultKernelRequest request)
     {

@@ -26,6 +26,9 @@ internal sealed class GrubConfigHeader
         UsesBootCounter = usesBootCounter;
     }
 
+    /// <summary>True when a compiled default is GRUB_DEFAULT=saved's <c>${saved_entry}</c> (or its unbraced form).</summary>
+    public static bool IsSavedEntry(string? compiledDefault) => compiledDefault is SavedEntryReference or "$saved_entry";
+
     /// <summary>The header of the grub.cfg at <paramref name="path"/> inside the root; null when there is none or it cannot be read (warned).</summary>
     public static GrubConfigHeader? Read(ISystemRoot root, string? path, DiagnosticLog log)
     {

@@ -75,7 +75,7 @@ internal sealed class GrubNextBoot
         {
             return new GrubSelector(compiled, compiled is null ? $"No default is {compiledFrom}" : $"The default is '{compiled}' ({compiledFrom})", false, false);
         }
-        if (compiled != GrubConfigHeader.SavedEntryReference && compiled != "$saved_entry")
+        if (!GrubConfigHeader.IsSavedEntry(compiled))
         {
             return null;
         }

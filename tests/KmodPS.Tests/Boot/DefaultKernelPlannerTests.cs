@@ -77,6 +77,10 @@ public sealed class DefaultKernelPlannerTests
             forced.Commands.Select(c => Path.GetFileName(c.FileName) + " " + string.Join(' ', c.Arguments)));
         Assert.Equal(new[] { "/boot/grub2/grubenv", "/etc/default/grub", "/boot/grub2/grub.cfg" }, forced.Touches);
 
+        var efi = Plan(BlsEntry, Kernel, notSaved with { GrubConfigPath = "/boot/efi/EFI/almalinux/grub.cfg" }, once: false, host: true, force: true, text: "GRUB_DEFAULT=0\n");
+        Assert.Equal("-o /boot/efi/EFI/almalinux/grub.cfg", string.Join(' ', efi.Commands[0].Arguments));
+        Assert.Contains("/boot/efi/EFI/almalinux/grub.cfg", efi.Touches);
+
         var rooted = Plan(BlsEntry, Kernel, notSaved, once: false, host: false, force: true, text: "GRUB_DEFAULT=0\n");
         Assert.Equal(new[] { "unset next_entry", "set saved_entry=abc-" + Kernel }, rooted.Commands.Select(c => string.Join(' ', c.Arguments.Skip(1))));
         Assert.Contains("chroot /w grub2-mkconfig -o /boot/grub2/grub.cfg", Assert.Single(rooted.Warnings), StringComparison.Ordinal);
@@ -98,6 +102,7 @@ public sealed class DefaultKernelPlannerTests
         var refused = Plan(DebianEntry, "6.1.0-55-amd64", notYet, once: false, host: true);
         Assert.Equal("GrubDefaultNotSaved", refused.Refusal?.ErrorId);
         Assert.StartsWith("/boot/grub/grub.cfg was generated with default '0' (GRUB_DEFAULT=saved in /etc/default/grub now)", refused.Refusal!.Message);
+        Assert.Null(Plan(DebianEntry, "6.1.0-55-amd64", stillSaved with { CompiledDefault = "$saved_entry" }, once: false, host: true).Refusal);
         var forced = Plan(DebianEntry, "6.1.0-55-amd64", notYet, once: false, host: true, force: true, text: "GRUB_DEFAULT=saved\n");
         Assert.Empty(forced.Edits);
         Assert.Equal(new[] { "update-grub", "grub-set-default" }, forced.Commands.Select(c => Path.GetFileName(c.FileName)));
