@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Reflection;
+using KmodPS.Diagnostics;
 using System.Management.Automation.Language;
 using KmodPS.Tests.Engine;
 
@@ -8,6 +10,10 @@ namespace KmodPS.Tests.Errors;
 public static class ErrorCatalogue
 {
     public static string FilePath => Path.Combine(RepoPaths.Root, "tests", "pester", "ErrorCases.psd1");
+
+    /// <summary>Every id KmodPS has: the constants of <see cref="ErrorIds"/>.</summary>
+    public static IReadOnlyList<string> KnownIds { get; } = typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
 
     public static IReadOnlyList<ErrorCase> Cases => Read().Cases;
 

@@ -8,8 +8,7 @@ namespace KmodPS.Tests.Errors;
 /// <summary>Every stable error id is catalogued, documented, and provoked by a test: a Pester case or a named xunit test.</summary>
 public sealed partial class ErrorCatalogueTests
 {
-    private static readonly IReadOnlyList<string> Ids = typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+    private static readonly IReadOnlyList<string> Ids = ErrorCatalogue.KnownIds;
 
     [Fact]
     public void EachIdIsItsOwnName() =>
