@@ -15,19 +15,43 @@ public static class RunnerProcess
         }
     }
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments) => RunVia(Array.Empty<string>(), arguments);
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] arguments) =>
+        Start(Array.Empty<string>(), RunnerDll, RepoPaths.Manifest, arguments);
 
-    /// <summary>Runs the runner through a launcher (for example setpriv to drop privileges).</summary>
-    public static (int ExitCode, string Stdout, string Stderr) RunVia(IReadOnlyList<string> launcher, params string[] arguments)
+    /// <summary>
+    /// Runs the runner as the unprivileged user nobody (setpriv), from a world-readable copy of the runner and the
+    /// module: the checkout itself may sit in a directory only root can enter (mktemp -d makes 0700 ones).
+    /// </summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunAsNobody(params string[] arguments)
+    {
+        var copy = Path.Combine(Path.GetTempPath(), "kmodps-nobody-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        try
+        {
+            Lab.Shell.Stdout("cp", "-a", Path.GetDirectoryName(RunnerDll)!, Path.Combine(copy, "runner"));
+            Lab.Shell.Stdout("mkdir", "-m", "0755", Path.Combine(copy, "module"));
+            Lab.Shell.Stdout("cp", "-a", RepoPaths.Manifest, Path.Combine(RepoPaths.Root, "module"), Path.Combine(copy, "module"));
+            Lab.Shell.Stdout("chmod", "-R", "a+rX", copy);
+            var nobody = new[] { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp" };
+            return Start(nobody, Path.Combine(copy, "runner", Path.GetFileName(RunnerDll)), Path.Combine(copy, "module", Path.GetFileName(RepoPaths.Manifest)), arguments);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) Start(IReadOnlyList<string> launcher, string runnerDll, string manifest, IReadOnlyList<string> arguments)
     {
         var startInfo = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (launcher.Count > 0)
         {
             launcher.Skip(1).Append("dotnet").ToList().ForEach(startInfo.ArgumentList.Add);
         }
-        startInfo.ArgumentList.Add(RunnerDll);
+        startInfo.ArgumentList.Add(runnerDll);
         startInfo.ArgumentList.Add("--module");
-        startInfo.ArgumentList.Add(RepoPaths.Manifest);
+        startInfo.ArgumentList.Add(manifest);
         startInfo.ArgumentList.Add("--width");
         startInfo.ArgumentList.Add("120");
         foreach (var argument in arguments)
