@@ -21,7 +21,11 @@ Describe 'Stable error ids' -Tag Errors {
         { & $_ -Root TestDrive:/alma -KernelVersion 9.9.9-nope -ErrorAction Stop } | Should -Throw -ErrorId 'KernelNotFound,*'
     }
 
-    It 'InvalidKernelVersion from <_>' -ForEach @('Get-InstalledKernel', 'Get-KernelModuleStatus', 'Test-KernelUpdate', 'Set-DefaultKernel', 'Lock-Kernel') {
+    It 'InvalidKernelVersion from <_>' -ForEach @('Get-InstalledKernel', 'Get-KernelModuleStatus', 'Test-KernelUpdate') {
+        { & $_ -Root TestDrive:/alma -KernelVersion '5.14; reboot' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidKernelVersion,*'
+    }
+
+    It 'InvalidKernelVersion from <_>, before any confirmation' -ForEach @('Set-DefaultKernel', 'Lock-Kernel') {
         { & $_ -Root TestDrive:/alma -KernelVersion '5.14; reboot' -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidKernelVersion,*'
     }
 

@@ -37,7 +37,8 @@ Describe 'Get-InstalledKernel' -Tag Kernels {
     It 'warns about names that are not kernel releases and lists the rest' {
         $kernels = Get-InstalledKernel -Root $debian -WarningVariable warnings -WarningAction SilentlyContinue
         $kernels | Should -HaveCount 2
-        $warnings | Should -Match 'bad name'
+        # Other warnings (no boot loader in this fixture) come too; exactly one names the bad file.
+        @($warnings | Where-Object Message -Match "'bad name' is not a kernel release") | Should -HaveCount 1
     }
 }
 

@@ -27,7 +27,9 @@ Describe 'KmodPS module surface' -Tag Surface {
     }
 
     It 'ships no runtime compilation' {
+        # bin/ and obj/ hold the build's copies of pwsh's own modules (the runner hosts the full engine), not KmodPS's.
         Get-ChildItem "$repo/src", "$repo/module" -Recurse -File -Include *.cs, *.ps1, *.psd1, *.ps1xml |
+            Where-Object FullName -NotMatch '/(bin|obj)/' |
             Select-String -Pattern 'Add-Type', 'Microsoft.CodeAnalysis' -SimpleMatch |
             Should -BeNullOrEmpty
     }

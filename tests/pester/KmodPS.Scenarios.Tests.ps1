@@ -46,21 +46,23 @@ Describe 'Runbook checks against New-KmodTestRoot scenarios' -Tag Modules {
 
 Describe 'Set-DefaultKernel in a test root' -Tag Boot {
     BeforeEach {
-        New-KmodTestRoot TestDrive:/h -Scenario AlmaNvidiaKmodMissing | Out-Null
+        # TestDrive lives as long as the Describe: each case gets a new root of its own.
+        $h = Join-Path $TestDrive (New-Guid)
+        New-KmodTestRoot $h -Scenario AlmaNvidiaKmodMissing | Out-Null
     }
 
     It 'rolls back to the kernel that has its modules' {
-        Set-DefaultKernel 5.14.0-611.41.1.el9_7 -Root TestDrive:/h -Confirm:$false
-        (Get-InstalledKernel -Root TestDrive:/h | Where-Object IsDefault).KernelVersion | Should -Be '5.14.0-611.41.1.el9_7.x86_64'
+        Set-DefaultKernel 5.14.0-611.41.1.el9_7 -Root $h -Confirm:$false
+        (Get-InstalledKernel -Root $h | Where-Object IsDefault).KernelVersion | Should -Be '5.14.0-611.41.1.el9_7.x86_64'
     }
 
     It 'refuses a kernel without its modules' {
-        { Set-DefaultKernel 5.14.0-611.45.1.el9_7 -Root TestDrive:/h -Confirm:$false -ErrorAction Stop } |
+        { Set-DefaultKernel 5.14.0-611.45.1.el9_7 -Root $h -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'KernelNotHealthy,KmodPS.Commands.SetDefaultKernelCommand'
     }
 
     It 'refuses malformed versions before doing anything' {
-        { Set-DefaultKernel '5.14; reboot' -Root TestDrive:/h -Confirm:$false -ErrorAction Stop } |
+        { Set-DefaultKernel '5.14; reboot' -Root $h -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidKernelVersion,KmodPS.Commands.SetDefaultKernelCommand'
     }
 }
