@@ -28,11 +28,14 @@ declare -A PROVIDES=(
     [util-linux]=unshare
     [tar]=tar
     [apt]=apt-get
+    [openssh-server]=/usr/sbin/sshd    # the remoting lab test starts its own sshd on 127.0.0.1
+    [openssh-client]=ssh
 )
 # Order matters for a single apt transaction only in readability: headers
 # before the DKMS package so its postinst can build right away.
 PACKAGES=(kmod gcc make openssl xz-utils zstd util-linux tar apt linux-headers-amd64 dkms
-    v4l2loopback-dkms rpm dnf dnf-plugins-core createrepo-c grub-common grub2-common mokutil debootstrap)
+    v4l2loopback-dkms rpm dnf dnf-plugins-core createrepo-c grub-common grub2-common mokutil debootstrap
+    openssh-server openssh-client)
 
 installed() {
     [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == 'ii ' ]] || return 1

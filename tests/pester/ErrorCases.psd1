@@ -2,7 +2,10 @@
 # KmodPS.ErrorIds.Tests.ps1 runs each case with Pester's `Should -Throw -ErrorId`; the xunit suite runs the same
 # file in the hosted engine (tests/KmodPS.Tests/Engine/ErrorCaseTests.cs), so every case here runs in CI.
 #
-# A case: Id, Scenario (New-KmodTestRoot -Scenario), optional Setup (run after the root is built), Command.
+# A case: Id, Scenario (New-KmodTestRoot -Scenario), optional Setup (run after the root is built), Command, and
+# optional HostTools: programs of which the command runs one on the test root, as it would on a real root (any one
+# suffices). Those cases are lab cases: skipped with the reason on a machine without the lab tools, failed under
+# KMODPS_LAB=required.
 # Both run with $root set to the test root and $ErrorActionPreference = 'Stop'; they use only KmodPS cmdlets and
 # .NET calls so that they run in any PowerShell host. After the failing command the root must be unchanged.
 #
@@ -31,7 +34,7 @@
            Command = 'Set-DefaultKernel 6.1.0-56-amd64 -Root $root -Confirm:$false' }
         # The same root with -Force: GRUB_DEFAULT=saved is written, but grub.cfg (regenerated only on the host) still names
         # 6.1.0-55, so the read-back refuses to believe the change and restores both files.
-        @{ Id = 'DefaultNotApplied'; Scenario = 'SecureBootUntrusted'
+        @{ Id = 'DefaultNotApplied'; Scenario = 'SecureBootUntrusted'; HostTools = 'grub2-editenv', 'grub-editenv'
            Setup = '[IO.File]::WriteAllBytes("$root/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", [byte[]](6, 0, 0, 0, 0)); $entry = "gnulinux-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b>gnulinux-6.1.0-55-amd64-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b"; [IO.File]::WriteAllText("$root/etc/default/grub", "GRUB_DEFAULT=`"$entry`"`n"); $cfg = "$root/boot/grub/grub.cfg"; [IO.File]::WriteAllText($cfg, [IO.File]::ReadAllText($cfg).Replace(''set default="${saved_entry}"'', "set default=`"$entry`""))'
            Command = 'Set-DefaultKernel 6.1.0-56-amd64 -Force -Root $root -Confirm:$false -WarningAction SilentlyContinue' }
         @{ Id = 'KernelNotHealthy'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Set-DefaultKernel 5.14.0-611.45.1.el9_7.x86_64 -Root $root -Confirm:$false' }

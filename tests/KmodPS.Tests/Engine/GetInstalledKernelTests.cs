@@ -42,6 +42,27 @@ public sealed class GetInstalledKernelTests
     }
 
     [Fact]
+    public void ComposesWithPwshStandardCmdletsAsAUsersSessionDoes()
+    {
+        var csv = Path.Combine(Path.GetTempPath(), "kmodps-kernels-" + Guid.NewGuid().ToString("N") + ".csv");
+        try
+        {
+            var result = _ps.Run(
+                "Get-InstalledKernel -Root $alma | Sort-Object KernelVersion -Descending | Select-Object KernelVersion, HasHeaders | Export-Csv -Path $csv; " +
+                "Import-Csv $csv | ConvertTo-Json -Compress",
+                new Dictionary<string, object?> { ["alma"] = Alma, ["csv"] = csv });
+            Assert.Empty(result.Errors);
+            Assert.Null(result.Terminating);
+            Assert.Equal("""[{"KernelVersion":"5.14.0-611.9.1.el9_7.x86_64","HasHeaders":"False"},{"KernelVersion":"5.14.0-611.41.1.el9_7.x86_64","HasHeaders":"True"}]""",
+                Assert.Single(result.Output).BaseObject);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [Fact]
     public void MissingRootIsATerminatingRootNotFound()
     {
         var result = Run("Get-InstalledKernel -Root /no/such/root -ErrorAction Stop");

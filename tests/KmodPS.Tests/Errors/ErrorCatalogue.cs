@@ -27,7 +27,7 @@ public static class ErrorCatalogue
             throw new InvalidDataException($"{FilePath}: {errors[0]}");
         }
         var data = (Hashtable)((HashtableAst)ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false)).SafeGetValue();
-        var cases = Entries(data, "Cases").Select(h => new ErrorCase(Text(h, "Id")!, Text(h, "Scenario")!, Text(h, "Setup"), Text(h, "Command")!)).ToList();
+        var cases = Entries(data, "Cases").Select(h => new ErrorCase(Text(h, "Id")!, Text(h, "Scenario")!, Text(h, "Setup"), Text(h, "Command")!, Texts(h, "HostTools"))).ToList();
         var elsewhere = Entries(data, "Elsewhere").Select(h => new ElsewhereCase(Text(h, "Id")!, Text(h, "CoveredBy")!, Text(h, "Reason")!)).ToList();
         return (cases, elsewhere);
     }
@@ -35,9 +35,17 @@ public static class ErrorCatalogue
     private static IEnumerable<Hashtable> Entries(Hashtable data, string key) => ((object[]?)data[key] ?? Array.Empty<object>()).Cast<Hashtable>();
 
     private static string? Text(Hashtable entry, string key) => entry[key]?.ToString();
+
+    private static IReadOnlyList<string> Texts(Hashtable entry, string key) => entry[key] switch
+    {
+        null => Array.Empty<string>(),
+        object[] values => values.Select(v => v.ToString()!).ToList(),
+        var value => new[] { value.ToString()! },
+    };
 }
 
-public sealed record ErrorCase(string Id, string Scenario, string? Setup, string Command)
+/// <summary>A case of the catalogue; one with <see cref="HostTools"/> runs one of those programs and is a lab case.</summary>
+public sealed record ErrorCase(string Id, string Scenario, string? Setup, string Command, IReadOnlyList<string> HostTools)
 {
     public override string ToString() => $"{Id}: {Command}";
 }

@@ -56,7 +56,8 @@ public sealed class GuardEngineTests : IDisposable
         Assert.False(((KernelUpdateGuard)Assert.Single(Run(root, "Get-KernelUpdateGuard -Root $root").Output).BaseObject).IsInstalled);
     }
 
-    [Fact]
+    // Runs the host's grub-editenv on the test root (and as the oracle): a lab tool.
+    [LabFact]
     public void WithGrubDefaultNotSavedARollbackProtectsTheNextBootOnce()
     {
         var root = Path.Combine(_temp.FullName, "alma-grub-default-0");

@@ -12,3 +12,16 @@ public sealed class LabFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that runs lab tools: skipped with a reason when the lab cannot run here (unless KMODPS_LAB=required).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class LabTheoryAttribute : TheoryAttribute
+{
+    public LabTheoryAttribute()
+    {
+        if (LabEnvironment.SkipReason() is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}

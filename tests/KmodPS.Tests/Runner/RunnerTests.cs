@@ -69,5 +69,15 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void AcceptsPwshStandardCmdletsInTheCommandLine()
+    {
+        var (exit, stdout, stderr) = RunnerProcess.Run($"Get-InstalledKernel -Root '{Alma}' | Sort-Object KernelVersion | Select-Object KernelVersion, HasHeaders | ConvertTo-Json");
+        Assert.True(exit == 0, stderr);
+        var kernels = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(new[] { "KernelVersion", "HasHeaders" }, kernels[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(new[] { "5.14.0-611.41.1.el9_7.x86_64", "5.14.0-611.9.1.el9_7.x86_64" }, kernels.Select(k => k.GetProperty("KernelVersion").GetString()));
+    }
+
+    [Fact]
     public void ParseErrorsExitTwo() => Assert.Equal(2, RunnerProcess.Run("Get-InstalledKernel -Root (").ExitCode);
 }
