@@ -21,28 +21,28 @@ internal static class DkmsRepairPlanner
         if (!kernel.HasHeaders && needsBuild)
         {
             var known = module is null ? rows.Select(r => r.Package).FirstOrDefault(p => p is not null) ?? pair.Name : $"{module}/{version}";
-            return RepairPlanner.Failed(pair, ModuleProvider.Dkms, version, module is null ? null : known, ErrorIds.HeadersNotInstalled, FailureCategory.NotInstalled,
+            return RepairPlanner.Blocked(pair, ModuleProvider.Dkms, version, module is null ? null : known, ErrorIds.HeadersNotInstalled, FailureCategory.NotInstalled,
                 $"headers not installed for {k}: DKMS cannot build {known} without them; install {RepairPlanner.HeadersPackage(input.Family, k)} (dkms was not run).");
         }
         if (module is null || version is null)
         {
-            return RepairPlanner.Failed(pair, ModuleProvider.Dkms, null, null, ErrorIds.DkmsSourceNotFound, FailureCategory.ObjectNotFound,
+            return RepairPlanner.Blocked(pair, ModuleProvider.Dkms, null, null, ErrorIds.DkmsSourceNotFound, FailureCategory.ObjectNotFound,
                 $"No DKMS source that builds {pair.Name} is added under {input.Root} (no dkms.conf names it): reinstall the module's DKMS package, then run Repair-KernelModule again.");
         }
         var package = $"{module}/{version}";
         if (!RepairPlanner.SafeName().IsMatch(module) || !RepairPlanner.SafeName().IsMatch(version))
         {
-            return RepairPlanner.Failed(pair, ModuleProvider.Dkms, version, package, ErrorIds.InvalidDkmsName, FailureCategory.InvalidData,
+            return RepairPlanner.Blocked(pair, ModuleProvider.Dkms, version, package, ErrorIds.InvalidDkmsName, FailureCategory.InvalidData,
                 $"The DKMS tree under {input.Root} names '{package}', which is not a valid module/version (letters, digits and . _ + - only): not passed to dkms.");
         }
         if (input.Tools.DkmsCommand is not { } dkms)
         {
-            return RepairPlanner.Failed(pair, ModuleProvider.Dkms, version, package, ErrorIds.DkmsNotFound, FailureCategory.NotInstalled,
+            return RepairPlanner.Blocked(pair, ModuleProvider.Dkms, version, package, ErrorIds.DkmsNotFound, FailureCategory.NotInstalled,
                 input.Tools.DkmsProblem ?? $"dkms is not installed under {input.Root}.");
         }
         if (needsBuild && !input.Tools.CompilerPresent)
         {
-            return RepairPlanner.Failed(pair, ModuleProvider.Dkms, version, package, ErrorIds.CompilerNotFound, FailureCategory.NotInstalled,
+            return RepairPlanner.Blocked(pair, ModuleProvider.Dkms, version, package, ErrorIds.CompilerNotFound, FailureCategory.NotInstalled,
                 $"No compiler (gcc, cc or clang) under {input.Root}: DKMS cannot build {package} for {k}; install gcc and make.");
         }
         var commands = kind == RepairActionKind.DkmsRebuild

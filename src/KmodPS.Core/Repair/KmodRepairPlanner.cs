@@ -30,12 +30,15 @@ internal static class KmodRepairPlanner
         var stem = owner is null ? "kmod-" + pair.Name.Replace('_', '-') : Nevra.Name(owner);
         if (input.Repository is not { } repository)
         {
-            return RepairPlanner.Failed(pair, row.Provider, null, null, ErrorIds.PackageQueryFailed, FailureCategory.ResourceUnavailable,
-                $"The repositories could not be queried for {stem} for {k}: {input.RepositoryProblem ?? "no repository query ran"}");
+            return input.Tools.PackageTool is null
+                ? RepairPlanner.Blocked(pair, row.Provider, null, null, ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled,
+                    $"No dnf, dnf5 or yum on this machine: {stem} for {k} can be neither looked up nor installed.")
+                : RepairPlanner.Blocked(pair, row.Provider, null, null, ErrorIds.PackageQueryFailed, FailureCategory.ResourceUnavailable,
+                    $"The repositories could not be queried for {stem} for {k}: {input.RepositoryProblem ?? "no repository query ran"}");
         }
         if (KmodPackageMatcher.Find(repository, stem, pair.Name, k) is not { } candidate)
         {
-            return RepairPlanner.Failed(pair, row.Provider, null, null, ErrorIds.KmodPackageNotFound, FailureCategory.ObjectNotFound,
+            return RepairPlanner.Blocked(pair, row.Provider, null, null, ErrorIds.KmodPackageNotFound, FailureCategory.ObjectNotFound,
                 $"{stem} for {k} is not in any enabled repository",
                 $"Keep booting a kernel that has {pair.Name} (Set-DefaultKernel), or wait for the vendor to publish {stem} for {k}.");
         }
@@ -49,7 +52,7 @@ internal static class KmodRepairPlanner
         }
         if (input.Tools.PackageTool is not { } tool)
         {
-            return RepairPlanner.Failed(pair, row.Provider, candidate.Version, candidate.Nevra, ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled,
+            return RepairPlanner.Blocked(pair, row.Provider, candidate.Version, candidate.Nevra, ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled,
                 $"No dnf, dnf5 or yum on this machine: {candidate.Nevra} cannot be installed.");
         }
         var command = PackageCommands.DnfInstall(tool, input.Root, input.IsHostRoot, input.Tools.ReleaseVersion, candidate.Nevra);

@@ -5,7 +5,7 @@ namespace KmodPS.Repair;
 
 /// <summary>
 /// What the planner decided for one pair: an <see cref="Action"/> to run, or an outcome known without running
-/// anything (<see cref="PlannedOutcome"/> with <see cref="Message"/>; Failed ones carry a typed <see cref="Failure"/>).
+/// anything (<see cref="PlannedOutcome"/> with <see cref="Message"/>; Blocked ones carry a typed <see cref="Failure"/>).
 /// </summary>
 public sealed record RepairDecision(
     RepairPair Pair,

@@ -124,8 +124,9 @@ public static partial class RepairPlanner
     internal static RepairDecision Planned(RepairPair pair, ModuleProvider provider, string? version, string? package, RepairOutcome outcome, string message) =>
         new(pair, provider, version, package, null, outcome, message);
 
-    internal static RepairDecision Failed(RepairPair pair, ModuleProvider provider, string? version, string? package, string errorId, FailureCategory category, string message, string? recommended = null) =>
-        new(pair, provider, version, package, null, RepairOutcome.Failed, message, new Failure(errorId, category, message, pair, recommended));
+    /// <summary>A pair that cannot be repaired here: Blocked, with the failure that is its error when the repair is not a -WhatIf preview.</summary>
+    internal static RepairDecision Blocked(RepairPair pair, ModuleProvider provider, string? version, string? package, string errorId, FailureCategory category, string message, string? recommended = null) =>
+        new(pair, provider, version, package, null, RepairOutcome.Blocked, message, new Failure(errorId, category, message, pair, recommended));
 
     [GeneratedRegex(@"^[A-Za-z0-9_.+][A-Za-z0-9_.+-]*\z")]
     internal static partial Regex SafeName();

@@ -101,10 +101,15 @@ public sealed class RepairReader
         var stems = snapshot.Rows.Where(r => missing.Contains(r.Name) && r.Provider == ModuleProvider.KmodPackage && r.Package is not null)
             .Select(r => Nevra.Name(r.Package!)).Distinct().ToList();
         var specs = stems.Concat(stems.Select(s => s + "-*")).Concat(missing.Select(n => $"kmod-{n.Replace('_', '-')}*")).Distinct().ToList();
-        var failures = log.Failures.Count;
-        var snapshotOfRepository = new DnfQuery(_root, _runner).Query(specs, offline: false, log);
+        // A failed query is reported once, by the pairs it blocks (RepositoryProblem), not also as an error of the root.
+        var query = new DiagnosticLog();
+        var snapshotOfRepository = new DnfQuery(_root, _runner).Query(specs, offline: false, query);
+        foreach (var warning in query.Warnings)
+        {
+            log.Warn(warning);
+        }
         return snapshotOfRepository is null
-            ? (null, log.Failures.Skip(failures).Select(f => f.Message).FirstOrDefault() ?? "the repository query failed")
+            ? (null, query.Failures.Select(f => f.Message).FirstOrDefault() ?? "the repository query failed")
             : (snapshotOfRepository.Available, null);
     }
 

@@ -6,7 +6,8 @@ namespace KmodPS.Repair;
 
 /// <summary>
 /// Pure: turns a decision, what running its action did, and the status read back afterwards into the pair's
-/// <see cref="RepairResult"/> (and, for a failure, the typed <see cref="Failure"/> the cmdlet writes as an error).
+/// <see cref="RepairResult"/> (and, for a Blocked or Failed pair, its typed <see cref="Failure"/>, which
+/// <see cref="RepairReport"/> turns into the pair's error or not).
 /// A repair counts as Repaired only when the module reads back as Installed for the kernel.
 /// </summary>
 public static class RepairResultFactory

@@ -105,32 +105,24 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
         DiagnosticOutput.Write(this, log);
         var plan = RepairPlanner.Plan(input);
         WarnIfDkmsKeyNotEnrolled(root, before, plan);
-        var (executions, whatIf) = Execute(root, plan);
+        var executions = Execute(root, plan);
         var after = executions.Count > 0 ? new ModuleStatusReader(root, _reader!).Read() : before;
-        var written = new HashSet<(string, string)>();
-        foreach (var decision in plan.Decisions)
+        foreach (var entry in RepairReport.Build(plan, executions, WhatIfMode.IsOn(this), after.Rows, after.Dkms, root.RootPath))
         {
-            if (decision.Action is { } action && whatIf.Contains(action.Key))
+            if (entry.Error is { } error)
             {
-                continue;
+                WriteError(ErrorRecordFactory.From(error));
             }
-            var execution = decision.Action is { } run ? executions.GetValueOrDefault(run.Key) : null;
-            var (result, failure) = RepairResultFactory.Create(decision, execution, after.Rows, after.Dkms, root.RootPath);
-            if (failure is not null && written.Add((failure.ErrorId, failure.Message)))
-            {
-                WriteError(ErrorRecordFactory.From(failure));
-            }
-            WriteObject(result);
+            WriteObject(entry.Result);
         }
     }
 
-    private (Dictionary<string, RepairExecution> Executions, HashSet<string> WhatIf) Execute(ISystemRoot root, RepairPlan plan)
+    private Dictionary<string, RepairExecution> Execute(ISystemRoot root, RepairPlan plan)
     {
         var executions = new Dictionary<string, RepairExecution>(StringComparer.Ordinal);
-        var whatIf = new HashSet<string>(StringComparer.Ordinal);
         if (plan.Actions.Count == 0)
         {
-            return (executions, whatIf);
+            return executions;
         }
         var progress = new ProgressRecord(ProgressId, "Repair-KernelModule", "Planning");
         for (var i = 0; i < plan.Actions.Count; i++)
@@ -141,12 +133,8 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
             progress.PercentComplete = i * 100 / plan.Actions.Count;
             progress.CurrentOperation = action.CommandLines[0];
             WriteProgress(progress);
-            if (!ShouldProcess($"Repair {action.Target}: {commands}", $"Run {commands}?", "Repair-KernelModule", out var reason))
+            if (!ShouldProcess($"Repair {action.Target}: {commands}", $"Run {commands}?", "Repair-KernelModule"))
             {
-                if (reason == ShouldProcessReason.WhatIf)
-                {
-                    whatIf.Add(action.Key);
-                }
                 continue;
             }
             EnsurePrivileged();
@@ -159,7 +147,7 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
         progress.RecordType = ProgressRecordType.Completed;
         progress.PercentComplete = 100;
         WriteProgress(progress);
-        return (executions, whatIf);
+        return executions;
     }
 
     private void WarnIfDkmsKeyNotEnrolled(ISystemRoot root, ModuleStatusSnapshot snapshot, RepairPlan plan)

@@ -118,22 +118,28 @@ public sealed class RepairLabTests : IDisposable
     }
 
     [LabFact]
-    public void HeaderlessKernelsAndBareRootsFailWithoutRunningDkms()
+    public void HeaderlessKernelsAndBareRootsAreBlockedWithoutRunningDkms()
     {
         // debian-dkms is a file tree (no bash inside) with headers for K only: nothing may run there.
         var world = _lab.Dir("debian-dkms");
         var result = _ps.Run("Repair-KernelModule -Root $root -Name v4l2loopback -WhatIf", world);
         var results = result.Output.Select(o => (RepairResult)o.BaseObject).ToList();
         var headerless = results.Single(r => r.KernelVersion == KOld);
-        Assert.Equal(RepairOutcome.Failed, headerless.Outcome);
+        Assert.Equal(RepairOutcome.Blocked, headerless.Outcome);
         Assert.StartsWith($"headers not installed for {KOld}", headerless.Message);
         Assert.Empty(headerless.Commands);
         Assert.Null(headerless.ExitCode);
         var bare = results.Single(r => r.KernelVersion == K);
-        Assert.Equal(RepairOutcome.Failed, bare.Outcome);
+        Assert.Equal(RepairOutcome.Blocked, bare.Outcome);
         Assert.Contains("not its interpreter /bin/bash", bare.Message);
-        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("HeadersNotInstalled,", StringComparison.Ordinal));
-        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("DkmsNotFound,", StringComparison.Ordinal) && (e.TargetObject is RepairResult or PSObject { BaseObject: RepairResult }));
+        // A preview that cannot run is an answer, not a failure; without -WhatIf each blocked pair is also an error.
+        Assert.Empty(result.Errors);
+        var run = _ps.Run("Repair-KernelModule -Root $root -Name v4l2loopback -Confirm:$false", world);
+        Assert.Equal(results.Select(r => (r.KernelVersion, r.Outcome, r.Message)), run.Output.Select(o => (RepairResult)o.BaseObject).Select(r => (r.KernelVersion, r.Outcome, r.Message)));
+        Assert.Equal(2, run.Errors.Count);
+        Assert.Contains(run.Errors, e => e.FullyQualifiedErrorId.StartsWith("HeadersNotInstalled,", StringComparison.Ordinal));
+        Assert.Contains(run.Errors, e => e.FullyQualifiedErrorId.StartsWith("DkmsNotFound,", StringComparison.Ordinal) && (e.TargetObject is RepairResult or PSObject { BaseObject: RepairResult }));
+        Assert.All(run.Output.Select(o => (RepairResult)o.BaseObject), r => Assert.Empty(r.Commands));
     }
 
     [LabFact]
@@ -143,7 +149,7 @@ public sealed class RepairLabTests : IDisposable
         var result = _ps.Run("Repair-KernelModule -Root $root -Confirm:$false", root);
         var results = result.Output.Select(o => (RepairResult)o.BaseObject).ToList();
         Assert.Equal(8, results.Count);
-        Assert.All(results, r => Assert.Equal((RepairOutcome.Failed, ModuleProvider.KmodPackage), (r.Outcome, r.Provider)));
+        Assert.All(results, r => Assert.Equal((RepairOutcome.Blocked, ModuleProvider.KmodPackage), (r.Outcome, r.Provider)));
         Assert.Contains(results, r => r.Name == "nvidia" && r.KernelVersion == Alma45 && r.Message == $"kmod-nvidia-open for {Alma45} is not in any enabled repository");
         Assert.Contains(results, r => r.Name == "nvidia_drm" && r.KernelVersion == Alma49 && r.Message == $"kmod-nvidia-open for {Alma49} is not in any enabled repository");
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("KmodPackageNotFound,", StringComparison.Ordinal));

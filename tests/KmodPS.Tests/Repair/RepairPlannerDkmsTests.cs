@@ -48,14 +48,14 @@ public sealed class RepairPlannerDkmsTests
     }
 
     [Fact]
-    public void KernelWithoutHeadersFailsWithoutRunningDkms()
+    public void KernelWithoutHeadersIsBlockedWithoutRunningDkms()
     {
         var rows = new[] { Row("v4l2loopback", K, ModuleState.Installed, package: "v4l2loopback/0.12.7"), Row("v4l2loopback", KOld, ModuleState.Missing) };
         var plan = RepairPlanner.Plan(Input(new[] { Kernel(KOld, headers: false), Kernel(K) }, rows, new[] { new RepairPair("v4l2loopback", KOld) },
             new[] { Entry("v4l2loopback", "0.12.7", K, DkmsState.Installed) }));
         Assert.Empty(plan.Actions);
         var decision = Assert.Single(plan.Decisions);
-        Assert.Equal(RepairOutcome.Failed, decision.PlannedOutcome);
+        Assert.Equal(RepairOutcome.Blocked, decision.PlannedOutcome);
         Assert.StartsWith("headers not installed for " + KOld, decision.Message);
         Assert.Contains("linux-headers-" + KOld, decision.Message);
         Assert.Equal("HeadersNotInstalled", decision.Failure!.ErrorId);
@@ -131,7 +131,7 @@ public sealed class RepairPlannerDkmsTests
         var rows = new[] { Row("v4l2loopback", K, ModuleState.Stale, package: "v4l2loopback/0.12.7", root: "/w") };
         var decision = RepairPlanner.Plan(Input(new[] { Kernel(K, root: "/w") }, rows, new[] { new RepairPair("v4l2loopback", K) },
             new[] { Entry("v4l2loopback", "0.12.7", K, DkmsState.Installed) }, tools, root: "/w")).Decisions.Single();
-        Assert.Equal(("DkmsNotFound", RepairOutcome.Failed), (decision.Failure!.ErrorId, decision.PlannedOutcome!.Value));
+        Assert.Equal(("DkmsNotFound", RepairOutcome.Blocked), (decision.Failure!.ErrorId, decision.PlannedOutcome!.Value));
         Assert.Contains("chroot", decision.Message);
     }
 

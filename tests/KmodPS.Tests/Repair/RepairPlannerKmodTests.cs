@@ -49,7 +49,7 @@ public sealed class RepairPlannerKmodTests
     public void NoPackageForTheKernelSaysExactlyWhatIsMissing()
     {
         var decision = RepairPlanner.Plan(Alma(new[] { Package("kmod-nvidia-open", "595.58.03", "1.el9_7", Alma41) })).Decisions.Single();
-        Assert.Equal(RepairOutcome.Failed, decision.PlannedOutcome);
+        Assert.Equal(RepairOutcome.Blocked, decision.PlannedOutcome);
         Assert.Equal($"kmod-nvidia-open for {Alma45} is not in any enabled repository", decision.Message);
         Assert.Equal("KmodPackageNotFound", decision.Failure!.ErrorId);
         Assert.Contains("Set-DefaultKernel", decision.Failure.RecommendedAction);
@@ -90,7 +90,15 @@ public sealed class RepairPlannerKmodTests
     public void AFailedRepositoryQueryFailsThePair()
     {
         var decision = RepairPlanner.Plan(Alma(null)).Decisions.Single();
-        Assert.Equal("PackageQueryFailed", decision.Failure!.ErrorId);
+        Assert.Equal(("PackageQueryFailed", RepairOutcome.Blocked), (decision.Failure!.ErrorId, decision.PlannedOutcome!.Value));
+    }
+
+    [Fact]
+    public void WithoutAnyDnfTheRepositoryCannotBeQueriedAndThePairSaysWhy()
+    {
+        var decision = RepairPlanner.Plan(Alma(null, tool: null)).Decisions.Single();
+        Assert.Equal(("PackageManagerNotFound", RepairOutcome.Blocked), (decision.Failure!.ErrorId, decision.PlannedOutcome!.Value));
+        Assert.Equal($"No dnf, dnf5 or yum on this machine: kmod-nvidia-open for {Alma45} can be neither looked up nor installed.", decision.Message);
     }
 
     [Fact]

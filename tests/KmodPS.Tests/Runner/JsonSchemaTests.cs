@@ -15,6 +15,7 @@ public sealed class JsonSchemaTests
     [InlineData("KernelUpdateCheck", "$null = New-KmodTestRoot {0}/t -Scenario AlmaNvidiaBeforeUpdate; Test-KernelUpdate -Root {0}/t -Detailed -Quiet", "tmp")]
     [InlineData("KernelHost", "Get-KernelHost -Root {0}", "roots/alma-basic")]
     [InlineData("KernelUpdateGuard", "Get-KernelUpdateGuard -Root {0}", "roots/alma-basic")]
+    [InlineData("RepairResult", "$null = New-KmodTestRoot {0}/t -Scenario DebianDkmsStale; Repair-KernelModule -Root {0}/t -WhatIf", "tmp")]
     public void RunnerJsonHasEverySchemaPropertyWithTheRightKind(string definition, string command, string fixture)
     {
         var directory = fixture == "tmp" ? Path.Combine(Path.GetTempPath(), "kmodps-json-" + Guid.NewGuid().ToString("N")) : RepoPaths.Fixture(fixture.Split('/'));
