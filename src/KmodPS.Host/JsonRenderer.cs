@@ -1,6 +1,8 @@
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
-using System.Text.Json;
+using System.Text;
+using Newtonsoft.Json;
 
 namespace KmodPS.Host;
 
@@ -14,53 +16,66 @@ internal static class JsonRenderer
 
     public static void Write(Stream stream, IEnumerable<PSObject?> objects)
     {
-        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        writer.WriteStartArray();
-        foreach (var item in objects)
+        // UTF-8 without a byte order mark, \n line ends on every platform.
+        using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096, leaveOpen: true) { NewLine = "\n" };
+        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.Indented, CloseOutput = false })
         {
-            WriteValue(writer, item, 0);
+            writer.WriteStartArray();
+            foreach (var item in objects)
+            {
+                WriteValue(writer, item, 0);
+            }
+            writer.WriteEndArray();
         }
-        writer.WriteEndArray();
-        writer.Flush();
-        stream.WriteByte((byte)'\n');
+        text.Write('\n');
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, object? value, int depth)
+    private static void WriteValue(JsonWriter writer, object? value, int depth)
     {
         var baseObject = value is PSObject ps ? ps.BaseObject : value;
         switch (baseObject)
         {
             case null:
-                writer.WriteNullValue();
+                writer.WriteNull();
                 return;
             case string or char or Guid or Version:
-                writer.WriteStringValue(baseObject.ToString());
+                writer.WriteValue(baseObject.ToString());
                 return;
             case bool b:
-                writer.WriteBooleanValue(b);
+                writer.WriteValue(b);
                 return;
             case Enum e:
-                writer.WriteStringValue(e.ToString());
+                writer.WriteValue(e.ToString());
                 return;
             case DateTime d:
-                writer.WriteStringValue(d.ToUniversalTime().ToString("O"));
+                writer.WriteValue(d.ToUniversalTime().ToString("O"));
                 return;
             case DateTimeOffset o:
-                writer.WriteStringValue(o.ToString("O"));
+                writer.WriteValue(o.ToString("O"));
                 return;
             case TimeSpan t:
-                writer.WriteStringValue(t.ToString("c"));
+                writer.WriteValue(t.ToString("c"));
                 return;
             case byte or sbyte or short or ushort or int or uint or long or ulong:
-                writer.WriteNumberValue(Convert.ToInt64(baseObject));
+                writer.WriteValue(Convert.ToInt64(baseObject));
                 return;
             case float or double or decimal:
-                writer.WriteNumberValue(Convert.ToDouble(baseObject));
+                var number = Convert.ToDouble(baseObject);
+                if (double.IsFinite(number))
+                {
+                    // The shortest round-trip form, so 1 stays 1 (Newtonsoft would write 1.0).
+                    writer.WriteRawValue(number.ToString("R", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    // JSON has no NaN or infinity: Newtonsoft writes them as the strings "NaN", "Infinity", "-Infinity".
+                    writer.WriteValue(number);
+                }
                 return;
         }
         if (depth >= MaxDepth)
         {
-            writer.WriteStringValue(baseObject.ToString());
+            writer.WriteValue(baseObject.ToString());
             return;
         }
         if (baseObject is IDictionary dictionary)

@@ -24,7 +24,7 @@ public sealed record GuardState
 /// <param name="CreatedDirectories">Directories that did not exist before (removed on uninstall when empty), parents first.</param>
 /// <param name="CreatedStateFile">True when the state file did not exist before the install (uninstall deletes it).</param>
 public sealed record GuardInstallation(
-    [property: System.Text.Json.Serialization.JsonPropertyName("kmodpsVersion")] string KmodPSVersion,
+    [property: Newtonsoft.Json.JsonProperty("kmodpsVersion")] string KmodPSVersion,
     DateTime InstalledAt,
     string RunnerPath,
     bool Repair,

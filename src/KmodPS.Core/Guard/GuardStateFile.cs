@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using KmodPS.Platform;
 
 namespace KmodPS.Guard;
@@ -8,14 +6,6 @@ namespace KmodPS.Guard;
 /// <summary>Reads and writes <see cref="GuardState"/> as JSON (camelCase, enums as names), atomically.</summary>
 public static class GuardStateFile
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     /// <summary>The state, or null when the file does not exist; <paramref name="error"/> says why an existing file could not be used.</summary>
     public static GuardState? Read(ISystemRoot root, out string? error)
     {
@@ -28,16 +18,17 @@ public static class GuardStateFile
         {
             return Parse(root.ReadAllText(GuardLayout.StatePath));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             error = $"{root.MapPath(GuardLayout.StatePath)} cannot be read: {e.Message}";
             return null;
         }
     }
 
-    public static GuardState Parse(string json) => JsonSerializer.Deserialize<GuardState>(json, Options) ?? new GuardState();
+    /// <exception cref="InvalidDataException">The text is not a guard state.</exception>
+    public static GuardState Parse(string json) => StateJson.Read<GuardState>(json) ?? new GuardState();
 
-    public static string Serialize(GuardState state) => JsonSerializer.Serialize(state, Options) + "\n";
+    public static string Serialize(GuardState state) => StateJson.Write(state, omitNulls: true) + "\n";
 
     /// <summary>Writes the state atomically (temp file, fsync, rename), creating <c>/var/lib/kmodps</c> when needed.</summary>
     public static void Write(ISystemRoot root, GuardState state)

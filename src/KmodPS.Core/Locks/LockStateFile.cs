@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using KmodPS.Diagnostics;
 using KmodPS.Platform;
 
@@ -14,13 +12,6 @@ public sealed class LockStateFile
     public const string Path = "/var/lib/kmodps/locks.json";
     public const string BackupDirectory = "/var/lib/kmodps/backup";
     private const int FormatVersion = 1;
-
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     private readonly ISystemRoot _root;
 
@@ -38,10 +29,10 @@ public sealed class LockStateFile
         }
         try
         {
-            var document = JsonSerializer.Deserialize<StateDocument>(_root.ReadAllText(Path), Options);
+            var document = StateJson.Read<StateDocument>(_root.ReadAllText(Path));
             return document?.Locks?.Where(r => r is not null && r.Key is not null).ToList() ?? new List<LockRecord>();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             log.Warn($"Cannot read the KmodPS lock state {_root.MapPath(Path)}: {e.Message}. Locks KmodPS added are shown as not made by KmodPS; Unlock-Kernel -All still removes them.");
             return Array.Empty<LockRecord>();
@@ -51,7 +42,7 @@ public sealed class LockStateFile
     /// <summary>Replaces the recorded locks (atomically, keeping the previous file as <c>locks.json.bak</c>).</summary>
     public void Write(IReadOnlyList<LockRecord> records)
     {
-        var text = JsonSerializer.Serialize(new StateDocument { Version = FormatVersion, Locks = records.ToList() }, Options) + "\n";
+        var text = StateJson.Write(new StateDocument { Version = FormatVersion, Locks = records.ToList() }, omitNulls: false) + "\n";
         var path = _root.MapPath(Path);
         AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), path + ".bak", mode: null);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Xml;
 using KmodPS.Kernels;
 using KmodPS.Platform;
@@ -69,5 +68,5 @@ public sealed class CachedKernelCandidates
     }
 
     private static bool IsUnreadable(Exception e) =>
-        e is IOException or UnauthorizedAccessException or InvalidDataException or XmlException or JsonException;
+        e is IOException or UnauthorizedAccessException or InvalidDataException or XmlException;
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using KmodPS.Packages;
 using KmodPS.Platform;
 
@@ -14,8 +12,6 @@ public sealed class TestRootAnswers
 {
     public const string FilePath = "/var/lib/kmodps/testroot.json";
 
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
     public string Scenario { get; set; } = string.Empty;
 
     public List<InstalledPackageAnswer> Installed { get; set; } = new();
@@ -24,16 +20,24 @@ public sealed class TestRootAnswers
 
     public List<string> Upgrade { get; set; } = new();
 
+    /// <exception cref="InvalidDataException">The file is not an answer file.</exception>
     public static TestRootAnswers? Read(ISystemRoot root)
     {
         if (root.IsHostRoot || !root.FileExists(FilePath))
         {
             return null;
         }
-        return JsonSerializer.Deserialize<TestRootAnswers>(root.ReadAllText(FilePath), Options);
+        try
+        {
+            return StateJson.Read<TestRootAnswers>(root.ReadAllText(FilePath));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{root.MapPath(FilePath)} is not a test-root answer file: {e.Message}.", e);
+        }
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    public string ToJson() => StateJson.Write(this, omitNulls: true);
 
     public IReadOnlyList<RepositoryPackage> AvailablePackages() =>
         Available.Select(a => new RepositoryPackage(a.Name, a.Version, a.Release, a.Arch, a.Repository, a.Requires, a.Provides)).ToList();

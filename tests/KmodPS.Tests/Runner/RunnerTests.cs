@@ -34,6 +34,18 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void JsonKeepsTextReadableAndNumbersShort()
+    {
+        // The guard hooks take "Summary" out of this text with sed: only quotes, backslashes and control characters are escaped.
+        var (exit, stdout, stderr) = RunnerProcess.Run("--json", "'6.1.0+deb12 <it''s> caf\u00e9 \"q\"'; 1.0; 2.5; [double]::NaN; [pscustomobject]@{ When = [datetime]::new(2026, 1, 2, 3, 4, 5, [DateTimeKind]::Utc); Nothing = $null }");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(
+            "[\n  \"6.1.0+deb12 <it's> caf\u00e9 \\\"q\\\"\",\n  1,\n  2.5,\n  \"NaN\",\n  {\n    \"When\": \"2026-01-02T03:04:05.0000000Z\",\n    \"Nothing\": null\n  }\n]\n",
+            stdout);
+        Assert.Equal("6.1.0+deb12 <it's> caf\u00e9 \"q\"", JsonDocument.Parse(stdout).RootElement[0].GetString());
+    }
+
+    [Fact]
     public void JsonStdoutStaysJsonWhenTheHostPrintsWhatIf()
     {
         var root = Path.Combine(Path.GetTempPath(), "kmodps-json-whatif-" + Guid.NewGuid().ToString("N"));
