@@ -11,13 +11,7 @@ BeforeDiscovery {
 BeforeAll {
     $repo = (Resolve-Path "$PSScriptRoot/../..").Path
     Import-Module "$repo/KmodPS.psd1" -Force
-
-    function Get-TreeState([string] $Path) {
-        Get-ChildItem -LiteralPath $Path -Recurse -Force | ForEach-Object {
-            $hash = if ($_.LinkTarget) { "-> $($_.LinkTarget)" } elseif ($_.PSIsContainer) { 'directory' } else { (Get-FileHash -LiteralPath $_.FullName).Hash }
-            '{0} {1}' -f [IO.Path]::GetRelativePath($Path, $_.FullName), $hash
-        } | Sort-Object
-    }
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
 }
 
 Describe 'Every stable error id' -Tag Errors {
@@ -30,11 +24,11 @@ Describe 'Every stable error id' -Tag Errors {
         $root = Join-Path $TestDrive $Id
         New-KmodTestRoot $root -Scenario $Scenario | Out-Null
         if ($Setup) { . ([scriptblock]::Create($Setup)) }
-        $before = Get-TreeState $root
+        $before = Get-KmodTreeState $root
 
         { $ErrorActionPreference = 'Stop'; . ([scriptblock]::Create($Command)) | Out-Null } | Should -Throw -ErrorId "$Id,KmodPS.Commands.*"
 
-        Get-TreeState $root | Should -Be $before
+        Get-KmodTreeState $root | Should -Be $before
     }
 
     It '<Id> is provoked by the xunit test <CoveredBy> (<Reason>)' -ForEach $catalogue.Elsewhere {

@@ -6,6 +6,9 @@ BeforeAll {
     Import-Module "$repo/KmodPS.psd1" -Force
     $alma = "$repo/tests/fixtures/roots/alma-basic"
     $debian = "$repo/tests/fixtures/roots/debian-merged"
+    # These fixture roots have no boot loader, so every listing warns that the next boot cannot be known (and debian-merged
+    # that 'bad name' is no kernel release, which a case below asserts): expected, so kept out of the output.
+    $PSDefaultParameterValues['Get-InstalledKernel:WarningAction'] = 'SilentlyContinue'
 }
 
 Describe 'Get-InstalledKernel' -Tag Kernels {

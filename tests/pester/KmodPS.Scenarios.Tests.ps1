@@ -4,6 +4,7 @@
 BeforeAll {
     $repo = (Resolve-Path "$PSScriptRoot/../..").Path
     Import-Module "$repo/KmodPS.psd1" -Force
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
 }
 
 Describe 'Runbook checks against New-KmodTestRoot scenarios' -Tag Modules {
@@ -52,6 +53,7 @@ Describe 'Set-DefaultKernel in a test root' -Tag Boot {
     }
 
     It 'rolls back to the kernel that has its modules' {
+        Assert-LabTool -Program 'grub2-editenv|grub-editenv'
         Set-DefaultKernel 5.14.0-611.41.1.el9_7 -Root $h -Confirm:$false
         (Get-InstalledKernel -Root $h | Where-Object IsDefault).KernelVersion | Should -Be '5.14.0-611.41.1.el9_7.x86_64'
     }

@@ -78,6 +78,12 @@ public sealed class RpmPackageQuery
     // The exit failure is worded as each cmdlet has always reported it.
     private string? Run(string queryFormat, DiagnosticLog log, Func<CommandResult, Failure> exitFailure)
     {
+        // rpm -qa on a root without a database creates an empty one there: a query, even under -WhatIf, would write.
+        if (!RpmDatabase.IsPresent(_root))
+        {
+            log.Fail(RpmDatabase.Unavailable(_root, FailureCategory.ObjectNotFound, $"there is no rpm database in {RpmDatabase.Path(_root)}."));
+            return null;
+        }
         CommandResult result;
         try
         {

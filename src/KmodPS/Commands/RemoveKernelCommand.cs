@@ -71,7 +71,8 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
         var installed = new InstalledPackageReader(root, _runner!).Read(snapshot.Host.Family, log);
         if (installed is null)
         {
-            return log.Failures[0];
+            // Reported per kernel like the other refusals: the target is the kernel, not the root.
+            return log.Failures[0] with { Target = kernel };
         }
         var packages = KernelPackageMatcher.OfRelease(installed, kernel);
         if (KernelLocks.Find(root, kernel, out var lockFailure) is not { } locks)

@@ -1,3 +1,4 @@
+using KmodPS.Diagnostics;
 using KmodPS.Packages;
 using KmodPS.Platform;
 using KmodPS.Tests.Removal;
@@ -48,5 +49,43 @@ public sealed class RpmPackageQueryTests
         var packages = RpmPackageQuery.ParsePackages("kernel-core|0|5.14.0|611.41.1.el9_7|x86_64\ngpg-pubkey|(none)|8483c65d|5ccc5b19|(none)\nkernel-doc|(none)|5.14.0|611.41.1.el9_7|(none)\nbroken|1\n");
         Assert.Equal(new[] { "kernel-core-0:5.14.0-611.41.1.el9_7.x86_64", "kernel-doc-0:5.14.0-611.41.1.el9_7.noarch" }, packages.Select(p => p.Nevra));
         Assert.Equal(new[] { "-qa", "--qf", "%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}\\n" }, RpmPackageQuery.Arguments(DirectorySystemRoot.Host, RpmPackageQuery.PackagesFormat).Skip(2));
+    }
+
+    [Fact]
+    public void ARootWithoutAnRpmDatabaseIsUnavailableAndRpmNeverRuns()
+    {
+        // rpm -qa creates an empty rpmdb.sqlite under a root that has none: Lock-Kernel -WhatIf wrote into the root.
+        var root = Directory.CreateTempSubdirectory("kmodps-rpmq-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root.FullName, "var/lib/rpm"));
+            var runner = new CountingRunner();
+            var log = new DiagnosticLog();
+            Assert.Null(new RpmPackageQuery(new DirectorySystemRoot(root.FullName), runner).ReadPackages(log));
+            Assert.Equal(ErrorIds.PackageDatabaseUnavailable, Assert.Single(log.Failures).ErrorId);
+            Assert.Equal(0, runner.Runs);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(root.FullName, "var/lib/rpm")));
+
+            File.WriteAllText(Path.Combine(root.FullName, "var/lib/rpm/rpmdb.sqlite"), string.Empty);
+            Assert.NotNull(new RpmPackageQuery(new DirectorySystemRoot(root.FullName), runner).ReadPackages(new DiagnosticLog()));
+            Assert.Equal(1, runner.Runs);
+        }
+        finally
+        {
+            root.Delete(true);
+        }
+    }
+
+    private sealed class CountingRunner : ICommandRunner
+    {
+        public int Runs { get; private set; }
+
+        public CommandResult Run(CommandRequest request, CancellationToken cancellationToken = default)
+        {
+            Runs++;
+            return new CommandResult(request, 0, string.Empty, string.Empty, TimeSpan.Zero, false);
+        }
+
+        public string? FindProgram(string name) => "/usr/bin/" + name;
     }
 }

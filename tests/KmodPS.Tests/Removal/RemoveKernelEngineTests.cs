@@ -38,6 +38,14 @@ public sealed class RemoveKernelEngineTests
     }
 
     [Fact]
+    public void AnUnreadablePackageDatabaseIsOneErrorPerKernelWithTheKernelAsTarget()
+    {
+        var result = Run("Remove-Kernel 5.14.0-611.9.1.el9_7, 5.14.0-611.41.1.el9_7 -Root $alma -Confirm:$false");
+        Assert.Equal(new[] { "PackageDatabaseUnavailable,KmodPS.Commands.RemoveKernelCommand", "PackageDatabaseUnavailable,KmodPS.Commands.RemoveKernelCommand" }, result.ErrorIds);
+        Assert.Equal(new object[] { "5.14.0-611.9.1.el9_7.x86_64", "5.14.0-611.41.1.el9_7.x86_64" }, result.Errors.Select(e => e.TargetObject));
+    }
+
+    [Fact]
     public void ConfirmImpactIsHigh()
     {
         var impact = _ps.Run("(Get-Command Remove-Kernel).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact").Output.Single();
