@@ -16,11 +16,7 @@ BeforeAll {
 
 Describe 'Every stable error id' -Tag Errors {
     It '<Id>: <Command>' -ForEach $catalogue.Cases {
-        if ($HostTools -and -not (Get-Command $HostTools -CommandType Application -ErrorAction Ignore)) {
-            if ($env:KMODPS_LAB -eq 'required') { throw "KMODPS_LAB=required, but none of $($HostTools -join ', ') is installed" }
-            Set-ItResult -Skipped -Because "the command runs $($HostTools -join ' or '), a lab tool missing here: run 'sudo tests/lab/install.sh'"
-            return
-        }
+        if ($HostTools) { Assert-LabTool -Program ($HostTools -join '|') }
         $root = Join-Path $TestDrive $Id
         New-KmodTestRoot $root -Scenario $Scenario | Out-Null
         if ($Setup) { . ([scriptblock]::Create($Setup)) }
