@@ -16,23 +16,29 @@ public static class VersionlockListFile
             .ToList();
 
     /// <summary>
-    /// Removes the given lock lines. The plugin appends <c>"\n# Added lock on DATE\n" + line + "\n"</c> (or
-    /// <c># Added exclude on</c>); when a line is the last one under such a comment, that whole block goes, so removing
-    /// what <c>versionlock add</c> appended gives back the file's previous bytes. Everything else stays as it is.
+    /// Removes every copy of the given lock lines, as <c>versionlock delete</c> does (the plugin strips the blanks
+    /// around a line, so a padded copy is the same lock). The plugin appends <c>"\n# Added lock on DATE\n" + line + "\n"</c>
+    /// (or <c># Added exclude on</c>); when a line is the last one under such a comment, that whole block goes, so
+    /// removing what <c>versionlock add</c> appended gives back the file's previous bytes. Everything else stays as it is.
     /// </summary>
     public static string Remove(string text, IEnumerable<string> lines)
     {
         foreach (var line in lines)
         {
             var escaped = Regex.Escape(line);
-            var block = new Regex(@"\n# Added (?:lock|exclude) on [^\n]*\n" + escaped + @"[ \t]*(?:\n(?=\n|#|\z)|\z)");
-            var match = block.Match(text);
-            if (!match.Success)
+            var block = new Regex(@"\n# Added (?:lock|exclude) on [^\n]*\n[^\S\n]*" + escaped + @"[^\S\n]*(?:\n(?=\n|#|\z)|\z)");
+            var single = new Regex(@"(?<=^|\n)[^\S\n]*" + escaped + @"[^\S\n]*(?:\n|\z)");
+            while (true)
             {
-                match = new Regex(@"(?<=^|\n)" + escaped + @"[ \t]*(?:\n|\z)").Match(text);
-            }
-            if (match.Success)
-            {
+                var match = block.Match(text);
+                if (!match.Success)
+                {
+                    match = single.Match(text);
+                }
+                if (!match.Success)
+                {
+                    break;
+                }
                 text = text.Remove(match.Index, match.Length);
             }
         }

@@ -142,6 +142,56 @@ public sealed class KernelLockLabTests : IDisposable
     }
 
     [LabFact]
+    public void UnlockAllSucceedsWithADuplicatedKmodPSLineAndKeepsTheAdminsOtherLines()
+    {
+        var world = Copy("alma-nvidia-after");
+        var list = Path.Combine(world, "etc/dnf/plugins/versionlock.list");
+        const string Original = "# pinned by the admin before KmodPS\nbash-0:5.1.8-9.el9.*\n";
+        File.Delete(list);
+        File.WriteAllText(list, Original);
+        Assert.Empty(Run($"Lock-Kernel {Good}.x86_64 -Root $root", world).Errors);
+        // A copy of one KmodPS line, as a hand edit or a second tool would leave it, and an admin's note after it.
+        File.AppendAllText(list, $"kernel-core-0:{Good}.*\n# an admin's note\n");
+        Assert.Equal(6, DnfWorld(world, "-q", "versionlock", "list").Output.Split('\n').Count(l => l.StartsWith("kernel", StringComparison.Ordinal)));
+
+        var result = Run("Unlock-Kernel -All -Root $root -PassThru", world);
+        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
+        // One object per removed line, as Get-KernelLock showed them.
+        Assert.Equal(new[] { "kernel", "kernel-core", "kernel-core", "kernel-devel", "kernel-modules", "kernel-modules-core" },
+            result.Output.Select(o => (string)o.Properties["Package"].Value).Order());
+        Assert.Equal(Original + "# an admin's note\n", File.ReadAllText(list));
+        Assert.Equal("bash-0:5.1.8-9.el9.*", DnfWorld(world, "-q", "versionlock", "list").Output.Trim());
+        Assert.Empty(Run("Get-KernelLock -Root $root", world).Output);
+        Assert.DoesNotContain("kernel", File.ReadAllText(Path.Combine(world, "var/lib/kmodps/locks.json")));
+    }
+
+    [LabFact]
+    public void UnlockRemovesEveryCopyOfItsOwnLinesAndOnlyThose()
+    {
+        var world = Copy("alma-nvidia-after");
+        var list = Path.Combine(world, "etc/dnf/plugins/versionlock.list");
+        const string Original = "# pinned by the admin before KmodPS\nbash-0:5.1.8-9.el9.*\n";
+        File.Delete(list);
+        File.WriteAllText(list, Original);
+        Assert.Empty(Run($"Lock-Kernel {Good}.x86_64 -Root $root", world).Errors);
+        // Hand edits after the lock: the admin's own exclude of a KmodPS-pinned NEVRA (foreign, a different line),
+        // an exact copy of a KmodPS line and a copy with the blanks the plugin strips.
+        const string Foreign = $"\n# mine\n!kernel-core-0:{Good}.*\n";
+        File.AppendAllText(list, Foreign + $"kernel-0:{Good}.*\n  kernel-modules-0:{Good}.* \t\n");
+        Assert.Equal(9, DnfWorld(world, "-q", "versionlock", "list").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var result = Run("Unlock-Kernel -Root $root -PassThru", world);
+        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
+        Assert.Equal(new[] { "kernel", "kernel", "kernel-core", "kernel-devel", "kernel-modules", "kernel-modules", "kernel-modules-core" },
+            result.Output.Select(o => (string)o.Properties["Package"].Value).Order());
+        Assert.Equal(Original + Foreign, File.ReadAllText(list));
+        Assert.Equal(new[] { "bash-0:5.1.8-9.el9.*", $"!kernel-core-0:{Good}.*" },
+            DnfWorld(world, "-q", "versionlock", "list").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var left = Assert.Single(Run("Get-KernelLock -Root $root", world).Output);
+        Assert.Equal((KernelLockKind.Exclude, false), ((KernelLockKind)left.Properties["Kind"].Value, (bool)left.Properties["IsKmodPS"].Value));
+    }
+
+    [LabFact]
     public void WhatIfChangesNothingInTheWholeTree()
     {
         var world = Copy("alma-nvidia-after");
