@@ -102,6 +102,7 @@
         @{ Id = 'DkmsCommandFailed'; CoveredBy = 'RepairExecutionTests.DkmsExitCodesAreMappedToMeaningAndErrorId'; Reason = 'needs a failing dkms command' }
         @{ Id = 'RepairTimedOut'; CoveredBy = 'RepairExecutionTests.ATimedOutBuildIsRepairTimedOutWithoutAnExitCode'; Reason = 'needs a dkms build that outlasts its time limit' }
         @{ Id = 'RepairNotVerified'; CoveredBy = 'RepairExecutionTests.SuccessThatDoesNotReadBackInstalledIsNotVerified'; Reason = 'needs dkms to succeed without installing' }
+        @{ Id = 'RestoreFailed'; CoveredBy = 'DefaultKernelSwitchTests.AFailedSwitchWhoseRestoreCannotWriteIsRestoreFailedNamingTheOriginalFailureAndThePath'; Reason = 'needs a change that fails and a restore that cannot write, which leaves the root changed (also LockExecutorTests.AFailedPinWhoseListCannotBeRestoredIsRestoreFailedNamingTheFailureAndTheList)' }
         @{ Id = 'GuardNotUninstalled'; CoveredBy = 'GuardInstallTests.AHookThatCannotBeDeletedIsGuardNotUninstalled'; Reason = 'needs a hook that cannot be deleted' }
     )
 }

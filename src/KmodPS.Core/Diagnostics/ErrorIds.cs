@@ -70,4 +70,7 @@ public static class ErrorIds
     public const string GuardNotInstalled = nameof(GuardNotInstalled);
     public const string GuardNotUninstalled = nameof(GuardNotUninstalled);
     public const string GuardStateNotWritten = nameof(GuardStateNotWritten);
+
+    // Any change: a failed change whose restore failed too (the original failure is in the message)
+    public const string RestoreFailed = nameof(RestoreFailed);
 }

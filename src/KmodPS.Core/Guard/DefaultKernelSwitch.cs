@@ -46,7 +46,10 @@ public sealed class DefaultKernelSwitch
         return DefaultKernelPlanner.Plan(new DefaultKernelRequest(kernelVersion, entry, setup, once, force, _root.IsHostRoot, _root.RootPath, programs, EditedFileText(setup)));
     }
 
-    /// <summary>Applies the plan; null when the kernel reads back as the next boot, else the failure (the previous files restored).</summary>
+    /// <summary>
+    /// Applies the plan; null when the kernel reads back as the next boot, else the failure: DefaultNotApplied (the
+    /// previous files restored), or RestoreFailed (the DefaultNotApplied in its message, and the paths not restored).
+    /// </summary>
     public Failure? Apply(DefaultKernelPlan plan, string kernelVersion)
     {
         if (plan.Refusal is not null)
@@ -54,8 +57,16 @@ public sealed class DefaultKernelSwitch
             return plan.Refusal;
         }
         // An edit's backup is part of what a failed change must put back: a restored root keeps no new .kmodps.bak.
-        var saved = plan.Touches.Concat(plan.Edits.Select(e => e.Path + AtomicFile.BackupSuffix)).Distinct()
-            .ToDictionary(p => p, p => File.Exists(_root.MapPath(p)) ? File.ReadAllBytes(_root.MapPath(p)) : null);
+        Dictionary<string, byte[]?> saved;
+        try
+        {
+            saved = Save(plan.Touches.Concat(plan.Edits.Select(e => e.Path + AtomicFile.BackupSuffix)).Distinct());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Failure(ErrorIds.DefaultNotApplied, e is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.ReadError,
+                $"Setting {kernelVersion} as the default was not started: the files it changes could not be saved first ({e.Message}). Nothing was changed.", kernelVersion);
+        }
         string? failure = null;
         try
         {
@@ -78,33 +89,63 @@ public sealed class DefaultKernelSwitch
         {
             failure = e.Message;
         }
-        var readBack = new NextBootResolver(_root).Resolve(new DiagnosticLog());
-        if (failure is null && readBack.KernelVersion == kernelVersion)
+        NextBoot? readBack = null;
+        try
+        {
+            readBack = new NextBootResolver(_root).Resolve(new DiagnosticLog());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            failure ??= $"the next boot could not be read back: {e.Message}";
+        }
+        if (failure is null && readBack?.KernelVersion == kernelVersion)
         {
             _verbose($"Read back: {kernelVersion} boots next ({readBack.Explanation}).");
             return null;
         }
-        Restore(saved);
-        return new Failure(ErrorIds.DefaultNotApplied, FailureCategory.InvalidResult, failure is not null
-            ? $"Setting {kernelVersion} as the default failed and the previous setting was restored: {failure}"
-            : $"After the change the boot loader would boot {readBack.KernelVersion ?? "an unknown kernel"}, not {kernelVersion} ({readBack.Explanation}); the previous setting was restored.",
+        var left = Restore(saved);
+        var restored = left.Count == 0 ? "the previous setting was restored" : "the previous setting could not all be restored";
+        var notApplied = new Failure(ErrorIds.DefaultNotApplied, FailureCategory.InvalidResult, failure is not null
+            ? $"Setting {kernelVersion} as the default failed and {restored}: {failure}"
+            : $"After the change the boot loader would boot {readBack?.KernelVersion ?? "an unknown kernel"}, not {kernelVersion} ({readBack?.Explanation}); {restored}.",
             kernelVersion);
+        return left.Count == 0 ? notApplied : RestoreFailure.Of(notApplied, left);
     }
 
-    private void Restore(Dictionary<string, byte[]?> saved)
+    // A path that is a directory (or anything but a file) is not KmodPS's to put back: it is left out, never deleted.
+    private Dictionary<string, byte[]?> Save(IEnumerable<string> paths) => paths
+        .Where(p => File.Exists(_root.MapPath(p)) || !Path.Exists(_root.MapPath(p)))
+        .ToDictionary(p => p, p => File.Exists(_root.MapPath(p)) ? File.ReadAllBytes(_root.MapPath(p)) : null);
+
+    // Puts back each saved file that changed; returns the paths it could not put back, each with why.
+    private List<string> Restore(Dictionary<string, byte[]?> saved)
     {
+        var left = new List<string>();
         foreach (var (path, content) in saved)
         {
             var real = _root.MapPath(path);
-            if (content is null)
+            try
             {
-                File.Delete(real);
+                if (content is null ? !Path.Exists(real) : File.Exists(real) && File.ReadAllBytes(real).AsSpan().SequenceEqual(content))
+                {
+                    continue;
+                }
+                _verbose($"Restoring {real}");
+                if (content is null)
+                {
+                    File.Delete(real);
+                }
+                else
+                {
+                    AtomicFile.Write(real, content, keepBackup: false);
+                }
             }
-            else
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                AtomicFile.Write(real, content, keepBackup: false);
+                left.Add($"{real} ({(content is null ? "should not exist" : "should hold its previous content")}: {e.Message})");
             }
         }
+        return left;
     }
 
     private string? EditedFileText(BootLoaderSetup setup)

@@ -45,16 +45,41 @@ public sealed class GuardInstaller
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            written.ForEach(File.Delete);
-            return new Failure(ErrorIds.GuardNotInstalled, FailureCategory.WriteError, $"Installing the guard under {_root.RootPath} failed: {e.Message}", _root.RootPath);
+            return Undone(new Failure(ErrorIds.GuardNotInstalled, FailureCategory.WriteError, $"Installing the guard under {_root.RootPath} failed: {e.Message}", _root.RootPath), written);
         }
-        var wrong = plan.Writes.Concat(plan.Current).Where(h => !ReadsBack(h)).Select(h => _root.MapPath(h.Path)).ToList();
+        List<string> wrong;
+        try
+        {
+            wrong = plan.Writes.Concat(plan.Current).Where(h => !ReadsBack(h)).Select(h => _root.MapPath(h.Path)).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Undone(new Failure(ErrorIds.GuardNotInstalled, FailureCategory.ReadError, $"The guard's hooks under {_root.RootPath} could not be read back: {e.Message}", _root.RootPath), written);
+        }
         if (wrong.Count == 0)
         {
             return null;
         }
-        written.ForEach(File.Delete);
-        return new Failure(ErrorIds.GuardNotInstalled, FailureCategory.InvalidResult, $"After writing, these hooks do not read back as written: {string.Join(", ", wrong)}.", _root.RootPath);
+        return Undone(new Failure(ErrorIds.GuardNotInstalled, FailureCategory.InvalidResult, $"After writing, these hooks do not read back as written: {string.Join(", ", wrong)}.", _root.RootPath), written);
+    }
+
+    // Deletes the hooks this install created; the failure itself when that worked, else RestoreFailed naming the ones left.
+    private Failure Undone(Failure failure, List<string> written)
+    {
+        var left = new List<string>();
+        foreach (var real in written)
+        {
+            try
+            {
+                _verbose($"Removing {real} again");
+                File.Delete(real);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                left.Add($"{real} (should not exist: {e.Message})");
+            }
+        }
+        return left.Count == 0 ? failure : RestoreFailure.Of(failure, left);
     }
 
     /// <summary>Deletes the hooks and the state (or its installation record) and the empty created directories; null on success.</summary>

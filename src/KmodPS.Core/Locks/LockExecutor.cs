@@ -50,8 +50,7 @@ public sealed class LockExecutor
             }
             if (failure is not null)
             {
-                var undone = Rollback(plan, savedFiles, commandsRun > 0, warnings);
-                return Failed(undone || action == plan.Actions[0] ? failure : failure with { Message = failure.Message + " Earlier steps could not all be undone; check the warnings." }, warnings);
+                return Failed(Undone(failure, Rollback(plan, savedFiles, commandsRun > 0, warnings)), warnings);
             }
             if (action is CommandAction)
             {
@@ -64,9 +63,9 @@ public sealed class LockExecutor
         var unmet = plan.Expectations.Where(e => !e.IsMet(after)).ToList();
         if (unmet.Count > 0)
         {
-            Rollback(plan, savedFiles, commandsRun > 0, warnings);
-            return Failed(LockFailures.NotApplied(target,
-                $"after {plan.Actions.Count} step(s) the lock store does not show {string.Join("; ", unmet.Select(u => u.Description))}. The change was undone."), warnings);
+            var left = Rollback(plan, savedFiles, commandsRun > 0, warnings);
+            return Failed(Undone(LockFailures.NotApplied(target,
+                $"after {plan.Actions.Count} step(s) the lock store does not show {string.Join("; ", unmet.Select(u => u.Description))}." + (left.Count == 0 ? " The change was undone." : string.Empty)), left), warnings);
         }
         var before = snapshot.Entries;
         var added = after.Where(a => !before.Any(b => b.Store == a.Store && b.Key == a.Key)).ToList();
@@ -88,6 +87,9 @@ public sealed class LockExecutor
             removed.Select(e => e.ToKernelLock(snapshot.Records.Any(r => r.Matches(e)), _root.RootPath)).ToList(),
             warnings);
     }
+
+    // The failure itself when the rollback put everything back; else RestoreFailed, which names it and what is left.
+    private static Failure Undone(Failure failure, IReadOnlyCollection<string> left) => left.Count == 0 ? failure : RestoreFailure.Of(failure, left);
 
     private static LockOutcome Failed(Failure failure, List<string> warnings) =>
         new(failure, Array.Empty<KernelLock>(), Array.Empty<KernelLock>(), warnings);
@@ -183,10 +185,10 @@ public sealed class LockExecutor
         }
     }
 
-    // Restores the store files and undoes command-made changes; false when some step could not be undone.
-    private bool Rollback(LockPlan plan, IReadOnlyDictionary<string, string?> savedFiles, bool commandsRan, List<string> warnings)
+    // Restores the store files and undoes command-made changes; returns what it could not put back (each also a warning).
+    private List<string> Rollback(LockPlan plan, IReadOnlyDictionary<string, string?> savedFiles, bool commandsRan, List<string> warnings)
     {
-        var complete = true;
+        var left = new List<string>();
         foreach (var (path, saved) in savedFiles)
         {
             try
@@ -208,34 +210,34 @@ public sealed class LockExecutor
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 warnings.Add($"Could not restore {_root.MapPath(path)}: {e.Message}");
-                complete = false;
+                left.Add($"{_root.MapPath(path)} ({(saved is null ? "should not exist" : "should hold its previous content")}: {e.Message})");
             }
         }
         if (commandsRan)
         {
             foreach (var command in plan.RollbackCommands)
             {
+                string? why;
                 try
                 {
-                    if (!_runner.Run(command.Request).Succeeded)
-                    {
-                        warnings.Add($"Undo failed: {command.Description}");
-                        complete = false;
-                    }
+                    why = _runner.Run(command.Request).Succeeded ? null : "failed";
                 }
                 catch (CommandNotFoundException e)
                 {
-                    warnings.Add($"Undo failed: {e.Message}");
-                    complete = false;
+                    why = e.Message;
                 }
                 catch (OperationCanceledException)
                 {
-                    warnings.Add($"Undo interrupted: {command.Description}");
-                    complete = false;
+                    why = "interrupted";
+                }
+                if (why is not null)
+                {
+                    warnings.Add($"Undo {(why == "interrupted" ? "interrupted" : "failed")}: {command.Description}");
+                    left.Add($"the undo step {command.Description} ({why})");
                 }
             }
         }
-        return complete;
+        return left;
     }
 
     private string? ReadOrNull(string treePath) => _root.FileExists(treePath) ? _root.ReadAllText(treePath) : null;

@@ -8,13 +8,17 @@ internal static class ErrorRecordFactory
 {
     public static ErrorRecord From(Failure failure)
     {
-        var record = new ErrorRecord(new KmodException(failure.Message), failure.ErrorId, Map(failure.Category), failure.Target);
+        var record = new ErrorRecord(ExceptionFor(failure), failure.ErrorId, Map(failure.Category), failure.Target);
         if (failure.RecommendedAction is not null)
         {
             record.ErrorDetails = new ErrorDetails(failure.Message) { RecommendedAction = failure.RecommendedAction };
         }
         return record;
     }
+
+    // A RestoreFailed carries the failure that needed the restore as its InnerException, id first, so neither is hidden.
+    private static KmodException ExceptionFor(Failure failure) =>
+        new(failure.Message, failure.Cause is { } cause ? new KmodException($"{cause.ErrorId}: {cause.Message}", null) : null);
 
     public static ErrorRecord Create(string errorId, FailureCategory category, string message, object? target) =>
         From(new Failure(errorId, category, message, target));

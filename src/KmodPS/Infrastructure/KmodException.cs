@@ -7,4 +7,10 @@ public sealed class KmodException : Exception
         : base(message)
     {
     }
+
+    /// <param name="inner">The exception of the failure this one reports on top of (a RestoreFailed's original failure).</param>
+    public KmodException(string message, Exception? inner)
+        : base(message, inner)
+    {
+    }
 }

@@ -13,12 +13,19 @@ internal sealed class FakeDnfRunner : ICommandRunner
     /// <summary>Answer the Nth command (1-based) with this result instead of acting.</summary>
     public Dictionary<int, (int Exit, string Stderr)> Failures { get; } = new();
 
+    /// <summary>Before answering the Nth command (1-based), do this to the root (what a crashed dnf could leave behind).</summary>
+    public Dictionary<int, Action> SideEffects { get; } = new();
+
     /// <summary>Act like dnf when the spec resolves to nothing: exit 0, write nothing.</summary>
     public bool ResolveNothing { get; set; }
 
     public CommandResult Run(CommandRequest request, CancellationToken cancellationToken = default)
     {
         Requests.Add(request);
+        if (SideEffects.TryGetValue(Requests.Count, out var sideEffect))
+        {
+            sideEffect();
+        }
         if (Failures.TryGetValue(Requests.Count, out var failure))
         {
             return new CommandResult(request, failure.Exit, string.Empty, failure.Stderr, TimeSpan.Zero, false);

@@ -61,6 +61,28 @@ public sealed class LockExecutorTests : IDisposable
     }
 
     [Fact]
+    public void AFailedPinWhoseListCannotBeRestoredIsRestoreFailedNamingTheFailureAndTheList()
+    {
+        var (plan, snapshot) = Plan();
+        var runner = new FakeDnfRunner();
+        // Two locks are in the list when the third dnf fails, leaving a directory where the list was: the restore
+        // cannot rename the saved list over it (a real IOException, not a simulated one).
+        runner.SideEffects[3] = () =>
+        {
+            File.Delete(ListPath);
+            Directory.CreateDirectory(Path.Combine(ListPath, "left-by-dnf"));
+        };
+        runner.Failures[3] = (200, "metadata already locked by 4242\n");
+        var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+        Assert.Equal((ErrorIds.RestoreFailed, FailureCategory.WriteError), (outcome.Failure!.ErrorId, outcome.Failure.Category));
+        Assert.StartsWith(ErrorIds.PackageManagerLocked + ": ", outcome.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains(ListPath + " (should hold its previous content", outcome.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorIds.PackageManagerLocked, outcome.Failure.Cause?.ErrorId);
+        Assert.Contains(outcome.Warnings, w => w.StartsWith("Could not restore " + ListPath, StringComparison.Ordinal));
+        Assert.True(Directory.Exists(Path.Combine(ListPath, "left-by-dnf")));
+    }
+
+    [Fact]
     public void ALivePidInDnfsLockFileStopsBeforeAnythingRuns()
     {
         Directory.CreateDirectory(Path.Combine(_root, "var/cache/dnf"));
