@@ -1,5 +1,6 @@
-using KmodPS.Models;
 using KmodPS.Kernels;
+using KmodPS.Models;
+using KmodPS.Packages;
 
 namespace KmodPS.Locks;
 

@@ -1,4 +1,5 @@
 using KmodPS.Models;
+using KmodPS.Packages;
 
 namespace KmodPS.Locks;
 

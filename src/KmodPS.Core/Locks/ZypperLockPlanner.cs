@@ -1,3 +1,5 @@
+using KmodPS.Packages;
+
 namespace KmodPS.Locks;
 
 /// <summary>Pins through zypper locks.</summary>

@@ -22,7 +22,7 @@ public sealed partial class AptQuery
     /// <summary>Package names an upgrade would install (Inst lines of the simulation).</summary>
     public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log)
     {
-        if (TestRoots.TestRootAnswers.Read(_root) is { } answers)
+        if (TestRootAnswers.Read(_root) is { } answers)
         {
             return answers.Upgrade;
         }
@@ -37,7 +37,7 @@ public sealed partial class AptQuery
         {
             return new HashSet<string>();
         }
-        if (TestRoots.TestRootAnswers.Read(_root) is { } answers)
+        if (TestRootAnswers.Read(_root) is { } answers)
         {
             var known = answers.Available.Select(a => a.Name).Concat(answers.Installed.Select(i => i.Package)).ToHashSet(StringComparer.Ordinal);
             return packages.Where(known.Contains).ToHashSet(StringComparer.Ordinal);

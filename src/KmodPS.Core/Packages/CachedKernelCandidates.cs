@@ -1,7 +1,6 @@
 using System.Xml;
 using KmodPS.Kernels;
 using KmodPS.Platform;
-using KmodPS.TestRoots;
 
 namespace KmodPS.Packages;
 

@@ -26,7 +26,7 @@ public sealed class DnfQuery
     /// <summary>Available packages matching the specs; null with a failure logged when dnf is absent or fails.</summary>
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log)
     {
-        if (TestRoots.TestRootAnswers.Read(_root) is { } answers)
+        if (TestRootAnswers.Read(_root) is { } answers)
         {
             return new RepositorySnapshot("testroot", answers.AvailablePackages(), Array.Empty<string>());
         }
@@ -100,5 +100,5 @@ public sealed class DnfQuery
     }
 
     private string? VersionId() =>
-        Hosts.OsRelease.Parse(_root.ReadAllText("/etc/os-release")).TryGetValue("VERSION_ID", out var v) ? v.Split('.')[0] : null;
+        OsRelease.Parse(_root.ReadAllText("/etc/os-release")).TryGetValue("VERSION_ID", out var v) ? v.Split('.')[0] : null;
 }

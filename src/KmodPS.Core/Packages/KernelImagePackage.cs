@@ -1,5 +1,4 @@
 using KmodPS.Kernels;
-using KmodPS.Locks;
 
 namespace KmodPS.Packages;
 

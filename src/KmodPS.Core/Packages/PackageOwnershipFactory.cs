@@ -8,9 +8,9 @@ public static class PackageOwnershipFactory
 {
     public static IPackageOwnership? Create(ISystemRoot root, HostFamily family, ICommandRunner runner, params string[] interestingPrefixes)
     {
-        if (TestRoots.TestRootAnswers.Read(root) is { } answers)
+        if (TestRootAnswers.Read(root) is { } answers)
         {
-            return new TestRoots.AnswerFileOwnership(answers);
+            return new AnswerFileOwnership(answers);
         }
         var dpkg = DpkgOwnership.IsPresent(root);
         var rpm = RpmDatabase.IsPresent(root);

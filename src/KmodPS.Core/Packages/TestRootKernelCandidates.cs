@@ -1,4 +1,3 @@
-using KmodPS.TestRoots;
 
 namespace KmodPS.Packages;
 

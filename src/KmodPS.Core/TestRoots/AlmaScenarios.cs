@@ -1,3 +1,5 @@
+using KmodPS.Packages;
+
 namespace KmodPS.TestRoots;
 
 /// <summary>AlmaLinux 9.7 trees: kernels, BLS entries, grubenv, kmod-nvidia-open and the rpm/dnf answers.</summary>

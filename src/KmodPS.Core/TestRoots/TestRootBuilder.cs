@@ -1,3 +1,5 @@
+using KmodPS.Packages;
+
 namespace KmodPS.TestRoots;
 
 /// <summary>Builds a scenario's system tree (files only: no dkms, rpm or dpkg needed) under a directory.</summary>

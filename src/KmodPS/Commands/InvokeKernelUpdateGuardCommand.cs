@@ -1,9 +1,10 @@
-using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Management.Automation;
 using KmodPS.Boot;
 using KmodPS.Completion;
 using KmodPS.Diagnostics;
 using KmodPS.Guard;
+using KmodPS.Hosts;
 using KmodPS.Infrastructure;
 using KmodPS.Kernels;
 using KmodPS.Models;

@@ -3,6 +3,7 @@ using KmodPS.Boot;
 using KmodPS.Completion;
 using KmodPS.Diagnostics;
 using KmodPS.Guard;
+using KmodPS.Hosts;
 using KmodPS.Infrastructure;
 using KmodPS.Kernels;
 using KmodPS.Packages;

@@ -1,8 +1,9 @@
 using System.Collections;
-using System.Management.Automation;
 using System.Management.Automation.Language;
-using KmodPS.Dkms;
+using System.Management.Automation;
 using KmodPS.Diagnostics;
+using KmodPS.Dkms;
+using KmodPS.Hosts;
 using KmodPS.Kernels;
 using KmodPS.Modules;
 

@@ -1,3 +1,4 @@
+using KmodPS.Hosts;
 using KmodPS.Kernels;
 using KmodPS.Packages;
 using KmodPS.Platform;

@@ -3,6 +3,7 @@ using KmodPS.Diagnostics;
 using KmodPS.Guard;
 using KmodPS.Locks;
 using KmodPS.Models;
+using KmodPS.Packages;
 using KmodPS.Platform;
 using KmodPS.TestRoots;
 

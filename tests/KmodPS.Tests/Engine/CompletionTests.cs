@@ -1,3 +1,4 @@
+using KmodPS.Packages;
 using KmodPS.TestRoots;
 using KmodPS.Tests.Core;
 using static KmodPS.Tests.Core.CandidateCacheFixtures;

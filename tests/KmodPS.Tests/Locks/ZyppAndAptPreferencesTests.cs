@@ -1,5 +1,6 @@
 using KmodPS.Locks;
 using KmodPS.Models;
+using KmodPS.Packages;
 
 namespace KmodPS.Tests.Locks;
 

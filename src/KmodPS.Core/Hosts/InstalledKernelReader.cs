@@ -1,10 +1,10 @@
 using KmodPS.Diagnostics;
-using KmodPS.Hosts;
+using KmodPS.Kernels;
 using KmodPS.Models;
 using KmodPS.Packages;
 using KmodPS.Platform;
 
-namespace KmodPS.Kernels;
+namespace KmodPS.Hosts;
 
 /// <summary>Finds the kernels of a root from <c>/lib/modules/*</c> and <c>/boot/vmlinuz-*</c>.</summary>
 public sealed class InstalledKernelReader

@@ -1,7 +1,6 @@
 using KmodPS.Diagnostics;
-using KmodPS.Packages;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Packages;
 
 /// <summary>File owners from a test root's answer file.</summary>
 public sealed class AnswerFileOwnership : IPackageOwnership

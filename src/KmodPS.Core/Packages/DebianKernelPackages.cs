@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using KmodPS.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Packages;
 
 /// <summary>
 /// Which Debian/Ubuntu packages belong to a kernel ABI, and which installed metapackages would pull a new ABI;

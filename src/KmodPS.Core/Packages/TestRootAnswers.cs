@@ -1,7 +1,6 @@
-using KmodPS.Packages;
 using KmodPS.Platform;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Packages;
 
 /// <summary>
 /// The package-manager answers of a test root made by New-KmodTestRoot, in <c>/var/lib/kmodps/testroot.json</c>:

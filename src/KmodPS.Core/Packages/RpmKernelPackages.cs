@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
-using KmodPS.Packages;
 using KmodPS.Kernels;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Packages;
 
 /// <summary>Which RPM packages belong to a kernel release: found from the package database, never a fixed list.</summary>
 public static partial class RpmKernelPackages

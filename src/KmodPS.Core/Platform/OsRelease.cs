@@ -1,4 +1,4 @@
-namespace KmodPS.Hosts;
+namespace KmodPS.Platform;
 
 /// <summary>Parses os-release(5): shell-style KEY=value lines, values optionally quoted.</summary>
 public static class OsRelease

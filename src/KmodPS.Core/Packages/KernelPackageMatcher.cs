@@ -1,6 +1,5 @@
-using KmodPS.Packages;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Packages;
 
 /// <summary>
 /// Pure: which installed packages make up one kernel release, and which other packages the package manager would
