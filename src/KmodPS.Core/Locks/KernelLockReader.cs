@@ -47,6 +47,9 @@ public sealed class KernelLockReader
     /// True when a Pin or Hold keeps the packages of <paramref name="kernelVersion"/> (<c>uname -r</c> form; a lock
     /// written without architecture matches too). Excludes do not count: they keep a release out, not in.
     /// </summary>
-    public static bool IsLocked(IReadOnlyList<KernelLock> locks, string kernelVersion) =>
-        locks.Any(l => l.Kind is KernelLockKind.Pin or KernelLockKind.Hold && KernelRelease.Same(l.KernelVersion, kernelVersion));
+    public static bool IsLocked(IReadOnlyList<KernelLock> locks, string kernelVersion) => locks.Any(l => Keeps(l, kernelVersion));
+
+    /// <summary>True when <paramref name="kernelLock"/> is a Pin or Hold of <paramref name="kernelVersion"/> (see <see cref="IsLocked"/>).</summary>
+    public static bool Keeps(KernelLock kernelLock, string kernelVersion) =>
+        kernelLock.Kind is KernelLockKind.Pin or KernelLockKind.Hold && KernelRelease.Same(kernelLock.KernelVersion, kernelVersion);
 }

@@ -1,15 +1,12 @@
 using KmodPS.Diagnostics;
 using KmodPS.Locks;
-using KmodPS.Models;
 using KmodPS.Platform;
-using KmodPS.Kernels;
 
 namespace KmodPS.Removal;
 
 /// <summary>
-/// The locks that keep a kernel, from the shared <see cref="KernelLockReader"/> (dnf4 versionlock.list, dnf5
-/// versionlock.toml, apt holds, zypp locks): Pins and Holds whose release is the kernel's. Excludes do not protect
-/// a kernel (they keep a release out), so they do not count.
+/// The locks that keep a kernel, as <see cref="KernelLockReader"/> reads and judges them (<see cref="KernelLockReader.Keeps"/>),
+/// for a removal that must fail closed when a lock store cannot be read.
 /// </summary>
 public static class KernelLocks
 {
@@ -28,8 +25,7 @@ public static class KernelLocks
             return null;
         }
         failure = null;
-        var locks = report.Items;
-        return locks.Where(l => l.Kind is KernelLockKind.Pin or KernelLockKind.Hold && KernelRelease.Same(l.KernelVersion, kernelVersion))
+        return report.Items.Where(l => KernelLockReader.Keeps(l, kernelVersion))
             .Select(l => $"'{l.Entry}' ({l.Kind} in {l.Source})")
             .Distinct(StringComparer.Ordinal)
             .ToList();
