@@ -44,16 +44,25 @@ public static partial class DebianKernelPackages
         return match.Success ? match.Value : null;
     }
 
-    /// <summary>The installed packages of one kernel release: every <c>linux-*</c> package carrying the release, plus the shared headers of its ABI.</summary>
-    public static IReadOnlyList<DpkgPackage> OfRelease(IEnumerable<DpkgPackage> packages, string kernelVersion)
-    {
-        var abi = Abi(kernelVersion);
-        return packages.Where(p => p.IsInstalled && p.Name.StartsWith("linux-", StringComparison.Ordinal))
-            .Where(p => KernelVersionOf(p.Name) == kernelVersion
-                || abi is not null && (p.Name == "linux-headers-" + abi || p.Name.StartsWith("linux-headers-" + abi + "-common", StringComparison.Ordinal)))
+    /// <summary>
+    /// True for a package of one kernel release: a <c>linux-*</c> package whose name carries the release
+    /// (<c>linux-image-&lt;k&gt;</c>, <c>linux-image-&lt;k&gt;-unsigned</c>, <c>linux-headers-&lt;k&gt;</c>,
+    /// <c>linux-modules-nvidia-550-&lt;k&gt;</c>...). The ABI's shared headers and the metapackages are not the release's own.
+    /// </summary>
+    public static bool CarriesRelease(string name, string kernelVersion) => KernelVersionOf(name) == kernelVersion;
+
+    /// <summary>True for the headers every flavour of the release's ABI shares (<c>linux-headers-6.1.0-56-common</c>, Ubuntu's <c>linux-headers-5.15.0-91</c>).</summary>
+    public static bool IsSharedHeadersOf(string name, string kernelVersion) =>
+        Abi(kernelVersion) is { } abi && (name == "linux-headers-" + abi || name.StartsWith("linux-headers-" + abi + "-common", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The installed packages a lock of one kernel release holds: the packages carrying the release, plus the shared
+    /// headers of its ABI (its headers package needs them, and an upgrade of them alone would change what modules build against).
+    /// </summary>
+    public static IReadOnlyList<DpkgPackage> OfRelease(IEnumerable<DpkgPackage> packages, string kernelVersion) =>
+        packages.Where(p => p.IsInstalled && (CarriesRelease(p.Name, kernelVersion) || IsSharedHeadersOf(p.Name, kernelVersion)))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
-    }
 
     /// <summary>
     /// Installed unversioned <c>linux-*</c> packages whose dependencies (directly or through other such packages)

@@ -2,27 +2,24 @@
 namespace KmodPS.Packages;
 
 /// <summary>
-/// Pure: which installed packages make up one kernel release, and which other packages the package manager would
-/// have to remove with them.
-/// <list type="bullet">
-/// <item>RPM: packages named <c>kernel</c> or <c>kernel-*</c> whose version-release.arch equals the release
-/// (<c>kernel</c>, <c>kernel-core</c>, <c>kernel-modules*</c>, <c>kernel-devel</c>...), except the userspace
-/// packages that only share the version (<c>kernel-headers</c>, <c>kernel-tools*</c>) and the packages of other
-/// variants (<c>kernel-debug-*</c>, <c>kernel-rt-*</c>...; a <c>+debug</c> release selects exactly those).</item>
-/// <item>Debian: <c>linux-*</c> packages whose name carries the release as a whole word
-/// (<c>linux-image-&lt;k&gt;</c>, <c>linux-image-&lt;k&gt;-unsigned</c>, <c>linux-headers-&lt;k&gt;</c>,
-/// <c>linux-modules-&lt;k&gt;</c>, <c>linux-modules-nvidia-550-&lt;k&gt;</c>...); shared packages such as
-/// <c>linux-headers-&lt;abi&gt;-common</c> and the metapackages stay.</item>
-/// </list>
+/// Pure: which installed packages a removal of one kernel release takes, and which other packages the package manager
+/// would have to remove with them. The release's packages are <see cref="RpmKernelPackages.OfRelease"/> and
+/// <see cref="DebianKernelPackages.CarriesRelease"/>, less what other software still needs: the userspace packages that
+/// only share the version (<c>kernel-headers</c>, <c>kernel-tools*</c>), and on Debian the ABI's shared
+/// <c>linux-headers-&lt;abi&gt;-common</c> and the metapackages.
 /// </summary>
 public static class KernelPackageMatcher
 {
-    private static readonly string[] UserspacePrefixes = { "kernel-headers", "kernel-tools", "kernel-srpm-macros", "kernel-abi-stablelists", "kernel-doc", "kernel-cross-headers" };
-    private static readonly string[] Variants = { "debug", "rt", "rt-debug", "64k", "64k-debug", "16k", "16k-debug", "zfcpdump", "lpae" };
-
     /// <summary>The packages of kernel release <paramref name="kernelVersion"/> among the installed ones, sorted by name.</summary>
-    public static IReadOnlyList<InstalledPackage> OfRelease(IEnumerable<InstalledPackage> installed, string kernelVersion) =>
-        installed.Where(p => p.IsRpm ? IsRpmKernelPackage(p, kernelVersion) : IsDebianKernelPackage(p.Name, kernelVersion)).OrderBy(p => p.Spec, StringComparer.Ordinal).ToList();
+    public static IReadOnlyList<InstalledPackage> OfRelease(IEnumerable<InstalledPackage> installed, string kernelVersion)
+    {
+        var packages = installed.ToList();
+        var rpm = RpmKernelPackages.OfRelease(packages.Where(p => p.IsRpm).Select(AsRpm), kernelVersion).ToHashSet();
+        return packages
+            .Where(p => p.IsRpm ? rpm.Contains(AsRpm(p)) && !RpmKernelPackages.IsUserspace(p.Name) : DebianKernelPackages.CarriesRelease(p.Name, kernelVersion))
+            .OrderBy(p => p.Spec, StringComparer.Ordinal)
+            .ToList();
+    }
 
     /// <summary>
     /// The packages outside <paramref name="removed"/> whose requirements would be broken by removing them (repeated
@@ -77,28 +74,5 @@ public static class KernelPackageMatcher
         return requirement.Flags == "=" && named.Any(p => requirement.Version == $"{p.Version}-{p.Release}" || requirement.Version == $"{p.Epoch}:{p.Version}-{p.Release}");
     }
 
-    private static bool IsRpmKernelPackage(InstalledPackage package, string kernelVersion)
-    {
-        if (package.Name != "kernel" && !package.Name.StartsWith("kernel-", StringComparison.Ordinal)
-            || UserspacePrefixes.Any(u => package.Name == u || package.Name.StartsWith(u + "-", StringComparison.Ordinal)))
-        {
-            return false;
-        }
-        var plus = kernelVersion.IndexOf('+');
-        var release = plus < 0 ? kernelVersion : kernelVersion[..plus];
-        if (package.VersionReleaseArch != release)
-        {
-            return false;
-        }
-        var variant = VariantOf(package.Name);
-        return plus < 0 ? variant is null : variant == kernelVersion[(plus + 1)..];
-    }
-
-    // kernel-debug-core -> debug, kernel-rt-debug-modules -> rt-debug, kernel-core -> null.
-    private static string? VariantOf(string name) =>
-        Variants.OrderByDescending(v => v.Length).FirstOrDefault(v => name == "kernel-" + v || name.StartsWith("kernel-" + v + "-", StringComparison.Ordinal));
-
-    private static bool IsDebianKernelPackage(string name, string kernelVersion) =>
-        name.StartsWith("linux-", StringComparison.Ordinal)
-        && (name.EndsWith("-" + kernelVersion, StringComparison.Ordinal) || name.Contains("-" + kernelVersion + "-", StringComparison.Ordinal));
+    private static RpmPackage AsRpm(InstalledPackage package) => new(package.Name, package.Epoch ?? "0", package.Version, package.Release!, package.Arch ?? string.Empty);
 }

@@ -3,23 +3,39 @@ using KmodPS.Kernels;
 
 namespace KmodPS.Packages;
 
-/// <summary>Which RPM packages belong to a kernel release: found from the package database, never a fixed list.</summary>
+/// <summary>
+/// Which RPM packages make up a kernel release, for every caller (locks, removal, repository candidates): found from
+/// the package database, never a fixed list.
+/// </summary>
 public static partial class RpmKernelPackages
 {
+    // Packages named kernel-* that only share the kernel's version: userspace needs them, not the kernel.
+    private static readonly string[] UserspacePrefixes = { "kernel-headers", "kernel-tools", "kernel-srpm-macros", "kernel-abi-stablelists", "kernel-doc", "kernel-cross-headers" };
+
+    // Other builds of the same source: kernel-debug-core 5.14.0-611.el9 is release 5.14.0-611.el9.x86_64+debug.
+    private static readonly string[] Variants = { "debug", "rt", "rt-debug", "64k", "64k-debug", "16k", "16k-debug", "zfcpdump", "lpae" };
+
     /// <summary>True for <c>kernel</c>, <c>kernel-*</c> and name patterns such as <c>kernel*</c>.</summary>
     public static bool IsKernelName(string name) => KernelName().IsMatch(name);
 
+    /// <summary>True for the packages that share a kernel's name and version but serve userspace (<c>kernel-headers</c>, <c>kernel-tools*</c>...).</summary>
+    public static bool IsUserspace(string name) => UserspacePrefixes.Any(u => name == u || name.StartsWith(u + "-", StringComparison.Ordinal));
+
     /// <summary>
-    /// The installed subpackages of a release: a name that is <c>kernel</c> or starts with <c>kernel-</c>, and whose
-    /// version-release (or version-release.arch) is the release. SUSE kernels (<c>5.14.21-150500.55.39-default</c>)
-    /// are matched through their flavour package (<c>kernel-default</c>, version-release with the build counter).
+    /// The installed subpackages of a release: a name that is <c>kernel</c> or starts with <c>kernel-</c>, of the
+    /// release's variant (<c>kernel-debug-*</c> for a <c>+debug</c> release, no variant otherwise), and whose
+    /// version-release is the release's and architecture its (or noarch; any when the release names none).
+    /// SUSE kernels (<c>5.14.21-150500.55.39-default</c>) are matched through their flavour package
+    /// (<c>kernel-default</c>, version-release with the build counter). Userspace packages sharing the version are
+    /// included: a caller that must leave them (removal) drops them with <see cref="IsUserspace"/>.
     /// </summary>
     public static IReadOnlyList<RpmPackage> OfRelease(IEnumerable<RpmPackage> installed, string kernelVersion)
     {
         var all = installed.Where(p => IsKernelName(p.Name)).ToList();
-        var versionRelease = KernelRelease.WithoutArch(kernelVersion);
-        var arch = KernelRelease.Arch(kernelVersion);
-        var direct = all.Where(p => p.VersionRelease == versionRelease && (arch is null || p.Arch == arch || p.Arch == "noarch")).ToList();
+        var (release, variant) = SplitVariant(kernelVersion);
+        var versionRelease = KernelRelease.WithoutArch(release);
+        var arch = KernelRelease.Arch(release);
+        var direct = all.Where(p => p.VersionRelease == versionRelease && (arch is null || p.Arch == arch || p.Arch == "noarch") && VariantOf(p.Name) == variant).ToList();
         if (direct.Count > 0)
         {
             return direct.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -35,8 +51,9 @@ public static partial class RpmKernelPackages
     }
 
     /// <summary>
-    /// The kernel release a package concerns: <c>version-release</c> plus <c>.arch</c> when the arch is concrete;
-    /// for SUSE flavour packages (<c>kernel-default</c>) the <c>uname -r</c> form.
+    /// The kernel release a package concerns: <c>version-release</c> plus <c>.arch</c> when the arch is concrete,
+    /// plus <c>+variant</c> for a variant's package (<c>kernel-debug-core</c>); for SUSE flavour packages
+    /// (<c>kernel-default</c>) the <c>uname -r</c> form.
     /// </summary>
     public static string? KernelVersionOf(string name, string? version, string? release, string? arch)
     {
@@ -44,8 +61,20 @@ public static partial class RpmKernelPackages
         {
             return null;
         }
-        return arch is null or "*" or "noarch" || arch.Contains('*') ? $"{version}-{release}" : $"{version}-{release}.{arch}";
+        var kernel = arch is null or "*" or "noarch" || arch.Contains('*') ? $"{version}-{release}" : $"{version}-{release}.{arch}";
+        return VariantOf(name) is { } variant ? $"{kernel}+{variant}" : kernel;
     }
+
+    // 5.14.0-611.el9.x86_64+debug -> (5.14.0-611.el9.x86_64, debug)
+    private static (string Release, string? Variant) SplitVariant(string kernelVersion)
+    {
+        var plus = kernelVersion.IndexOf('+');
+        return plus < 0 ? (kernelVersion, null) : (kernelVersion[..plus], kernelVersion[(plus + 1)..]);
+    }
+
+    // kernel-debug-core -> debug, kernel-rt-debug-modules -> rt-debug, kernel-core -> null.
+    private static string? VariantOf(string name) =>
+        Variants.OrderByDescending(v => v.Length).FirstOrDefault(v => name == "kernel-" + v || name.StartsWith("kernel-" + v + "-", StringComparison.Ordinal));
 
     /// <summary>SUSE's <c>uname -r</c> for a flavour package: <c>kernel-default 5.14.21-150500.55.39.1</c> is <c>5.14.21-150500.55.39-default</c>.</summary>
     public static string? SuseKernelVersion(RpmPackage package)
