@@ -28,7 +28,7 @@ public sealed class FolderDependencyTests
     {
         var graph = FolderGraph.Read(typeof(KmodPS.Platform.ISystemRoot).Assembly.Location);
 
-        Assert.Empty(graph.DependenciesOf("Kernels", "KernelVersion", "KernelRelease", "KernelVersionComparer"));
+        Assert.Empty(graph.DependenciesOf("Kernels"));
     }
 
     [Fact]
@@ -50,7 +50,6 @@ public sealed class FolderDependencyTests
     {
         private const string Prefix = "KmodPS.";
         private readonly SortedDictionary<string, SortedSet<string>> _edges = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, SortedSet<string>> _typeEdges = new(StringComparer.Ordinal);
         private readonly Dictionary<(string From, string To), SortedSet<string>> _reasons = new();
 
         /// <summary>A cycle, then every dependency between the folders of its component and the types that make it.</summary>
@@ -76,10 +75,9 @@ public sealed class FolderDependencyTests
             return set;
         }
 
-        /// <summary>The folders that the named top-level types of one folder depend on, other than their own.</summary>
-        public IReadOnlyCollection<string> DependenciesOf(string folder, params string[] typeNames)
-            => typeNames.SelectMany(t => _typeEdges.TryGetValue(folder + "." + t, out var s) ? s : Enumerable.Empty<string>())
-                .Where(f => f != folder).Distinct().ToList();
+        /// <summary>The other folders a folder depends on, each with the types that make the dependency.</summary>
+        public IReadOnlyList<string> DependenciesOf(string folder)
+            => _reasons.Where(r => r.Key.From == folder).Select(r => $"{r.Key.To}: {string.Join(", ", r.Value)}").ToList();
 
         /// <summary>One cycle per strongly connected component, as a path that starts and ends at the same folder.</summary>
         public IReadOnlyList<IReadOnlyList<string>> Cycles()
@@ -160,18 +158,14 @@ public sealed class FolderDependencyTests
                 if (folder is null) continue;
                 var referenced = new HashSet<TypeDefinitionHandle>();
                 collector.CollectFromType(handle, referenced, pe);
-                var folders = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var target in referenced)
                 {
                     var (to, toType) = FolderOf(reader, target);
                     if (to is null || to == folder) continue;
-                    folders.Add(to);
                     graph.Add(folder, to);
                     if (!graph._reasons.TryGetValue((folder, to), out var reasons)) graph._reasons[(folder, to)] = reasons = new SortedSet<string>(StringComparer.Ordinal);
                     reasons.Add($"{topLevel}→{toType}");
                 }
-                if (!graph._typeEdges.TryGetValue(folder + "." + topLevel, out var set)) graph._typeEdges[folder + "." + topLevel] = set = new SortedSet<string>(StringComparer.Ordinal);
-                set.UnionWith(folders);
                 graph.Edges(folder);
             }
             return graph;

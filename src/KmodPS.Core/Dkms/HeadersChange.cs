@@ -1,6 +1,6 @@
 using KmodPS.Platform;
 
-namespace KmodPS.Kernels;
+namespace KmodPS.Dkms;
 
 /// <summary>
 /// When the headers/kbuild a module builds against last changed: the newest of the files a module build
