@@ -44,6 +44,8 @@ public sealed class FolderDependencyTests
         var cycle = Assert.Single(graph.Cycles());
 
         Assert.Equal(new[] { "Locks", "Packages", "Locks" }, cycle);
+        graph.Add("Packages", "Hosts");
+        Assert.Equal(new[] { new[] { "Hosts", "Kernels", "Packages", "Hosts" }, new[] { "Locks", "Packages", "Locks" } }, graph.Cycles());
     }
 
     private sealed class FolderGraph
@@ -52,15 +54,10 @@ public sealed class FolderDependencyTests
         private readonly SortedDictionary<string, SortedSet<string>> _edges = new(StringComparer.Ordinal);
         private readonly Dictionary<(string From, string To), SortedSet<string>> _reasons = new();
 
-        /// <summary>A cycle, then every dependency between the folders of its component and the types that make it.</summary>
+        /// <summary>A cycle, then for each of its steps the types that make it.</summary>
         public string Explain(IReadOnlyList<string> cycle)
-        {
-            var component = StronglyConnectedComponents().Single(c => c.Contains(cycle[0]));
-            return string.Join(" → ", cycle) + string.Concat(_reasons.Keys
-                .Where(e => component.Contains(e.From) && component.Contains(e.To))
-                .OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal)
-                .Select(e => $"\n    {e.From} → {e.To}: " + string.Join(", ", _reasons[e])));
-        }
+            => string.Join(" → ", cycle) + string.Concat(cycle.Zip(cycle.Skip(1))
+                .Select(step => $"\n    {step.First} → {step.Second}: " + string.Join(", ", _reasons.TryGetValue(step, out var r) ? r : Enumerable.Empty<string>())));
 
         public void Add(string from, string to)
         {
@@ -79,16 +76,31 @@ public sealed class FolderDependencyTests
         public IReadOnlyList<string> DependenciesOf(string folder)
             => _reasons.Where(r => r.Key.From == folder).Select(r => $"{r.Key.To}: {string.Join(", ", r.Value)}").ToList();
 
-        /// <summary>One cycle per strongly connected component, as a path that starts and ends at the same folder.</summary>
+        /// <summary>
+        /// For every folder on a cycle, the shortest cycle through it (each cycle once, starting at its first folder in
+        /// ordinal order), as a path that starts and ends at the same folder.
+        /// </summary>
         public IReadOnlyList<IReadOnlyList<string>> Cycles()
         {
             var cycles = new List<IReadOnlyList<string>>();
             foreach (var component in StronglyConnectedComponents().Where(c => c.Count > 1))
             {
-                var start = component.Min(StringComparer.Ordinal)!;
-                cycles.Add(ShortestCycleThrough(start, component));
+                foreach (var folder in component.Order(StringComparer.Ordinal))
+                {
+                    var cycle = Canonical(ShortestCycleThrough(folder, component));
+                    if (!cycles.Any(c => c.SequenceEqual(cycle))) cycles.Add(cycle);
+                }
             }
             return cycles;
+        }
+
+        private static IReadOnlyList<string> Canonical(IReadOnlyList<string> cycle)
+        {
+            var open = cycle.Take(cycle.Count - 1).ToList();
+            var start = open.IndexOf(open.Min(StringComparer.Ordinal)!);
+            var rotated = open.Skip(start).Concat(open.Take(start)).ToList();
+            rotated.Add(rotated[0]);
+            return rotated;
         }
 
         private IReadOnlyList<string> ShortestCycleThrough(string start, ISet<string> component)
