@@ -8,7 +8,7 @@ namespace KmodPS.Packages;
 /// Debian-family repository answers: <c>apt-get -s dist-upgrade</c> (what an upgrade would install) and
 /// <c>apt-cache policy</c> (whether named packages have a candidate), with <c>-o Dir=</c> for an alternate root.
 /// </summary>
-public sealed partial class AptQuery
+public sealed partial class AptQuery : IAptRepository
 {
     private readonly ISystemRoot _root;
     private readonly ICommandRunner _runner;
@@ -22,10 +22,6 @@ public sealed partial class AptQuery
     /// <summary>Package names an upgrade would install (Inst lines of the simulation).</summary>
     public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log)
     {
-        if (TestRootAnswers.Read(_root) is { } answers)
-        {
-            return answers.Upgrade;
-        }
         var result = Run("apt-get", new[] { "-s", "-q", "dist-upgrade" }, log);
         return result is null ? null : ParseSimulation(result.StandardOutput);
     }
@@ -36,11 +32,6 @@ public sealed partial class AptQuery
         if (packages.Count == 0)
         {
             return new HashSet<string>();
-        }
-        if (TestRootAnswers.Read(_root) is { } answers)
-        {
-            var known = answers.Available.Select(a => a.Name).Concat(answers.Installed.Select(i => i.Package)).ToHashSet(StringComparer.Ordinal);
-            return packages.Where(known.Contains).ToHashSet(StringComparer.Ordinal);
         }
         var result = Run("apt-cache", new[] { "policy" }.Concat(packages).ToArray(), log);
         return result is null ? null : ParsePolicy(result.StandardOutput);

@@ -7,7 +7,7 @@ namespace KmodPS.Packages;
 /// One <c>dnf repoquery</c> (dnf4, dnf5 or yum's dnf) for kernel packages and kmod candidates, with their
 /// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files).
 /// </summary>
-public sealed class DnfQuery
+public sealed class DnfQuery : IRpmRepository
 {
     private const string RecordMark = "@@KMODPS@@";
     private const string QueryFormat = RecordMark + "%{name}|%{version}|%{release}|%{arch}|%{reponame}\n@R\n%{requires}\n@P\n%{provides}\n";
@@ -26,10 +26,6 @@ public sealed class DnfQuery
     /// <summary>Available packages matching the specs; null with a failure logged when dnf is absent or fails.</summary>
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log)
     {
-        if (TestRootAnswers.Read(_root) is { } answers)
-        {
-            return new RepositorySnapshot("testroot", answers.AvailablePackages(), Array.Empty<string>());
-        }
         if (Tool is not { } tool)
         {
             log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", _root.RootPath));

@@ -76,7 +76,7 @@ public sealed class UpdateReadinessReader
                     .Select(n => Nevra.Name(n.Package!)).Distinct().ToList();
                 var specs = new[] { "kernel-core", "kernel-devel" }.Concat(kmodNames).Concat(kmodNames.Select(n => n + "-*"))
                     .Concat(needed.Select(n => $"kmod-{n.Name.Replace('_', '-')}*")).Distinct().ToList();
-                var snapshotOfRepo = new DnfQuery(_root, _runner).Query(specs, offline, log);
+                var snapshotOfRepo = PackageRepositories.Rpm(_root, _runner).Query(specs, offline, log);
                 if (snapshotOfRepo is null)
                 {
                     return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
@@ -91,7 +91,7 @@ public sealed class UpdateReadinessReader
                 }
                 return (snapshotOfRepo.Available, new HashSet<string>());
             case HostFamily.Debian:
-                var apt = new AptQuery(_root, _runner);
+                var apt = PackageRepositories.Apt(_root, _runner);
                 var installs = new List<string>();
                 if (!named && addCandidates)
                 {

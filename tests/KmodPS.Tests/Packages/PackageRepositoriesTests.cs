@@ -1,0 +1,50 @@
+using KmodPS.Diagnostics;
+using KmodPS.Packages;
+using KmodPS.Platform;
+using KmodPS.Tests.Locks;
+
+namespace KmodPS.Tests.Packages;
+
+/// <summary>A test root's answer file is one repository backend, chosen with the others in one place; dnf and apt never see it.</summary>
+public sealed class PackageRepositoriesTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "kmodps-repositories-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void ATestRootAnswersForDnfAndAptWithoutRunningThem()
+    {
+        var answers = new TestRootAnswers
+        {
+            Available = { new AvailablePackageAnswer { Name = "kernel-core", Version = "5.14.0", Release = "611.49.1.el9_7" } },
+            Installed = { new InstalledPackageAnswer { Package = "linux-image-6.1.0-55-amd64" } },
+            Upgrade = { "linux-image-6.1.0-56-amd64" },
+        };
+        var path = Path.Combine(_root, TestRootAnswers.FilePath.TrimStart('/'));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, answers.ToJson());
+        var root = new DirectorySystemRoot(_root);
+        var runner = new FakeDnfRunner();
+        var log = new DiagnosticLog();
+
+        var rpm = PackageRepositories.Rpm(root, runner);
+        var apt = PackageRepositories.Apt(root, runner);
+
+        Assert.Equal("kernel-core", Assert.Single(rpm.Query(new[] { "kernel-core" }, offline: true, log)!.Available).Name);
+        Assert.Equal(new[] { "linux-image-6.1.0-56-amd64" }, apt.SimulateUpgrade(log));
+        Assert.Equal(new[] { "linux-image-6.1.0-55-amd64" }, apt.Available(new[] { "linux-image-6.1.0-55-amd64", "linux-image-6.1.0-57-amd64" }, log));
+        Assert.Empty(runner.Requests);
+        Assert.Empty(log.Failures);
+    }
+
+    [Fact]
+    public void AnyOtherRootGetsItsPackageManager()
+    {
+        Directory.CreateDirectory(_root);
+        var root = new DirectorySystemRoot(_root);
+
+        Assert.IsType<DnfQuery>(PackageRepositories.Rpm(root, new FakeDnfRunner()));
+        Assert.IsType<AptQuery>(PackageRepositories.Apt(root, new FakeDnfRunner()));
+    }
+}
