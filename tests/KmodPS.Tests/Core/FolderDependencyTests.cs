@@ -32,7 +32,7 @@ public sealed class FolderDependencyTests
     }
 
     [Fact]
-    public void TheReaderFindsACycleWhenThereIsOne()
+    public void EachCycleIsNamedOnceFromItsFirstFolder()
     {
         var graph = new FolderGraph();
         graph.Add("Hosts", "Kernels");
