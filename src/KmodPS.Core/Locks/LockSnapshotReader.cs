@@ -43,7 +43,7 @@ public sealed class LockSnapshotReader
             ReleaseVersion = host.VersionId?.Split('.')[0],
             RpmPackages = rpm,
             Stores = stores,
-            Records = new LockStateFile(_root).Read(log),
+            Records = new LockStateFile(_root).Read(log, LockEntries.From(stores)),
             Dnf = backend is LockBackend.Dnf4 or LockBackend.Dnf5 ? DnfSettings.Read(_root) : DnfSettings.None,
             RunningKernel = host.RunningKernel,
         };
