@@ -6,7 +6,8 @@ namespace KmodPS.Platform;
 
 /// <summary>
 /// The one KmodPS change lock of a root: an flock(2) on <c>/run/lock/kmodps.lock</c> inside the root, or on
-/// <c>/var/lib/kmodps/kmodps.lock</c> where the root has no <c>/run/lock</c>. Every change executor holds it around
+/// <c>/var/lib/kmodps/kmodps.lock</c> where the root has no <c>/run/lock</c>. The file exists only while a change
+/// holds it (the holder unlinks it before unlocking), so a change leaves nothing new in a root. Every change executor holds it around
 /// apply, read-back and restore; reads and -WhatIf never take it. The kernel drops an flock when its holder dies, so a
 /// killed KmodPS never leaves the root locked. A second change waits up to the bounded wait, then fails with
 /// <see cref="ErrorIds.RootChangeInProgress"/>. dnf's and apt's own locks are separate and still checked by the executors.
@@ -70,15 +71,16 @@ public sealed class RootChangeLock : IDisposable
             held = new RootChangeLock(null);
             return null;
         }
-        string path;
+        string directory;
         try
         {
-            path = LockFilePath(root);
+            directory = LockDirectory(root);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Unavailable(root, e.Message);
         }
+        var path = Path.Combine(directory, FileName);
         var deadline = DateTime.UtcNow + (wait ?? ConfiguredWait);
         var thread = Environment.CurrentManagedThreadId;
         while (true)
@@ -100,59 +102,113 @@ public sealed class RootChangeLock : IDisposable
             {
                 return InProgress(root, path, Environment.ProcessId, wait ?? ConfiguredWait);
             }
-            cancellationToken.WaitHandle.WaitOne(Poll);
-            cancellationToken.ThrowIfCancellationRequested();
+            Pause(cancellationToken);
         }
-        var fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_CLOEXEC | Native.O_NOFOLLOW, Convert.ToUInt32("644", 8));
-        if (fd < 0)
+        int? holder = null;
+        while (true)
         {
-            return Unavailable(root, $"cannot open {path}: {Marshal.GetLastPInvokeErrorMessage()}");
-        }
-        while (Native.flock(fd, Native.LOCK_EX | Native.LOCK_NB) != 0)
-        {
-            var holder = HolderPid(fd);
-            if (holder is { } pid && IsAncestor(pid))
+            bool created;
+            try
+            {
+                created = !Directory.Exists(directory);
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Unavailable(root, e.Message);
+            }
+            var fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_CLOEXEC | Native.O_NOFOLLOW, Convert.ToUInt32("644", 8));
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Native.ENOENT && DateTime.UtcNow < deadline)
+                {
+                    // The last holder removed the directory it had created between our mkdir and open.
+                    continue;
+                }
+                return Unavailable(root, $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+            while (Native.flock(fd, Native.LOCK_EX | Native.LOCK_NB) != 0)
+            {
+                holder = HolderPid(fd) ?? holder;
+                if (holder is { } pid && IsAncestor(pid))
+                {
+                    Native.close(fd);
+                    held = new RootChangeLock(null);
+                    return null;
+                }
+                if (DateTime.UtcNow >= deadline)
+                {
+                    Native.close(fd);
+                    return InProgress(root, path, holder, wait ?? ConfiguredWait);
+                }
+                try
+                {
+                    Pause(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    Native.close(fd);
+                    throw;
+                }
+            }
+            // A holder unlinks the file before it unlocks: a lock won on an unlinked file is no lock at all.
+            if (new FileInfo($"/proc/self/fd/{fd}").LinkTarget != path)
             {
                 Native.close(fd);
-                held = new RootChangeLock(null);
-                return null;
+                continue;
             }
-            if (DateTime.UtcNow >= deadline)
+            var text = Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
+            Native.ftruncate(fd, 0);
+            Native.pwrite(fd, text, text.Length, 0);
+            lock (Held)
             {
-                Native.close(fd);
-                return InProgress(root, path, holder, wait ?? ConfiguredWait);
+                Held[path] = new Holding(fd, thread, created ? directory : null);
             }
-            if (cancellationToken.WaitHandle.WaitOne(Poll))
-            {
-                Native.close(fd);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            held = new RootChangeLock(path);
+            return null;
         }
-        var text = Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
-        Native.ftruncate(fd, 0);
-        Native.pwrite(fd, text, text.Length, 0);
-        lock (Held)
-        {
-            Held[path] = new Holding(fd, Environment.CurrentManagedThreadId);
-        }
-        held = new RootChangeLock(path);
-        return null;
     }
 
-    /// <summary>The lock file's path on this machine, inside the root; the directory is created when missing.</summary>
-    /// <exception cref="IOException">The directory resolves outside the root or cannot be created.</exception>
-    public static string LockFilePath(ISystemRoot root)
+    /// <summary>The directory of the root's lock file, on this machine and inside the root; it may not exist yet.</summary>
+    /// <exception cref="IOException">It resolves outside the root, or through a dangling link.</exception>
+    public static string LockDirectory(ISystemRoot root)
     {
         var directory = Directories.FirstOrDefault(root.DirectoryExists) ?? Directories[^1];
-        var resolved = root.ResolvePath(directory) ?? throw new IOException($"{root.MapPath(directory)} is a dangling or looping link");
-        var real = Path.GetFullPath(root.MapPath(resolved));
-        var top = Path.GetFullPath(root.RootPath);
-        if (!root.IsHostRoot && !real.StartsWith(top.TrimEnd('/') + "/", StringComparison.Ordinal))
+        var real = Path.GetFullPath(root.MapPath(ResolveExisting(root, directory)));
+        var top = Path.GetFullPath(root.RootPath).TrimEnd('/') + "/";
+        if (!root.IsHostRoot && !real.StartsWith(top, StringComparison.Ordinal))
         {
             throw new IOException($"{root.MapPath(directory)} leads outside the root {root.RootPath}");
         }
-        Directory.CreateDirectory(real);
-        return Path.Combine(real, FileName);
+        return real;
+    }
+
+    // Resolves the links of the part that exists; the missing rest is appended as it is (and must not be a link).
+    private static string ResolveExisting(ISystemRoot root, string treePath)
+    {
+        if (treePath == "/")
+        {
+            return "/";
+        }
+        if (root.ResolvePath(treePath) is { } resolved)
+        {
+            return resolved;
+        }
+        if (root.IsSymbolicLink(treePath))
+        {
+            throw new IOException($"{root.MapPath(treePath)} is a dangling or looping link");
+        }
+        var parent = TreePath.Normalize(treePath);
+        var cut = parent.LastIndexOf('/');
+        var resolvedParent = ResolveExisting(root, cut <= 0 ? "/" : parent[..cut]);
+        return resolvedParent.TrimEnd('/') + "/" + parent[(cut + 1)..];
+    }
+
+    private static void Pause(CancellationToken cancellationToken)
+    {
+        cancellationToken.WaitHandle.WaitOne(Poll);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public void Dispose()
@@ -170,8 +226,13 @@ public sealed class RootChangeLock : IDisposable
                 return;
             }
             Held.Remove(_path);
-            // Emptied first: a waiter must not find this pid after the next holder took the lock.
+            // Unlinked while still locked, so a change leaves no file in the root; waiters holding the old file notice and reopen.
             Native.ftruncate(holding.Fd, 0);
+            File.Delete(_path);
+            if (holding.CreatedDirectory is { } directory)
+            {
+                Native.rmdir(directory);
+            }
             Native.flock(holding.Fd, Native.LOCK_UN);
             Native.close(holding.Fd);
         }
@@ -223,11 +284,15 @@ public sealed class RootChangeLock : IDisposable
 
     private sealed class Holding
     {
-        public Holding(int fd, int thread)
+        public Holding(int fd, int thread, string? createdDirectory)
         {
             Fd = fd;
             Thread = thread;
+            CreatedDirectory = createdDirectory;
         }
+
+        /// <summary>The lock's directory when this holder created it: removed again when empty.</summary>
+        public string? CreatedDirectory { get; }
 
         public int Fd { get; }
 
@@ -246,6 +311,10 @@ public sealed class RootChangeLock : IDisposable
         public const int LOCK_EX = 2;
         public const int LOCK_NB = 4;
         public const int LOCK_UN = 8;
+        public const int ENOENT = 2;
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int rmdir([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
 
         [DllImport("libc", SetLastError = true)]
         public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mode);
