@@ -163,7 +163,7 @@ public sealed class RootChangeLock : IDisposable
             Native.pwrite(fd, text, text.Length, 0);
             lock (Held)
             {
-                Held[path] = new Holding(fd, thread, created ? directory : null);
+                Held[path] = new Holding(fd, thread, created || directory.EndsWith(Directories[^1], StringComparison.Ordinal) ? directory : null);
             }
             held = new RootChangeLock(path);
             return null;
@@ -291,7 +291,10 @@ public sealed class RootChangeLock : IDisposable
             CreatedDirectory = createdDirectory;
         }
 
-        /// <summary>The lock's directory when this holder created it: removed again when empty.</summary>
+        /// <summary>
+        /// The lock's directory when this holder created it or it is KmodPS's own state directory: removed again when
+        /// empty (a change that removed KmodPS's last state file, Uninstall-KernelUpdateGuard, leaves no directory behind).
+        /// </summary>
         public string? CreatedDirectory { get; }
 
         public int Fd { get; }
