@@ -24,6 +24,8 @@ public sealed class LockSnapshotReader
     /// <param name="readPackages">Query the package database (needed to pin; not to unlock).</param>
     public LockSnapshot Read(DiagnosticLog log, bool readPackages)
     {
+        // The snapshot picks this run's temporary directory; those of KmodPS runs that were killed go first.
+        TemporaryDirectories.ReclaimAbandoned();
         var host = new KernelHostReader(_root).Read(log);
         var backend = LockBackendDetector.Detect(_root, host.Family);
         var stores = new LockStoreReader(_root).Read(log);
