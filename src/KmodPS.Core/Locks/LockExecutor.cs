@@ -116,6 +116,34 @@ public sealed class LockExecutor
             warnings);
     }
 
+    /// <summary>
+    /// For a run with nothing to change: confirms what an interrupted change left (the locks its recorded intent claims
+    /// become ordinary records, and the intent goes), so that locks added later by others are never taken for KmodPS's.
+    /// Skipped when another change holds the root (it settles the file itself) or the locks moved since the snapshot.
+    /// </summary>
+    public void SettleInterrupted(LockSnapshot snapshot)
+    {
+        var state = new LockStateFile(_root);
+        if (!state.HasIntent() || RootChangeLock.TryAcquire(_root, out var held, TimeSpan.Zero) is not null)
+        {
+            return;
+        }
+        using (held)
+        {
+            try
+            {
+                if (ChangedSince(snapshot, "all kernels") is null)
+                {
+                    state.Write(snapshot.Records, intent: null, keepBackup: false);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The intent stays and keeps claiming the same locks; the next change settles it.
+            }
+        }
+    }
+
     // The plan was made from a snapshot read before the lock was taken: a change that ran meanwhile makes it stale.
     private Failure? ChangedSince(LockSnapshot snapshot, string target)
     {
