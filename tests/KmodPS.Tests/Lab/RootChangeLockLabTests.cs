@@ -93,11 +93,11 @@ public sealed partial class RootChangeLockLabTests : IDisposable
         var seed = Environment.TickCount;
         var random = new Random(seed);
         var (killed, killedWithPins) = (0, 0);
-        const int Runs = 24;
+        const int Runs = 25;
         for (var run = 0; run < Runs; run++)
         {
             // Between the runner's start and the end of a full run: module import, planning, dnf and the read-back.
-            var delay = TimeSpan.FromMilliseconds(random.Next(300, (int)(fullRun.TotalMilliseconds * 0.9)));
+            var delay = TimeSpan.FromMilliseconds(random.Next(300, (int)(fullRun.TotalMilliseconds * 0.75)));
             using var process = RunnerProcess.Begin(environment, $"Lock-Kernel {Good} -Root {_world} -Confirm:$false");
             var pid = process.Id;
             if (!process.WaitForExit(delay))
