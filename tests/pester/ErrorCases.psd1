@@ -76,12 +76,18 @@
         @{ Id = 'GuardStateNotWritten'; Scenario = 'Healthy'
            Setup = '[IO.Directory]::CreateDirectory("$root/var/lib/kmodps/guard.json") | Out-Null'
            Command = 'Invoke-KernelUpdateGuard -KernelVersion 5.14.0-611.45.1.el9_7.x86_64 -Root $root -Confirm:$false' }
+
+        # A link planted where the lock file goes is refused (O_NOFOLLOW), never followed out of the root.
+        @{ Id = 'RootLockUnavailable'; Scenario = 'Healthy'
+           Setup = '[IO.File]::CreateSymbolicLink("$root/var/lib/kmodps/kmodps.lock", "/etc/passwd") | Out-Null'
+           Command = 'Install-KernelUpdateGuard -Root $root -Confirm:$false' }
     )
 
     Elsewhere = @(
         @{ Id = 'RootRequired'; CoveredBy = 'RepairLabTests.AnUnprivilegedUserIsRefusedBeforeDkmsRuns'; Reason = 'needs a non-root user and a root dkms can build in' }
         @{ Id = 'BootToolNotFound'; CoveredBy = 'DefaultKernelPlannerTests.MissingToolsAreARefusalNotAGuess'; Reason = 'depends on which GRUB tools the machine has' }
         @{ Id = 'PackageManagerNotFound'; CoveredBy = 'LockPlannerTests.WithoutAPackageManagerNothingIsPlanned'; Reason = 'depends on which package managers the machine has' }
+        @{ Id = 'RootChangeInProgress'; CoveredBy = 'RootChangeLockTests.ASecondHolderWaitsTheBoundedTimeThenFailsWithRootChangeInProgress'; Reason = 'needs another process (or file description) holding the flock while the test root is compared, which .NET cannot read while it is held (also KmodPS.Tests.Lab.RootChangeLockLabTests)' }
         @{ Id = 'PackageManagerLocked'; CoveredBy = 'LockExecutorTests.AnotherDnfHoldingTheLockIsPackageManagerLockedAndTheListIsRestored'; Reason = 'needs another dnf holding its lock' }
         @{ Id = 'PackageQueryFailed'; CoveredBy = 'RepairPlannerKmodTests.AFailedRepositoryQueryFailsThePair'; Reason = 'needs a failing dnf or apt query' }
         @{ Id = 'PackageInstallFailed'; CoveredBy = 'RepairExecutionTests.AFailedPackageInstallIsPackageInstallFailed'; Reason = 'needs a failing dnf install' }

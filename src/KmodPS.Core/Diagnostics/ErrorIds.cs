@@ -71,6 +71,10 @@ public static class ErrorIds
     public const string GuardNotUninstalled = nameof(GuardNotUninstalled);
     public const string GuardStateNotWritten = nameof(GuardStateNotWritten);
 
+    // Any change: another KmodPS change holds the root's change lock; the lock file cannot be opened
+    public const string RootChangeInProgress = nameof(RootChangeInProgress);
+    public const string RootLockUnavailable = nameof(RootLockUnavailable);
+
     // Any change: a failed change whose restore failed too (the original failure is in the message)
     public const string RestoreFailed = nameof(RestoreFailed);
 }

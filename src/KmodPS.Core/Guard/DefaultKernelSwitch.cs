@@ -50,12 +50,11 @@ public sealed class DefaultKernelSwitch
     /// Applies the plan; null when the kernel reads back as the next boot, else the failure: DefaultNotApplied (the
     /// previous files restored), or RestoreFailed (the DefaultNotApplied in its message, and the paths not restored).
     /// </summary>
-    public Failure? Apply(DefaultKernelPlan plan, string kernelVersion)
+    public Failure? Apply(DefaultKernelPlan plan, string kernelVersion) => plan.Refusal
+        ?? RootChangeLock.Around(_root, () => ApplyHeld(plan, kernelVersion), refusal => refusal with { Target = kernelVersion });
+
+    private Failure? ApplyHeld(DefaultKernelPlan plan, string kernelVersion)
     {
-        if (plan.Refusal is not null)
-        {
-            return plan.Refusal;
-        }
         // An edit's backup is part of what a failed change must put back: a restored root keeps no new .kmodps.bak.
         Dictionary<string, byte[]?> saved;
         try

@@ -16,7 +16,9 @@ public sealed class GuardInstaller
     }
 
     /// <summary>Creates the directories, writes the hooks and the state; null on success, else the failure (after undoing the new files).</summary>
-    public Failure? Install(GuardInstallPlan plan)
+    public Failure? Install(GuardInstallPlan plan) => RootChangeLock.Around(_root, () => InstallHeld(plan), refusal => refusal);
+
+    private Failure? InstallHeld(GuardInstallPlan plan)
     {
         var written = new List<string>();
         try
@@ -83,7 +85,9 @@ public sealed class GuardInstaller
     }
 
     /// <summary>Deletes the hooks and the state (or its installation record) and the empty created directories; null on success.</summary>
-    public Failure? Uninstall(GuardUninstallPlan plan)
+    public Failure? Uninstall(GuardUninstallPlan plan) => RootChangeLock.Around(_root, () => UninstallHeld(plan), refusal => refusal);
+
+    private Failure? UninstallHeld(GuardUninstallPlan plan)
     {
         try
         {

@@ -38,8 +38,9 @@ public sealed class KernelLockReader
     {
         var log = new DiagnosticLog();
         var contents = new LockStoreReader(_root).Read(log);
-        var records = new LockStateFile(_root).Read(log);
-        var locks = LockEntries.From(contents).Select(e => e.ToKernelLock(records.Any(r => r.Matches(e)), _root.RootPath)).ToList();
+        var entries = LockEntries.From(contents);
+        var records = new LockStateFile(_root).Read(log, entries);
+        var locks = entries.Select(e => e.ToKernelLock(records.Any(r => r.Matches(e)), _root.RootPath)).ToList();
         return log.ToReport<KernelLock>(locks);
     }
 

@@ -21,7 +21,11 @@ public sealed class LockExecutor
         _runner = runner;
     }
 
-    public LockOutcome Execute(LockPlan plan, LockSnapshot snapshot, CancellationToken cancellationToken = default)
+    /// <summary>Runs the plan holding the root's change lock (<see cref="RootChangeLock"/>); a refusal changes nothing.</summary>
+    public LockOutcome Execute(LockPlan plan, LockSnapshot snapshot, CancellationToken cancellationToken = default) =>
+        RootChangeLock.Around(_root, () => ExecuteHeld(plan, snapshot, cancellationToken), refusal => Failed(refusal, new List<string>()), cancellationToken: cancellationToken);
+
+    private LockOutcome ExecuteHeld(LockPlan plan, LockSnapshot snapshot, CancellationToken cancellationToken)
     {
         var warnings = new List<string>();
         var target = plan.Kernels.Count == 0 ? "all kernels" : string.Join(", ", plan.Kernels);
@@ -29,7 +33,30 @@ public sealed class LockExecutor
         {
             return Failed(LockFailures.PackageManagerLocked(target, "dnf", $"process {pid} holds a dnf lock under {_root.RootPath}"), warnings);
         }
+        if (ChangedSince(snapshot, target) is { } changed)
+        {
+            return Failed(changed, warnings);
+        }
+        TemporaryDirectories.ReclaimAbandoned();
         var savedFiles = plan.RollbackFiles.Distinct().ToDictionary(p => p, ReadOrNull, StringComparer.Ordinal);
+        var stateFile = new LockStateFile(_root);
+        var savedState = new[] { LockStateFile.Path, LockStateFile.Path + ".bak" }.ToDictionary(p => p, ReadOrNull, StringComparer.Ordinal);
+        var settled = !stateFile.HasIntent() && snapshot.Records.SequenceEqual(stateFile.Read(new DiagnosticLog()));
+        if (plan.Operation is LockOperation.Pin or LockOperation.Exclude)
+        {
+            // Recorded before any command runs: a change killed midway leaves locks that the intent still claims.
+            var intent = new LockIntent(plan.Operation, Environment.ProcessId, DateTimeOffset.UtcNow, plan.Kernels.ToList(),
+                snapshot.Entries.Select(e => new LockIntentEntry(e.Store, e.Key)).ToList());
+            try
+            {
+                stateFile.Write(snapshot.Records, intent);
+                settled = false;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Failed(LockFailures.NotApplied(target, $"cannot record the change in {_root.MapPath(LockStateFile.Path)} before making it: {e.Message}. Nothing was changed.", FailureCategory.WriteError), warnings);
+            }
+        }
         var commandsRun = 0;
         foreach (var action in plan.Actions)
         {
@@ -45,12 +72,12 @@ public sealed class LockExecutor
             }
             catch (OperationCanceledException)
             {
-                Rollback(plan, savedFiles, commandsRun > 0, warnings);
+                RollbackWithState(plan, savedFiles, savedState, commandsRun > 0, warnings);
                 throw;
             }
             if (failure is not null)
             {
-                return Failed(Undone(failure, Rollback(plan, savedFiles, commandsRun > 0, warnings)), warnings);
+                return Failed(Undone(failure, RollbackWithState(plan, savedFiles, savedState, commandsRun > 0, warnings)), warnings);
             }
             if (action is CommandAction)
             {
@@ -63,7 +90,7 @@ public sealed class LockExecutor
         var unmet = plan.Expectations.Where(e => !e.IsMet(after)).ToList();
         if (unmet.Count > 0)
         {
-            var left = Rollback(plan, savedFiles, commandsRun > 0, warnings);
+            var left = RollbackWithState(plan, savedFiles, savedState, commandsRun > 0, warnings);
             return Failed(Undone(LockFailures.NotApplied(target,
                 $"after {plan.Actions.Count} step(s) the lock store does not show {string.Join("; ", unmet.Select(u => u.Description))}." + (left.Count == 0 ? " The change was undone." : string.Empty)), left), warnings);
         }
@@ -73,19 +100,72 @@ public sealed class LockExecutor
         var records = UpdatedRecords(plan, snapshot, added, removed);
         try
         {
-            if (!records.SequenceEqual(snapshot.Records))
+            if (!settled || !records.SequenceEqual(snapshot.Records))
             {
-                new LockStateFile(_root).Write(records);
+                // The intent's write kept the file before the change as locks.json.bak; this one confirms it.
+                stateFile.Write(records, intent: null, keepBackup: plan.Operation is not (LockOperation.Pin or LockOperation.Exclude));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            warnings.Add($"The locks changed, but KmodPS could not record them in {_root.MapPath(LockStateFile.Path)}: {e.Message}. Unlock-Kernel -All can still remove them.");
+            warnings.Add($"The locks changed, but KmodPS could not confirm them in {_root.MapPath(LockStateFile.Path)}: {e.Message}. Its record of the change still claims them: Unlock-Kernel removes them.");
         }
         return new LockOutcome(null,
             added.Select(e => e.ToKernelLock(records.Any(r => r.Matches(e)), _root.RootPath)).ToList(),
             removed.Select(e => e.ToKernelLock(snapshot.Records.Any(r => r.Matches(e)), _root.RootPath)).ToList(),
             warnings);
+    }
+
+    /// <summary>
+    /// For a run with nothing to change: confirms what an interrupted change left (the locks its recorded intent claims
+    /// become ordinary records, and the intent goes), so that locks added later by others are never taken for KmodPS's.
+    /// Skipped when another change holds the root (it settles the file itself) or the locks moved since the snapshot.
+    /// </summary>
+    public void SettleInterrupted(LockSnapshot snapshot)
+    {
+        var state = new LockStateFile(_root);
+        if (!state.HasIntent() || RootChangeLock.TryAcquire(_root, out var held, TimeSpan.Zero) is not null)
+        {
+            return;
+        }
+        using (held)
+        {
+            try
+            {
+                if (ChangedSince(snapshot, "all kernels") is null)
+                {
+                    state.Write(snapshot.Records, intent: null, keepBackup: false);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The intent stays and keeps claiming the same locks; the next change settles it.
+            }
+        }
+    }
+
+    // The plan was made from a snapshot read before the lock was taken: a change that ran meanwhile makes it stale.
+    private Failure? ChangedSince(LockSnapshot snapshot, string target)
+    {
+        var log = new DiagnosticLog();
+        var now = LockEntries.From(new LockStoreReader(_root).Read(log));
+        var records = new LockStateFile(_root).Read(log, now);
+        var same = now.Select(e => (e.Store, e.Key)).ToHashSet().SetEquals(snapshot.Entries.Select(e => (e.Store, e.Key)))
+            && records.ToHashSet().SetEquals(snapshot.Records);
+        return same ? null : new Failure(ErrorIds.RootChangeInProgress, FailureCategory.ResourceUnavailable,
+            $"Another KmodPS change changed the locks under {_root.RootPath} while this one waited for it; nothing was changed. Run the command again.", target,
+            "Run the command again: it plans from the locks as they are now.");
+    }
+
+    // The state file is put back only when everything else was: otherwise its intent keeps claiming what is left.
+    private List<string> RollbackWithState(LockPlan plan, IReadOnlyDictionary<string, string?> savedFiles, IReadOnlyDictionary<string, string?> savedState, bool commandsRan, List<string> warnings)
+    {
+        var left = Rollback(plan, savedFiles, commandsRan, warnings);
+        if (left.Count == 0)
+        {
+            left.AddRange(RestoreFiles(savedState, warnings));
+        }
+        return left;
     }
 
     // The failure itself when the rollback put everything back; else RestoreFailed, which names it and what is left.
@@ -188,6 +268,36 @@ public sealed class LockExecutor
     // Restores the store files and undoes command-made changes; returns what it could not put back (each also a warning).
     private List<string> Rollback(LockPlan plan, IReadOnlyDictionary<string, string?> savedFiles, bool commandsRan, List<string> warnings)
     {
+        var left = RestoreFiles(savedFiles, warnings);
+        if (commandsRan)
+        {
+            foreach (var command in plan.RollbackCommands)
+            {
+                string? why;
+                try
+                {
+                    why = _runner.Run(command.Request).Succeeded ? null : "failed";
+                }
+                catch (CommandNotFoundException e)
+                {
+                    why = e.Message;
+                }
+                catch (OperationCanceledException)
+                {
+                    why = "interrupted";
+                }
+                if (why is not null)
+                {
+                    warnings.Add($"Undo {(why == "interrupted" ? "interrupted" : "failed")}: {command.Description}");
+                    left.Add($"the undo step {command.Description} ({why})");
+                }
+            }
+        }
+        return left;
+    }
+
+    private List<string> RestoreFiles(IReadOnlyDictionary<string, string?> savedFiles, List<string> warnings)
+    {
         var left = new List<string>();
         foreach (var (path, saved) in savedFiles)
         {
@@ -211,30 +321,6 @@ public sealed class LockExecutor
             {
                 warnings.Add($"Could not restore {_root.MapPath(path)}: {e.Message}");
                 left.Add($"{_root.MapPath(path)} ({(saved is null ? "should not exist" : "should hold its previous content")}: {e.Message})");
-            }
-        }
-        if (commandsRan)
-        {
-            foreach (var command in plan.RollbackCommands)
-            {
-                string? why;
-                try
-                {
-                    why = _runner.Run(command.Request).Succeeded ? null : "failed";
-                }
-                catch (CommandNotFoundException e)
-                {
-                    why = e.Message;
-                }
-                catch (OperationCanceledException)
-                {
-                    why = "interrupted";
-                }
-                if (why is not null)
-                {
-                    warnings.Add($"Undo {(why == "interrupted" ? "interrupted" : "failed")}: {command.Description}");
-                    left.Add($"the undo step {command.Description} ({why})");
-                }
             }
         }
         return left;

@@ -1,5 +1,6 @@
 using KmodPS.Models;
 using KmodPS.Packages;
+using KmodPS.Platform;
 
 namespace KmodPS.Locks;
 
@@ -43,7 +44,7 @@ public sealed record LockSnapshot
     public string? RunningKernel { get; init; }
 
     /// <summary>A directory on this machine for temporary files of commands (dnf plugin configuration); chosen at planning so -WhatIf shows it.</summary>
-    public string TemporaryDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "kmodps-" + Guid.NewGuid().ToString("N")[..12]);
+    public string TemporaryDirectory { get; init; } = TemporaryDirectories.NewPath();
 
     /// <summary>The kernel-related locks of every store.</summary>
     public IReadOnlyList<LockEntry> Entries => LockEntries.From(Stores);

@@ -24,6 +24,8 @@ public sealed class LockSnapshotReader
     /// <param name="readPackages">Query the package database (needed to pin; not to unlock).</param>
     public LockSnapshot Read(DiagnosticLog log, bool readPackages)
     {
+        // The snapshot picks this run's temporary directory; those of KmodPS runs that were killed go first.
+        TemporaryDirectories.ReclaimAbandoned();
         var host = new KernelHostReader(_root).Read(log);
         var backend = LockBackendDetector.Detect(_root, host.Family);
         var stores = new LockStoreReader(_root).Read(log);
@@ -43,7 +45,7 @@ public sealed class LockSnapshotReader
             ReleaseVersion = host.VersionId?.Split('.')[0],
             RpmPackages = rpm,
             Stores = stores,
-            Records = new LockStateFile(_root).Read(log),
+            Records = new LockStateFile(_root).Read(log, LockEntries.From(stores)),
             Dnf = backend is LockBackend.Dnf4 or LockBackend.Dnf5 ? DnfSettings.Read(_root) : DnfSettings.None,
             RunningKernel = host.RunningKernel,
         };

@@ -1,3 +1,4 @@
+using KmodPS.Diagnostics;
 using KmodPS.Packages;
 using KmodPS.Platform;
 
@@ -10,6 +11,10 @@ namespace KmodPS.Removal;
 /// </summary>
 public static class KernelRemover
 {
+    /// <summary>Runs the plan's command and <paramref name="readBack"/> holding the root's change lock; the read-back's failure, or a refusal.</summary>
+    public static Failure? Apply(ISystemRoot root, RemovalPlan plan, ICommandRunner runner, string kernelVersion, Func<CommandResult, Failure?> readBack) =>
+        RootChangeLock.Around(root, () => readBack(Run(plan, runner)), refusal => refusal with { Target = kernelVersion });
+
     public static CommandResult Run(RemovalPlan plan, ICommandRunner runner)
     {
         var command = plan.Command ?? throw new InvalidOperationException("A refused plan has no command.");
@@ -17,7 +22,7 @@ public static class KernelRemover
         {
             return runner.Run(command);
         }
-        var home = Directory.CreateTempSubdirectory("kmodps-rpm-");
+        var home = TemporaryDirectories.Create();
         try
         {
             var macros = RpmDatabase.PrivateHomeMacros(plan.RpmDatabasePath);

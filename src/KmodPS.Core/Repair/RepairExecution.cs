@@ -1,3 +1,5 @@
+using KmodPS.Diagnostics;
+
 namespace KmodPS.Repair;
 
 /// <summary>
@@ -13,4 +15,11 @@ public sealed record RepairExecution(
     int? FailedIndex,
     string Output,
     string? MakeLogPath,
-    string? MakeLogTail);
+    string? MakeLogTail)
+{
+    /// <summary>Why nothing ran (another KmodPS change held the root); null when the action ran.</summary>
+    public Failure? Refusal { get; init; }
+
+    public static RepairExecution Refused(Failure refusal) =>
+        new(Array.Empty<string>(), false, -1, false, null, refusal.Message, null, null) { Refusal = refusal };
+}

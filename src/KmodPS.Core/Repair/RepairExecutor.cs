@@ -11,7 +11,11 @@ namespace KmodPS.Repair;
 public static class RepairExecutor
 {
     /// <param name="starting">Called before each command (the cmdlet updates its progress record).</param>
-    public static RepairExecution Run(RepairAction action, ICommandRunner runner, ISystemRoot root, Action<CommandRequest>? starting = null, CancellationToken cancellationToken = default)
+    /// <remarks>Holds the root's change lock while the commands run; when another change holds it, nothing runs.</remarks>
+    public static RepairExecution Run(RepairAction action, ICommandRunner runner, ISystemRoot root, Action<CommandRequest>? starting = null, CancellationToken cancellationToken = default) =>
+        RootChangeLock.Around(root, () => RunHeld(action, runner, root, starting, cancellationToken), RepairExecution.Refused, cancellationToken: cancellationToken);
+
+    private static RepairExecution RunHeld(RepairAction action, ICommandRunner runner, ISystemRoot root, Action<CommandRequest>? starting, CancellationToken cancellationToken)
     {
         var ran = new List<string>();
         var started = DateTime.UtcNow;

@@ -28,6 +28,11 @@ public static class RepairResultFactory
             return (Result(decision, RepairOutcome.Skipped, action.CommandLines, null, null, null, null,
                 $"Not confirmed: {string.Join(" ; ", action.CommandLines)} did not run.", status, root), null);
         }
+        if (execution.Refusal is { } refusal)
+        {
+            var refused = Result(decision, RepairOutcome.Failed, Array.Empty<string>(), null, null, null, null, refusal.Message, status, root);
+            return (refused, refusal with { Target = refused });
+        }
         if (!execution.Succeeded)
         {
             return FromFailure(decision, action, execution, status, root);

@@ -156,6 +156,15 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
         {
             return;
         }
+        if (RootChangeLock.Around(root, () => RecordHeld(root, decision), refusal => refusal with { Target = decision.KernelVersion }) is { } failure)
+        {
+            WriteError(ErrorRecordFactory.From(failure));
+        }
+    }
+
+    // Read and written under the root's change lock: another guard run must not interleave its verdict.
+    private Failure? RecordHeld(ISystemRoot root, KernelGuardDecision decision)
+    {
         var state = GuardStateFile.Read(root, out var error);
         if (error is not null)
         {
@@ -168,10 +177,11 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
                 LastHealthyKernel = decision.LastHealthyKernel,
                 LastDecision = GuardDecisionRecord.From(decision),
             });
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(ErrorRecordFactory.Create(ErrorIds.GuardStateNotWritten, FailureCategory.WriteError, $"The verdict could not be recorded in {root.MapPath(GuardLayout.StatePath)}: {e.Message}", decision.KernelVersion));
+            return new Failure(ErrorIds.GuardStateNotWritten, FailureCategory.WriteError, $"The verdict could not be recorded in {root.MapPath(GuardLayout.StatePath)}: {e.Message}", decision.KernelVersion);
         }
     }
 

@@ -74,6 +74,7 @@ public sealed class LockKernelCommand : PSCmdlet, IDisposable
         if (!plan.HasChanges)
         {
             WriteVerbose($"{string.Join(", ", versions)} {(pin ? "is already locked" : "is already excluded")}{(root.IsHostRoot ? string.Empty : " under " + root.RootPath)}: nothing to do.");
+            LockChange.SettleInterrupted(this, snapshot, root, _runner!);
             PassThruLocks(root, versions);
             return;
         }

@@ -105,9 +105,11 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             return null;
         }
         plan.Warnings.ToList().ForEach(WriteWarning);
-        var result = KernelRemover.Run(plan, _runner!);
-        WriteVerbose(result.StandardOutput.Trim());
-        return Verify(root, kernel, plan, result, snapshot.Host.Family);
+        return KernelRemover.Apply(root, plan, _runner!, kernel, result =>
+        {
+            WriteVerbose(result.StandardOutput.Trim());
+            return Verify(root, kernel, plan, result, snapshot.Host.Family);
+        });
     }
 
     private Failure? Verify(ISystemRoot root, string kernel, RemovalPlan plan, CommandResult result, Models.HostFamily family)

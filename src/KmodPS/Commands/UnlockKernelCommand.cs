@@ -86,6 +86,7 @@ public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
         }
         if (!plan.HasChanges)
         {
+            LockChange.SettleInterrupted(this, snapshot, root, _runner!);
             return;
         }
         var what = $"Unlock {(kernels.Count == 0 ? "all kernels" : "kernel " + string.Join(", ", kernels))} ({(All ? "every kernel lock" : "locks KmodPS added")})";

@@ -28,4 +28,13 @@ internal static class LockChange
         }
         return outcome;
     }
+
+    /// <summary>When nothing needs changing: settles what an interrupted Lock-Kernel recorded (never under -WhatIf).</summary>
+    public static void SettleInterrupted(PSCmdlet cmdlet, LockSnapshot snapshot, ISystemRoot root, ICommandRunner runner)
+    {
+        if (!WhatIfMode.IsOn(cmdlet))
+        {
+            new LockExecutor(root, runner).SettleInterrupted(snapshot);
+        }
+    }
 }

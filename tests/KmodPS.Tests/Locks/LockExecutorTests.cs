@@ -124,6 +124,62 @@ public sealed class LockExecutorTests : IDisposable
         Assert.Equal(Original, File.ReadAllText(ListPath));
     }
 
+    [Fact]
+    public void APinKilledAfterItsFirstCommandsLeavesLocksThatItsRecordedIntentStillClaims()
+    {
+        var (plan, snapshot) = Plan();
+        // An exception the executor does not handle stands for a kill: no rollback, no confirmation.
+        var runner = new FakeDnfRunner { SideEffects = { [4] = () => throw new InvalidOperationException("killed") } };
+        Assert.Throws<InvalidOperationException>(() => new LockExecutor(Root, runner).Execute(plan, snapshot));
+        var left = LockEntries.From(new LockStoreReader(Root).Read(new DiagnosticLog())).Where(e => e.Key.StartsWith("kernel", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, left.Count);
+        var state = new LockStateFile(Root);
+        Assert.True(state.HasIntent());
+        Assert.Empty(state.Read(new DiagnosticLog()));
+
+        var again = LockSnapshotFor(snapshot);
+        Assert.Equal(left.Select(e => e.Key).Order(), again.Records.Select(r => r.Key).Order());
+        Assert.All(again.Records, r => Assert.Equal("5.14.0-611.41.1.el9_7.x86_64", r.KernelVersion));
+        var unlock = LockPlanner.Unlock(again, Array.Empty<string>(), all: false);
+        Assert.True(new LockExecutor(Root, new FakeDnfRunner()).Execute(unlock, again).Succeeded);
+        Assert.Equal(Original, File.ReadAllText(ListPath));
+        Assert.False(state.HasIntent());
+        Assert.Empty(state.Read(new DiagnosticLog()));
+    }
+
+    [Fact]
+    public void ASnapshotMadeStaleByAnotherChangeIsRefusedBeforeAnythingRuns()
+    {
+        var (plan, snapshot) = Plan();
+        File.AppendAllText(ListPath, "kernel-0:5.14.0-611.45.1.el9_7.*\n");
+        var runner = new FakeDnfRunner();
+        var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+        Assert.Equal(ErrorIds.RootChangeInProgress, outcome.Failure?.ErrorId);
+        Assert.Empty(runner.Requests);
+        Assert.False(File.Exists(Path.Combine(_root, "var/lib/kmodps/locks.json")));
+    }
+
+    [Fact]
+    public void AChangeHeldOffByAnotherHolderOfTheRootsLockIsRootChangeInProgressAndRunsNothing()
+    {
+        var (plan, snapshot) = Plan();
+        Directory.CreateDirectory(Path.Combine(_root, "var/lib/kmodps"));
+        using var other = new FileStream(Path.Combine(_root, "var/lib/kmodps", RootChangeLock.FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        Environment.SetEnvironmentVariable(RootChangeLock.WaitVariable, "0.2");
+        try
+        {
+            var runner = new FakeDnfRunner();
+            var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+            Assert.Equal(ErrorIds.RootChangeInProgress, outcome.Failure?.ErrorId);
+            Assert.Empty(runner.Requests);
+            Assert.Equal(Original, File.ReadAllText(ListPath));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(RootChangeLock.WaitVariable, null);
+        }
+    }
+
     [Theory]
     [InlineData(LockStore.DpkgHold, 100, "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 77 (apt-get)", "PackageManagerLocked")]
     [InlineData(LockStore.DpkgHold, 2, "dpkg: error: dpkg frontend lock was locked by another process with pid 77", "PackageManagerLocked")]
@@ -142,9 +198,10 @@ public sealed class LockExecutorTests : IDisposable
         return (LockPlanner.Pin(snapshot, "5.14.0-611.41.1.el9_7.x86_64"), snapshot);
     }
 
-    private LockSnapshot LockSnapshotFor(LockSnapshot previous) => previous with
+    // As LockSnapshotReader reads them: an unconfirmed intent claims the locks that appeared since it was recorded.
+    private LockSnapshot LockSnapshotFor(LockSnapshot previous)
     {
-        Stores = new LockStoreReader(Root).Read(new DiagnosticLog()),
-        Records = new LockStateFile(Root).Read(new DiagnosticLog()),
-    };
+        var stores = new LockStoreReader(Root).Read(new DiagnosticLog());
+        return previous with { Stores = stores, Records = new LockStateFile(Root).Read(new DiagnosticLog(), LockEntries.From(stores)) };
+    }
 }

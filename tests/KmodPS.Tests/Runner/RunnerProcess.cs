@@ -42,6 +42,21 @@ public static class RunnerProcess
         }
     }
 
+    /// <summary>Starts the runner without waiting (output redirected, for the caller to read); <paramref name="environment"/> is added to this process's.</summary>
+    public static Process Begin(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+        foreach (var argument in new[] { RunnerDll, "--module", RepoPaths.Manifest, "--width", "120" }.Concat(arguments))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        return Process.Start(startInfo)!;
+    }
+
     private static (int ExitCode, string Stdout, string Stderr) Start(IReadOnlyList<string> launcher, string runnerDll, string manifest, IReadOnlyList<string> arguments)
     {
         var startInfo = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
