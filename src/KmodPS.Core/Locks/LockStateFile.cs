@@ -43,8 +43,7 @@ public sealed class LockStateFile
     public void Write(IReadOnlyList<LockRecord> records)
     {
         var text = StateJson.Write(new StateDocument { Version = FormatVersion, Locks = records.ToList() }, omitNulls: false) + "\n";
-        var path = _root.MapPath(Path);
-        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), path + ".bak", mode: null);
+        RootJail.For(_root).WriteFile(Path, System.Text.Encoding.UTF8.GetBytes(text), backupPath: Path + ".bak");
     }
 
     /// <summary>The backup location (inside the root) for a file KmodPS edits: <c>/var/lib/kmodps/backup/etc_dnf_plugins_versionlock.list.bak</c>.</summary>
