@@ -23,6 +23,11 @@ public sealed class GuardInstaller
         var written = new List<string>();
         try
         {
+            // Every path is resolved inside the root before the first change, so a refusal leaves nothing behind.
+            foreach (var path in plan.CreateDirectories.Concat(plan.Writes.Select(h => h.Path)).Append(GuardLayout.StatePath))
+            {
+                _jail.Resolve(path);
+            }
             foreach (var directory in plan.CreateDirectories)
             {
                 _verbose($"Creating {_root.MapPath(directory)}");

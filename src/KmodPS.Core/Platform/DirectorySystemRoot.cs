@@ -41,7 +41,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public bool IsSymbolicLink(string path) => ReadLink(path) is not null;
 
-    public string? ReadLink(string path) => new FileInfo(MapPath(InResolvedDirectory(path))).LinkTarget;
+    public string? ReadLink(string path) => InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
 
     public IReadOnlyList<string> ListDirectory(string path)
     {
@@ -76,8 +76,9 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(MapResolved(path));
 
-    // The path with its directory resolved inside the root and its own name kept, so the name itself is not followed.
-    private string InResolvedDirectory(string path)
+    // The path with its directory resolved inside the root and its own name kept, so the name itself is not followed;
+    // null when the directory's links loop.
+    private string? InResolvedDirectory(string path)
     {
         var normalized = TreePath.Normalize(path);
         if (normalized == "/")
@@ -86,7 +87,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         }
         var slash = normalized.LastIndexOf('/');
         var directory = slash == 0 ? "/" : normalized[..slash];
-        return TreePath.Combine(ChrootPath.Resolve(RootPath, directory) ?? directory, normalized[(slash + 1)..]);
+        return ChrootPath.Resolve(RootPath, directory) is { } resolved ? TreePath.Combine(resolved, normalized[(slash + 1)..]) : null;
     }
 
     private string MapResolved(string path) =>

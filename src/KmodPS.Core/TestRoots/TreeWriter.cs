@@ -14,6 +14,8 @@ internal sealed class TreeWriter
 
     public TreeWriter(string root)
     {
+        // The tree's own directory is the caller's path (it may not exist yet); everything below it goes through the jail.
+        Directory.CreateDirectory(root);
         _jail = new RootJail(root);
     }
 
