@@ -10,9 +10,11 @@ namespace KmodPS.Removal;
 /// </summary>
 public static class KernelRemover
 {
-    public static CommandResult Run(RemovalPlan plan, ICommandRunner runner)
+    /// <exception cref="PathOutsideRootException">A directory dnf writes under the root is a link dnf would follow out of it; dnf did not run.</exception>
+    public static CommandResult Run(RemovalPlan plan, ICommandRunner runner, ISystemRoot root)
     {
         var command = plan.Command ?? throw new InvalidOperationException("A refused plan has no command.");
+        RootJail.For(root).RequireSameForPrefixTools(PrefixToolDirectories.Dnf);
         if (plan.RpmDatabasePath is null)
         {
             return runner.Run(command);

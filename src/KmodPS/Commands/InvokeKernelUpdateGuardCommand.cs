@@ -168,6 +168,10 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
                 LastDecision = GuardDecisionRecord.From(decision),
             });
         }
+        catch (PathOutsideRootException e)
+        {
+            WriteError(ErrorRecordFactory.Create(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, decision.KernelVersion));
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(ErrorRecordFactory.Create(ErrorIds.GuardStateNotWritten, FailureCategory.WriteError, $"The verdict could not be recorded in {root.MapPath(GuardLayout.StatePath)}: {e.Message}", decision.KernelVersion));

@@ -104,7 +104,15 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             return null;
         }
         plan.Warnings.ToList().ForEach(WriteWarning);
-        var result = KernelRemover.Run(plan, _runner!);
+        CommandResult result;
+        try
+        {
+            result = KernelRemover.Run(plan, _runner!, root);
+        }
+        catch (PathOutsideRootException e)
+        {
+            return new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, kernel);
+        }
         WriteVerbose(result.StandardOutput.Trim());
         return Verify(root, kernel, plan, result, snapshot.Host.Family);
     }
