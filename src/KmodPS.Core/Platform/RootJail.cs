@@ -209,18 +209,26 @@ public sealed class RootJail
 
     private (byte[] Content, UnixFileMode Mode)? ReadAt(SafeFileHandle directory, string name, string treePath)
     {
-        using var file = OpenAt(directory, name, Native.O_RDONLY, 0, treePath);
+        // O_NONBLOCK: a FIFO planted where a file is expected must not hang the change.
+        using var file = OpenAt(directory, name, Native.O_RDONLY | Native.O_NONBLOCK, 0, treePath);
         if (file is null || (File.GetAttributes(file) & FileAttributes.Directory) != 0)
         {
             return null;
         }
-        var content = new byte[RandomAccess.GetLength(file)];
-        var read = 0;
-        while (read < content.Length && RandomAccess.Read(file, content.AsSpan(read), read) is var n && n > 0)
+        try
         {
-            read += n;
+            var content = new byte[RandomAccess.GetLength(file)];
+            var read = 0;
+            while (read < content.Length && RandomAccess.Read(file, content.AsSpan(read), read) is var n && n > 0)
+            {
+                read += n;
+            }
+            return (content[..read], File.GetUnixFileMode(file));
         }
-        return (content[..read], File.GetUnixFileMode(file));
+        catch (NotSupportedException e)
+        {
+            throw new IOException($"{treePath} under {RootPath} is not a regular file.", e);
+        }
     }
 
     private void WriteAt(SafeFileHandle directory, string name, ReadOnlySpan<byte> content, UnixFileMode mode, string treePath)
@@ -301,7 +309,8 @@ public sealed class RootJail
                 return new SafeFileHandle((IntPtr)fd, ownsHandle: true);
             }
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != Native.ENOSYS)
+            // ENOSYS before Linux 5.6; EPERM from container seccomp filters that predate openat2.
+            if (errno is not (Native.ENOSYS or Native.EPERM))
             {
                 throw DirectoryFailure(errno, resolvedPath, treePath);
             }
@@ -356,7 +365,7 @@ public sealed class RootJail
 
     private static class Native
     {
-        public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
+        public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
         public const int AT_REMOVEDIR = 0x200;
         public const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
         public const int EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40;

@@ -143,6 +143,15 @@ public sealed class RootJailWriteTests : IDisposable
     }
 
     [Fact]
+    public async Task AFifoWhereAFileIsExpectedIsAnErrorNotAHang()
+    {
+        Assert.Equal(0, Native.MakeFifo(Path.Combine(_root, "etc", "grubenv"), 0x1a4));
+        var write = Task.Run(() => new RootJail(_root).WriteFile("/etc/grubenv", new byte[] { 1 }, backupPath: "/etc/grubenv.kmodps.bak"));
+        Assert.True(await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(10))) == write, "the write hung on a FIFO");
+        Assert.IsAssignableFrom<IOException>(write.Exception?.InnerException);
+    }
+
+    [Fact]
     public void ToolPathsHaveNoLinkLeftAndPrefixToolsAreRefusedWhenTheHostWouldFollowALinkOut()
     {
         Directory.CreateDirectory(Path.Combine(_root, "boot", "grub2"));
@@ -187,5 +196,8 @@ public sealed class RootJailWriteTests : IDisposable
     {
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
         public static extern int Link(string existing, string created);
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+        public static extern int MakeFifo(string path, uint mode);
     }
 }
