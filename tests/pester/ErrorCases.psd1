@@ -17,6 +17,10 @@
         @{ Id = 'InvalidKernelVersion'; Scenario = 'Healthy'; Command = 'Test-KernelUpdate -Root $root -KernelVersion "5.14; reboot"' }
         @{ Id = 'InvalidModuleName'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Repair-KernelModule -Name "nvidia;reboot" -Root $root -Confirm:$false' }
         @{ Id = 'InvalidRunnerPath'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Install-KernelUpdateGuard -Root $root -RunnerPath relative/kmodps -Confirm:$false' }
+        # An absolute link to itself loops inside the root (a host tool would follow it to the host's own directory).
+        @{ Id = 'PathOutsideRoot'; Scenario = 'AlmaNvidiaKmodMissing'
+           Setup = '[IO.Directory]::CreateDirectory("$root/etc/kernel") | Out-Null; [IO.Directory]::CreateSymbolicLink("$root/etc/kernel/install.d", "/etc/kernel/install.d") | Out-Null'
+           Command = 'Install-KernelUpdateGuard -Root $root -Confirm:$false -WarningAction SilentlyContinue' }
         @{ Id = 'TestRootNotEmpty'; Scenario = 'Healthy'; Command = 'New-KmodTestRoot $root -Scenario Healthy' }
         @{ Id = 'KernelNotFound'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Get-KernelModuleStatus -Root $root -KernelVersion 9.9.9-nope' }
         @{ Id = 'ModuleNotFound'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Repair-KernelModule -Name nosuch -Root $root -Confirm:$false' }

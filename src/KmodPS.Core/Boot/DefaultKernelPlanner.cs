@@ -64,7 +64,14 @@ public static partial class DefaultKernelPlanner
         var arguments = new List<string>();
         if (!request.IsHostRoot)
         {
-            arguments.Add("--boot-directory=" + TreePath.Combine(request.RootPath, "boot"));
+            // grub-set-default writes <boot-directory>/grub/grubenv; when that is not where the root's grubenv resolves
+            // (a link in between), grub-editenv gets the resolved file instead.
+            var bootDirectory = request.ToolPath("/boot");
+            if (request.ToolPath(environment) != bootDirectory + "/grub/grubenv")
+            {
+                return Merge(edits, warnings, touches, EditEnvironment(request, environment), commands);
+            }
+            arguments.Add("--boot-directory=" + bootDirectory);
         }
         arguments.Add(request.Entry.MenuPath);
         commands.Add(Command(request, tool, arguments.ToArray()));
@@ -144,7 +151,7 @@ public static partial class DefaultKernelPlanner
             return DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootToolNotFound, FailureCategory.NotInstalled,
                 "Neither grubby, grub2-editenv nor grub-editenv is installed: the GRUB environment block cannot be changed safely.", request.KernelVersion));
         }
-        var file = request.IsHostRoot ? environment : TreePath.Combine(request.RootPath, environment);
+        var file = request.ToolPath(environment);
         if (request.Once)
         {
             return Commands(new[] { environment }, Command(request, tool, file, "set", $"next_entry={request.Entry.Id}"));

@@ -12,6 +12,7 @@ public static class ErrorIds
     public const string InvalidRunnerPath = nameof(InvalidRunnerPath);
     public const string RootNotFound = nameof(RootNotFound);
     public const string RootRequired = nameof(RootRequired);
+    public const string PathOutsideRoot = nameof(PathOutsideRoot);
     public const string TestRootNotEmpty = nameof(TestRootNotEmpty);
     public const string KernelNotFound = nameof(KernelNotFound);
     public const string ModuleNotFound = nameof(ModuleNotFound);

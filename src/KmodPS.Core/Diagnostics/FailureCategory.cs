@@ -15,4 +15,5 @@ public enum FailureCategory
     OperationTimeout,
     NotImplemented,
     InvalidResult,
+    SecurityError,
 }

@@ -16,12 +16,14 @@ public sealed class DefaultKernelSwitch
     public static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-set-default", "grub-reboot", "update-grub", "grub2-mkconfig", "bootctl" };
 
     private readonly ISystemRoot _root;
+    private readonly RootJail _jail;
     private readonly ICommandRunner _runner;
     private readonly Action<string> _verbose;
 
     public DefaultKernelSwitch(ISystemRoot root, ICommandRunner runner, Action<string>? verbose = null)
     {
         _root = root;
+        _jail = RootJail.For(root);
         _runner = runner;
         _verbose = verbose ?? (_ => { });
     }
@@ -43,7 +45,17 @@ public sealed class DefaultKernelSwitch
                 $"No supported boot loader was recognised under {_root.RootPath}.", kernelVersion));
         }
         var programs = BootTools.Select(t => (Name: t, Path: _runner.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!);
-        return DefaultKernelPlanner.Plan(new DefaultKernelRequest(kernelVersion, entry, setup, once, force, _root.IsHostRoot, _root.RootPath, programs, EditedFileText(setup)));
+        Dictionary<string, string> toolPaths;
+        try
+        {
+            toolPaths = new[] { setup.GrubEnvironmentPath, "/boot/grub2/grubenv", "/boot/grub/grubenv", "/boot" }.OfType<string>().Distinct()
+                .ToDictionary(p => p, _jail.ToolPath);
+        }
+        catch (PathOutsideRootException e)
+        {
+            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, kernelVersion));
+        }
+        return DefaultKernelPlanner.Plan(new DefaultKernelRequest(kernelVersion, entry, setup, once, force, _root.IsHostRoot, _root.RootPath, programs, EditedFileText(setup), toolPaths));
     }
 
     /// <summary>
@@ -59,7 +71,7 @@ public sealed class DefaultKernelSwitch
         Dictionary<string, byte[]?> saved;
         try
         {
-            saved = Save(plan.Touches.Concat(plan.Edits.Select(e => e.Path + AtomicFile.BackupSuffix)).Distinct());
+            saved = Save(plan.Touches.Concat(plan.Edits.Select(e => e.Path + RootJail.BackupSuffix)).Distinct());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -67,12 +79,13 @@ public sealed class DefaultKernelSwitch
                 $"Setting {kernelVersion} as the default was not started: the files it changes could not be saved first ({e.Message}). Nothing was changed.", kernelVersion);
         }
         string? failure = null;
+        PathOutsideRootException? refused = null;
         try
         {
             foreach (var edit in plan.Edits)
             {
-                _verbose($"Editing {_root.MapPath(edit.Path)}: {edit.Description} (backup {AtomicFile.BackupSuffix})");
-                AtomicFile.Write(_root.MapPath(edit.Path), System.Text.Encoding.UTF8.GetBytes(edit.NewContent), keepBackup: true);
+                _verbose($"Editing {_root.MapPath(edit.Path)}: {edit.Description} (backup {RootJail.BackupSuffix})");
+                _jail.WriteFile(edit.Path, System.Text.Encoding.UTF8.GetBytes(edit.NewContent), backupPath: edit.Path + RootJail.BackupSuffix);
             }
             foreach (var command in plan.Commands)
             {
@@ -83,6 +96,10 @@ public sealed class DefaultKernelSwitch
                     break;
                 }
             }
+        }
+        catch (PathOutsideRootException e)
+        {
+            (failure, refused) = (e.Message, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CommandNotFoundException)
         {
@@ -103,6 +120,11 @@ public sealed class DefaultKernelSwitch
             return null;
         }
         var left = Restore(saved);
+        if (refused is not null)
+        {
+            var outside = new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, refused.Message, kernelVersion);
+            return left.Count == 0 ? outside : RestoreFailure.Of(outside, left);
+        }
         var restored = left.Count == 0 ? "the previous setting was restored" : "the previous setting could not all be restored";
         var notApplied = new Failure(ErrorIds.DefaultNotApplied, FailureCategory.InvalidResult, failure is not null
             ? $"Setting {kernelVersion} as the default failed and {restored}: {failure}"
@@ -113,8 +135,8 @@ public sealed class DefaultKernelSwitch
 
     // A path that is a directory (or anything but a file) is not KmodPS's to put back: it is left out, never deleted.
     private Dictionary<string, byte[]?> Save(IEnumerable<string> paths) => paths
-        .Where(p => File.Exists(_root.MapPath(p)) || !Path.Exists(_root.MapPath(p)))
-        .ToDictionary(p => p, p => File.Exists(_root.MapPath(p)) ? File.ReadAllBytes(_root.MapPath(p)) : null);
+        .Where(p => _root.FileExists(p) || !_root.DirectoryExists(p))
+        .ToDictionary(p => p, p => _root.FileExists(p) ? _root.ReadAllBytes(p) : null);
 
     // Puts back each saved file that changed; returns the paths it could not put back, each with why.
     private List<string> Restore(Dictionary<string, byte[]?> saved)
@@ -125,18 +147,18 @@ public sealed class DefaultKernelSwitch
             var real = _root.MapPath(path);
             try
             {
-                if (content is null ? !Path.Exists(real) : File.Exists(real) && File.ReadAllBytes(real).AsSpan().SequenceEqual(content))
+                if (content is null ? !_root.FileExists(path) : _root.FileExists(path) && _root.ReadAllBytes(path).AsSpan().SequenceEqual(content))
                 {
                     continue;
                 }
                 _verbose($"Restoring {real}");
                 if (content is null)
                 {
-                    File.Delete(real);
+                    _jail.DeleteFile(path);
                 }
                 else
                 {
-                    AtomicFile.Write(real, content, keepBackup: false);
+                    _jail.WriteFile(path, content);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -20,16 +20,16 @@ public static class GuardInspector
                 continue;
             }
             var real = root.MapPath(path);
-            if (!File.Exists(real))
+            if (!root.FileExists(path))
             {
                 hooks.Add(new GuardHookStatus(kind, path, false, false, false, null));
                 continue;
             }
-            var content = File.ReadAllText(real);
+            var content = root.ReadAllText(path);
             var marker = GuardScript.ReadMarker(content);
             options ??= GuardScript.ReadOptions(content);
             var expected = options is null ? null : GuardScript.Generate(kind, path, options);
-            var current = expected is not null && expected.Content == content && File.GetUnixFileMode(real) == expected.Mode;
+            var current = expected is not null && expected.Content == content && File.GetUnixFileMode(root.MapPath(root.ResolvePath(path)!)) == expected.Mode;
             if (marker is not null && !current)
             {
                 warnings.Add($"{real} is not what this KmodPS ({GuardScript.KmodPSVersion}) would write{(marker.Value.Version != GuardScript.KmodPSVersion ? $" (written by KmodPS {marker.Value.Version})" : string.Empty)}: run Install-KernelUpdateGuard to rewrite it.");

@@ -7,11 +7,13 @@ namespace KmodPS.Guard;
 public sealed class GuardInstaller
 {
     private readonly ISystemRoot _root;
+    private readonly RootJail _jail;
     private readonly Action<string> _verbose;
 
     public GuardInstaller(ISystemRoot root, Action<string>? verbose = null)
     {
         _root = root;
+        _jail = RootJail.For(root);
         _verbose = verbose ?? (_ => { });
     }
 
@@ -23,27 +25,35 @@ public sealed class GuardInstaller
         var written = new List<string>();
         try
         {
+            // Every path is resolved inside the root before the first change, so a refusal leaves nothing behind.
+            foreach (var path in plan.CreateDirectories.Concat(plan.Writes.Select(h => h.Path)).Append(GuardLayout.StatePath))
+            {
+                _jail.Resolve(path);
+            }
             foreach (var directory in plan.CreateDirectories)
             {
                 _verbose($"Creating {_root.MapPath(directory)}");
-                Directory.CreateDirectory(_root.MapPath(directory));
+                _jail.CreateDirectory(directory);
             }
             foreach (var hook in plan.Writes)
             {
-                var real = _root.MapPath(hook.Path);
-                if (!File.Exists(real))
+                if (!_root.FileExists(hook.Path))
                 {
-                    written.Add(real);
+                    written.Add(hook.Path);
                 }
-                _verbose($"Writing {real} (mode {GuardInstallPlan.Octal(hook.Mode)})");
+                _verbose($"Writing {_root.MapPath(hook.Path)} (mode {GuardInstallPlan.Octal(hook.Mode)})");
                 // Hooks are regenerated data: no backup beside them, or uninstall would have one more file to account for.
-                AtomicFile.Write(real, System.Text.Encoding.UTF8.GetBytes(hook.Content), backupPath: null, hook.Mode);
+                _jail.WriteFile(hook.Path, System.Text.Encoding.UTF8.GetBytes(hook.Content), hook.Mode);
             }
             if (plan.WritesState && plan.State is not null)
             {
                 _verbose($"Recording the installation in {_root.MapPath(GuardLayout.StatePath)}");
                 GuardStateFile.Write(_root, plan.State);
             }
+        }
+        catch (PathOutsideRootException e)
+        {
+            return Undone(new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, _root.RootPath), written);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -69,16 +79,16 @@ public sealed class GuardInstaller
     private Failure Undone(Failure failure, List<string> written)
     {
         var left = new List<string>();
-        foreach (var real in written)
+        foreach (var path in written)
         {
             try
             {
-                _verbose($"Removing {real} again");
-                File.Delete(real);
+                _verbose($"Removing {_root.MapPath(path)} again");
+                _jail.DeleteFile(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                left.Add($"{real} (should not exist: {e.Message})");
+                left.Add($"{_root.MapPath(path)} (should not exist: {e.Message})");
             }
         }
         return left.Count == 0 ? failure : RestoreFailure.Of(failure, left);
@@ -94,12 +104,12 @@ public sealed class GuardInstaller
             foreach (var path in plan.Deletes)
             {
                 _verbose($"Deleting {_root.MapPath(path)}");
-                File.Delete(_root.MapPath(path));
+                _jail.DeleteFile(path);
             }
             if (plan.DeleteState)
             {
                 _verbose($"Deleting {_root.MapPath(GuardLayout.StatePath)}");
-                File.Delete(_root.MapPath(GuardLayout.StatePath));
+                _jail.DeleteFile(GuardLayout.StatePath);
             }
             else if (plan.State is not null)
             {
@@ -108,26 +118,28 @@ public sealed class GuardInstaller
             }
             foreach (var directory in plan.RemoveDirectories)
             {
-                var real = _root.MapPath(directory);
-                if (Directory.Exists(real) && !Directory.EnumerateFileSystemEntries(real).Any())
+                if (_jail.DeleteEmptyDirectory(directory))
                 {
-                    _verbose($"Removing the empty directory {real}");
-                    Directory.Delete(real);
+                    _verbose($"Removed the empty directory {_root.MapPath(directory)}");
                 }
             }
+        }
+        catch (PathOutsideRootException e)
+        {
+            return new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, _root.RootPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new Failure(ErrorIds.GuardNotUninstalled, FailureCategory.WriteError, $"Uninstalling the guard under {_root.RootPath} failed: {e.Message}", _root.RootPath);
         }
-        var left = plan.Deletes.Where(p => File.Exists(_root.MapPath(p))).ToList();
+        var left = plan.Deletes.Where(_root.FileExists).ToList();
         return left.Count == 0 ? null
             : new Failure(ErrorIds.GuardNotUninstalled, FailureCategory.InvalidResult, $"These hooks are still there after deleting them: {string.Join(", ", left)}.", _root.RootPath);
     }
 
     private bool ReadsBack(GuardHook hook)
     {
-        var real = _root.MapPath(hook.Path);
-        return File.Exists(real) && File.ReadAllText(real) == hook.Content && File.GetUnixFileMode(real) == hook.Mode;
+        return _root.FileExists(hook.Path) && _root.ReadAllText(hook.Path) == hook.Content
+            && File.GetUnixFileMode(_root.MapPath(_root.ResolvePath(hook.Path)!)) == hook.Mode;
     }
 }

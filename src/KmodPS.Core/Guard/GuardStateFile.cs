@@ -33,8 +33,8 @@ public static class GuardStateFile
     /// <summary>Writes the state atomically (temp file, fsync, rename), creating <c>/var/lib/kmodps</c> when needed.</summary>
     public static void Write(ISystemRoot root, GuardState state)
     {
-        Directory.CreateDirectory(root.MapPath(GuardLayout.StateDirectory));
-        AtomicFile.Write(root.MapPath(GuardLayout.StatePath), System.Text.Encoding.UTF8.GetBytes(Serialize(state)), backupPath: null, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        RootJail.For(root).WriteFile(GuardLayout.StatePath, Encoding.UTF8.GetBytes(Serialize(state)),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     /// <summary>The file's SHA-256 (hex), for records and tests.</summary>

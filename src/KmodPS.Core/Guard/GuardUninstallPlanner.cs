@@ -19,17 +19,16 @@ public static class GuardUninstallPlanner
         var kept = new List<string>();
         foreach (var path in candidates)
         {
-            var real = root.MapPath(path);
-            if (new FileInfo(real).LinkTarget is not null)
+            if (root.IsSymbolicLink(path))
             {
                 kept.Add($"{path} is a symbolic link, not a KmodPS hook");
                 continue;
             }
-            if (!File.Exists(real))
+            if (!root.FileExists(path))
             {
                 continue;
             }
-            if (GuardScript.ReadMarker(File.ReadAllText(real)) is null)
+            if (GuardScript.ReadMarker(root.ReadAllText(path)) is null)
             {
                 kept.Add($"{path} was replaced by a file KmodPS did not generate");
                 continue;

@@ -56,7 +56,7 @@ public static class DnfLockCommands
             }
             arguments.Add("--setopt=pluginconfpath=" + snapshot.TemporaryDirectory);
             files.Add(new TemporaryFile(Path.Combine(snapshot.TemporaryDirectory, "versionlock.conf"),
-                $"[main]\nenabled = 1\nlocklist = {snapshot.MapPath(snapshot.Stores.VersionlockListPath)}\n"));
+                $"[main]\nenabled = 1\nlocklist = {snapshot.VersionlockListToolPath ?? snapshot.MapPath(snapshot.Stores.VersionlockListPath)}\n"));
             files.AddRange(RootHome(snapshot, environment));
         }
         arguments.AddRange(new[] { "--disableplugin=*", "--enableplugin=versionlock", "--disablerepo=*", "--setopt=exit_on_lock=True", "-q" });

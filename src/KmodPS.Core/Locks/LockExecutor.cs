@@ -13,11 +13,13 @@ namespace KmodPS.Locks;
 public sealed class LockExecutor
 {
     private readonly ISystemRoot _root;
+    private readonly RootJail _jail;
     private readonly ICommandRunner _runner;
 
     public LockExecutor(ISystemRoot root, ICommandRunner runner)
     {
         _root = root;
+        _jail = RootJail.For(root);
         _runner = runner;
     }
 
@@ -65,7 +67,7 @@ public sealed class LockExecutor
             {
                 failure = action switch
                 {
-                    CommandAction command => Run(command, target, cancellationToken),
+                    CommandAction command => Run(command, snapshot, target, cancellationToken),
                     FileEditAction edit => Edit(edit, target),
                     _ => null,
                 };
@@ -192,7 +194,7 @@ public sealed class LockExecutor
         return records;
     }
 
-    private Failure? Run(CommandAction action, string target, CancellationToken cancellationToken)
+    private Failure? Run(CommandAction action, LockSnapshot snapshot, string target, CancellationToken cancellationToken)
     {
         var directories = action.TemporaryFiles.Select(f => Path.GetDirectoryName(f.Path)!).Distinct().ToList();
         try
@@ -212,8 +214,23 @@ public sealed class LockExecutor
             {
                 File.WriteAllText(file.Path, file.Content);
             }
+            _jail.RequireSameForPrefixTools(action.Store switch
+            {
+                LockStore.DnfVersionlockList or LockStore.DnfVersionlockToml => PrefixToolDirectories.Dnf,
+                LockStore.ZyppLocks => PrefixToolDirectories.Zypper,
+                _ => PrefixToolDirectories.Apt,
+            });
+            if (action.Store == LockStore.DnfVersionlockList)
+            {
+                // The list dnf is told to use (locklist=) must still resolve inside the root.
+                _jail.ToolPath(snapshot.Stores.VersionlockListPath);
+            }
             var result = _runner.Run(action.Request, cancellationToken);
             return result.Succeeded ? null : CommandFailureClassifier.Classify(result, action.Store, target);
+        }
+        catch (PathOutsideRootException e)
+        {
+            return new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, target);
         }
         catch (CommandNotFoundException)
         {
@@ -248,16 +265,20 @@ public sealed class LockExecutor
             {
                 return null;
             }
-            var backup = _root.MapPath(LockStateFile.BackupPathFor(action.TreePath));
+            var backup = LockStateFile.BackupPathFor(action.TreePath);
             if (updated is null)
             {
-                AtomicFile.Delete(_root.MapPath(action.TreePath), backup);
+                _jail.DeleteFile(action.TreePath, backup);
             }
             else
             {
-                AtomicFile.Write(_root.MapPath(action.TreePath), System.Text.Encoding.UTF8.GetBytes(updated), backup, mode: null);
+                _jail.WriteFile(action.TreePath, System.Text.Encoding.UTF8.GetBytes(updated), backupPath: backup);
             }
             return null;
+        }
+        catch (PathOutsideRootException e)
+        {
+            return new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -310,11 +331,11 @@ public sealed class LockExecutor
                 }
                 if (saved is null)
                 {
-                    AtomicFile.Delete(_root.MapPath(path), null);
+                    _jail.DeleteFile(path);
                 }
                 else
                 {
-                    AtomicFile.Write(_root.MapPath(path), System.Text.Encoding.UTF8.GetBytes(saved), null, mode: null);
+                    _jail.WriteFile(path, System.Text.Encoding.UTF8.GetBytes(saved));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -49,6 +49,12 @@ public sealed record LockSnapshot
     /// <summary>The kernel-related locks of every store.</summary>
     public IReadOnlyList<LockEntry> Entries => LockEntries.From(Stores);
 
+    /// <summary>
+    /// The versionlock.list path handed to dnf (<c>locklist=</c>): resolved inside the root with no link left in it
+    /// (<see cref="KmodPS.Platform.RootJail.ToolPath"/>), so dnf cannot follow one out; null for the plain mapped path.
+    /// </summary>
+    public string? VersionlockListToolPath { get; init; }
+
     /// <summary>Maps a path inside the root to this machine's path.</summary>
     public string MapPath(string treePath) => IsHostRoot ? treePath : RootPath.TrimEnd('/') + treePath;
 }

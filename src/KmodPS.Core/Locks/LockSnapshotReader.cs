@@ -48,6 +48,21 @@ public sealed class LockSnapshotReader
             Records = new LockStateFile(_root).Read(log, LockEntries.From(stores)),
             Dnf = backend is LockBackend.Dnf4 or LockBackend.Dnf5 ? DnfSettings.Read(_root) : DnfSettings.None,
             RunningKernel = host.RunningKernel,
+            VersionlockListToolPath = backend == LockBackend.Dnf4 && !_root.IsHostRoot ? VersionlockListToolPath(stores) : null,
         };
+    }
+
+    // A list whose links loop inside the root gets no tool path: the plan shows the mapped path, and the executor
+    // refuses (PathOutsideRoot) before dnf runs.
+    private string? VersionlockListToolPath(LockStoreContents stores)
+    {
+        try
+        {
+            return RootJail.For(_root).ToolPath(stores.VersionlockListPath);
+        }
+        catch (PathOutsideRootException)
+        {
+            return null;
+        }
     }
 }

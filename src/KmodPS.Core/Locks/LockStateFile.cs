@@ -56,8 +56,7 @@ public sealed class LockStateFile
     public void Write(IReadOnlyList<LockRecord> records, LockIntent? intent, bool keepBackup = true)
     {
         var text = StateJson.Write(new StateDocument { Version = FormatVersion, Locks = records.ToList(), Intent = intent }, omitNulls: false) + "\n";
-        var path = _root.MapPath(Path);
-        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text), keepBackup ? path + ".bak" : null, mode: null);
+        RootJail.For(_root).WriteFile(Path, System.Text.Encoding.UTF8.GetBytes(text), backupPath: keepBackup ? Path + ".bak" : null);
     }
 
     /// <summary>Whether the file records a change that was never confirmed (an unreadable file has none).</summary>

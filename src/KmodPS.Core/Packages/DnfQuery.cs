@@ -31,11 +31,20 @@ public sealed class DnfQuery : IRpmRepository
             log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", _root.RootPath));
             return null;
         }
+        try
+        {
+            RootJail.For(_root).RequireSameForPrefixTools(PrefixToolDirectories.Dnf);
+        }
+        catch (PathOutsideRootException e)
+        {
+            log.Fail(new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, _root.RootPath));
+            return null;
+        }
         var arguments = new List<string>();
         if (!_root.IsHostRoot)
         {
             // dnf prefixes cachedir/logdir with the installroot itself; only the repo files must be pointed into the root.
-            arguments.AddRange(new[] { "--installroot", _root.RootPath, "--setopt=reposdir=" + _root.MapPath("/etc/yum.repos.d") });
+            arguments.AddRange(new[] { "--installroot", _root.RootPath, "--setopt=reposdir=" + RootJail.For(_root).ToolPath("/etc/yum.repos.d") });
             if (_root.FileExists("/etc/os-release") && VersionId() is { } release)
             {
                 arguments.Add("--releasever=" + release);

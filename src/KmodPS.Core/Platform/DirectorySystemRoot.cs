@@ -3,8 +3,6 @@ namespace KmodPS.Platform;
 /// <summary>An <see cref="ISystemRoot"/> backed by a directory of this machine.</summary>
 public sealed class DirectorySystemRoot : ISystemRoot
 {
-    private const int MaxLinkHops = 40;
-
     public DirectorySystemRoot(string rootPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
@@ -24,59 +22,15 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public bool IsHostRoot { get; }
 
-    public string MapPath(string path)
-    {
-        var normalized = TreePath.Normalize(path);
-        return IsHostRoot ? normalized : RootPath + (normalized == "/" ? string.Empty : normalized);
-    }
+    public string MapPath(string path) => ChrootPath.Map(RootPath, path);
 
     public string? ResolvePath(string path)
     {
-        var pending = new Stack<string>(Enumerable.Reverse(TreePath.Normalize(path).Split('/', StringSplitOptions.RemoveEmptyEntries)));
-        var resolved = new List<string>();
-        var hops = 0;
-        while (pending.Count > 0)
+        var result = ChrootPath.Resolve(RootPath, path);
+        if (result is null)
         {
-            var part = pending.Pop();
-            if (part == ".")
-            {
-                continue;
-            }
-            if (part == "..")
-            {
-                if (resolved.Count > 0)
-                {
-                    resolved.RemoveAt(resolved.Count - 1);
-                }
-                continue;
-            }
-            resolved.Add(part);
-            var current = "/" + string.Join('/', resolved);
-            var info = new FileInfo(MapPath(current));
-            if (info.LinkTarget is not { } target)
-            {
-                continue;
-            }
-            if (++hops > MaxLinkHops)
-            {
-                return null;
-            }
-            resolved.RemoveAt(resolved.Count - 1);
-            if (target.StartsWith('/'))
-            {
-                resolved.Clear();
-                // Tools run with --dkmstree/--root-style options record links that already include the root.
-                if (!IsHostRoot && target.StartsWith(RootPath + "/", StringComparison.Ordinal))
-                {
-                    target = target[RootPath.Length..];
-                }
-            }
-            foreach (var segment in Enumerable.Reverse(target.Split('/', StringSplitOptions.RemoveEmptyEntries)))
-            {
-                pending.Push(segment);
-            }
+            return null;
         }
-        var result = "/" + string.Join('/', resolved);
         var mapped = MapPath(result);
         return File.Exists(mapped) || Directory.Exists(mapped) ? result : null;
     }
@@ -85,9 +39,9 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public bool DirectoryExists(string path) => ResolvePath(path) is { } p && Directory.Exists(MapPath(p));
 
-    public bool IsSymbolicLink(string path) => new FileInfo(MapPath(path)).LinkTarget is not null;
+    public bool IsSymbolicLink(string path) => ReadLink(path) is not null;
 
-    public string? ReadLink(string path) => new FileInfo(MapPath(path)).LinkTarget;
+    public string? ReadLink(string path) => InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
 
     public IReadOnlyList<string> ListDirectory(string path)
     {
@@ -121,6 +75,20 @@ public sealed class DirectorySystemRoot : ISystemRoot
     public Stream OpenRead(string path) => new FileStream(MapResolved(path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
 
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(MapResolved(path));
+
+    // The path with its directory resolved inside the root and its own name kept, so the name itself is not followed;
+    // null when the directory's links loop.
+    private string? InResolvedDirectory(string path)
+    {
+        var normalized = TreePath.Normalize(path);
+        if (normalized == "/")
+        {
+            return normalized;
+        }
+        var slash = normalized.LastIndexOf('/');
+        var directory = slash == 0 ? "/" : normalized[..slash];
+        return ChrootPath.Resolve(RootPath, directory) is { } resolved ? TreePath.Combine(resolved, normalized[(slash + 1)..]) : null;
+    }
 
     private string MapResolved(string path) =>
         MapPath(ResolvePath(path) ?? throw new FileNotFoundException($"'{path}' does not exist under root '{RootPath}'.", MapPath(path)));

@@ -12,12 +12,14 @@ namespace KmodPS.Removal;
 public static class KernelRemover
 {
     /// <summary>Runs the plan's command and <paramref name="readBack"/> holding the root's change lock; the read-back's failure, or a refusal.</summary>
+    /// <exception cref="PathOutsideRootException">A directory dnf writes under the root is a link dnf would follow out of it; dnf did not run.</exception>
     public static Failure? Apply(ISystemRoot root, RemovalPlan plan, ICommandRunner runner, string kernelVersion, Func<CommandResult, Failure?> readBack) =>
-        RootChangeLock.Around(root, () => readBack(Run(plan, runner)), refusal => refusal with { Target = kernelVersion });
+        RootChangeLock.Around(root, () => readBack(Run(plan, runner, root)), refusal => refusal with { Target = kernelVersion });
 
-    public static CommandResult Run(RemovalPlan plan, ICommandRunner runner)
+    private static CommandResult Run(RemovalPlan plan, ICommandRunner runner, ISystemRoot root)
     {
         var command = plan.Command ?? throw new InvalidOperationException("A refused plan has no command.");
+        RootJail.For(root).RequireSameForPrefixTools(PrefixToolDirectories.Dnf);
         if (plan.RpmDatabasePath is null)
         {
             return runner.Run(command);

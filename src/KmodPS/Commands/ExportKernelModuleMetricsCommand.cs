@@ -57,7 +57,8 @@ public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
         var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (ShouldProcess(target, "Write Prometheus metrics"))
         {
-            AtomicFile.Write(target, Encoding.UTF8.GetBytes(text), keepBackup: false);
+            // A user's path, not one under -Root: written on this machine's own root, by the same atomic writer.
+            RootJail.Host.WriteFile(target, Encoding.UTF8.GetBytes(text));
         }
     }
 

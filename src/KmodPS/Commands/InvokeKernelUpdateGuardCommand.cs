@@ -179,6 +179,10 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
             });
             return null;
         }
+        catch (PathOutsideRootException e)
+        {
+            return new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, decision.KernelVersion);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new Failure(ErrorIds.GuardStateNotWritten, FailureCategory.WriteError, $"The verdict could not be recorded in {root.MapPath(GuardLayout.StatePath)}: {e.Message}", decision.KernelVersion);

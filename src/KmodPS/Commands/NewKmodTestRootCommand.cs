@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KmodPS.Diagnostics;
 using KmodPS.Infrastructure;
+using KmodPS.Platform;
 using KmodPS.TestRoots;
 
 namespace KmodPS.Commands;
@@ -32,7 +33,14 @@ public sealed class NewKmodTestRootCommand : PSCmdlet
             return;
         }
         Directory.CreateDirectory(target);
-        TestRootBuilder.Build(target, Scenario);
+        try
+        {
+            TestRootBuilder.Build(target, Scenario);
+        }
+        catch (PathOutsideRootException e)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, target));
+        }
         WriteObject(new DirectoryInfo(target));
     }
 }

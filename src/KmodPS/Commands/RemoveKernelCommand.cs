@@ -105,11 +105,18 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             return null;
         }
         plan.Warnings.ToList().ForEach(WriteWarning);
-        return KernelRemover.Apply(root, plan, _runner!, kernel, result =>
+        try
         {
-            WriteVerbose(result.StandardOutput.Trim());
-            return Verify(root, kernel, plan, result, snapshot.Host.Family);
-        });
+            return KernelRemover.Apply(root, plan, _runner!, kernel, result =>
+            {
+                WriteVerbose(result.StandardOutput.Trim());
+                return Verify(root, kernel, plan, result, snapshot.Host.Family);
+            });
+        }
+        catch (PathOutsideRootException e)
+        {
+            return new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, kernel);
+        }
     }
 
     private Failure? Verify(ISystemRoot root, string kernel, RemovalPlan plan, CommandResult result, Models.HostFamily family)

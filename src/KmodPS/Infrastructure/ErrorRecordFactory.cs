@@ -37,6 +37,7 @@ internal static class ErrorRecordFactory
         FailureCategory.OperationTimeout => ErrorCategory.OperationTimeout,
         FailureCategory.NotImplemented => ErrorCategory.NotImplemented,
         FailureCategory.InvalidResult => ErrorCategory.InvalidResult,
+        FailureCategory.SecurityError => ErrorCategory.SecurityError,
         _ => ErrorCategory.NotSpecified,
     };
 }

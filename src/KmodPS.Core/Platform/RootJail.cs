@@ -1,0 +1,416 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace KmodPS.Platform;
+
+/// <summary>
+/// The one writer for files under a system root. A path is first resolved with chroot semantics
+/// (<see cref="ChrootPath"/>: absolute links start at the root, <c>..</c> stops there), so it always names a place
+/// inside the root. The parent directory of that link-free path is then opened by the kernel with openat2(2)
+/// <c>RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS</c> (or, without openat2, component by component
+/// with <c>O_NOFOLLOW</c>), and every change is made relative to that directory descriptor: a temporary file created
+/// with <c>O_CREAT | O_EXCL | O_NOFOLLOW</c>, written, fsynced and given its mode, then renameat over the name;
+/// unlinkat, mkdirat and symlinkat likewise. A link swapped into the path after it was resolved, or a /proc magic
+/// link, makes the open fail: that is a <see cref="PathOutsideRootException"/> and nothing is changed.
+/// Mount points inside the root are crossed (a separate /boot is normal), so no <c>RESOLVE_NO_XDEV</c>.
+/// </summary>
+public sealed class RootJail
+{
+    public const string BackupSuffix = ".kmodps.bak";
+
+    private const UnixFileMode DefaultFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode DefaultDirectoryMode = DefaultFileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    private static bool s_openat2Missing;
+
+    public RootJail(string rootPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rootPath);
+        var full = Path.GetFullPath(rootPath);
+        RootPath = full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    /// <summary>The running host's own root: the same writer, with nothing above the root to escape to.</summary>
+    public static RootJail Host { get; } = new("/");
+
+    public static RootJail For(ISystemRoot root) => root.IsHostRoot ? Host : new RootJail(root.RootPath);
+
+    public string RootPath { get; }
+
+    /// <summary>Test seam: runs after a path is resolved and before the kernel opens it (to swap a link in deterministically).</summary>
+    internal Action<string>? AfterResolve { get; set; }
+
+    /// <summary>Forces the userspace walk instead of openat2 (tests of the fallback).</summary>
+    internal bool WithoutOpenat2 { get; set; }
+
+    /// <summary>The link-free tree path a tree path leads to inside the root (chroot semantics); it need not exist yet.</summary>
+    /// <exception cref="PathOutsideRootException">The links loop inside the root: there is no place inside it to write
+    /// (and a tool following them as host paths, like <c>grubenv -> /boot/grub2/grubenv</c>, would leave the root).</exception>
+    public string Resolve(string treePath) =>
+        ChrootPath.Resolve(RootPath, treePath) ?? throw new PathOutsideRootException(RootPath, treePath, "its symbolic links loop inside the root, so it names no place inside it");
+
+    /// <summary>
+    /// The real path to hand to a tool that takes a file or directory path: resolved inside the root with no link left
+    /// in it (checked by opening its parent through the jail), so the tool cannot follow a link out.
+    /// </summary>
+    public string ToolPath(string treePath)
+    {
+        var resolved = Resolve(treePath);
+        var (parent, _) = Split(resolved);
+        if (ChrootPath.Map(RootPath, parent) is var realParent && Directory.Exists(realParent))
+        {
+            using var _ = OpenDirectory(parent, treePath);
+        }
+        return ChrootPath.Map(RootPath, resolved);
+    }
+
+    /// <summary>
+    /// Refuses when a tool that takes the root as a prefix (<c>dpkg --root</c>, <c>apt-get -o Dir=</c>,
+    /// <c>dnf --installroot</c>) would reach one of these directories somewhere else than a chroot would: such a tool
+    /// follows the root's links as host paths.
+    /// </summary>
+    /// <exception cref="PathOutsideRootException">A link in one of the paths leads elsewhere for the tool.</exception>
+    public void RequireSameForPrefixTools(params string[] treePaths)
+    {
+        if (RootPath == "/")
+        {
+            return;
+        }
+        var hostRoot = ChrootPath.Resolve("/", RootPath) ?? RootPath;
+        foreach (var treePath in treePaths)
+        {
+            var inRoot = ChrootPath.Resolve(RootPath, treePath);
+            var asTool = ChrootPath.Resolve("/", RootPath + TreePath.Normalize(treePath));
+            if (inRoot is null || asTool != ChrootPath.Map(hostRoot, inRoot))
+            {
+                throw new PathOutsideRootException(RootPath, treePath,
+                    $"{ChrootPath.Map(RootPath, treePath)} leads to {asTool ?? "a link loop"} for a tool given the root as a prefix, not to {inRoot ?? "a place"} inside the root");
+            }
+        }
+    }
+
+    /// <summary>The content of a file (links followed inside the root), or null when there is none.</summary>
+    public byte[]? ReadOrNull(string treePath) => ReadCurrent(Resolve(treePath), treePath)?.Content;
+
+    /// <summary>
+    /// Replaces a file atomically (temporary file, fsync, mode, rename), creating missing directories; with
+    /// <paramref name="backupPath"/>, the previous content is kept there first (written the same way).
+    /// </summary>
+    /// <param name="mode">The new file's mode; null keeps the current file's mode (0644 for a new file).</param>
+    public void WriteFile(string treePath, ReadOnlySpan<byte> content, UnixFileMode? mode = null, string? backupPath = null)
+    {
+        var target = Resolve(treePath);
+        var (parent, name) = Split(target);
+        CreateDirectory(parent);
+        AfterResolve?.Invoke(target);
+        using var directory = OpenDirectory(parent, treePath);
+        var current = ReadAt(directory, name, treePath);
+        if (backupPath is not null && current is not null)
+        {
+            WriteFile(backupPath, current.Value.Content, current.Value.Mode);
+        }
+        WriteAt(directory, name, content, mode ?? current?.Mode ?? DefaultFileMode, treePath);
+    }
+
+    /// <summary>Deletes a file (links followed inside the root), keeping its content at <paramref name="backupPath"/> first when given.</summary>
+    public void DeleteFile(string treePath, string? backupPath = null)
+    {
+        var target = Resolve(treePath);
+        var (parent, name) = Split(target);
+        if (!Directory.Exists(ChrootPath.Map(RootPath, parent)))
+        {
+            return;
+        }
+        AfterResolve?.Invoke(target);
+        using var directory = OpenDirectory(parent, treePath);
+        if (backupPath is not null && ReadAt(directory, name, treePath) is { } current)
+        {
+            WriteFile(backupPath, current.Content, current.Mode);
+        }
+        if (Native.unlinkat(Fd(directory), name, 0) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != Native.ENOENT)
+        {
+            throw Failed(errno, "delete", treePath);
+        }
+    }
+
+    /// <summary>Creates a directory and its missing parents inside the root (like mkdir -p in a chroot).</summary>
+    public void CreateDirectory(string treePath, UnixFileMode mode = DefaultDirectoryMode)
+    {
+        var target = Resolve(treePath);
+        var parts = target.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var path = "/" + string.Join('/', parts.Take(i + 1));
+            if (Directory.Exists(ChrootPath.Map(RootPath, path)))
+            {
+                continue;
+            }
+            using var parent = OpenDirectory("/" + string.Join('/', parts.Take(i)), treePath);
+            if (Native.mkdirat(Fd(parent), parts[i], (uint)mode) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != Native.EEXIST)
+            {
+                throw Failed(errno, "create the directory", treePath);
+            }
+        }
+        using var _ = OpenDirectory(target, treePath);
+    }
+
+    /// <summary>Removes a directory when it is empty; false when it is not (or does not exist).</summary>
+    public bool DeleteEmptyDirectory(string treePath)
+    {
+        var target = Resolve(treePath);
+        var (parent, name) = Split(target);
+        if (name.Length == 0 || !Directory.Exists(ChrootPath.Map(RootPath, target)))
+        {
+            return false;
+        }
+        using var directory = OpenDirectory(parent, treePath);
+        if (Native.unlinkat(Fd(directory), name, Native.AT_REMOVEDIR) == 0)
+        {
+            return true;
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is Native.ENOTEMPTY or Native.EEXIST or Native.ENOENT ? false : throw Failed(errno, "remove the directory", treePath);
+    }
+
+    /// <summary>Creates a symbolic link (the link itself; its target is not followed or checked).</summary>
+    public void CreateSymbolicLink(string treePath, string linkTarget)
+    {
+        // The link's own name is not followed; only the directory it goes in is resolved.
+        var (directoryPath, name) = Split(TreePath.Normalize(treePath));
+        var parent = Resolve(directoryPath);
+        CreateDirectory(parent);
+        using var directory = OpenDirectory(parent, treePath);
+        if (Native.symlinkat(linkTarget, Fd(directory), name) != 0)
+        {
+            throw Failed(Marshal.GetLastPInvokeError(), "create the link", treePath);
+        }
+    }
+
+    /// <summary>Sets a file's modification time (links followed inside the root).</summary>
+    public void SetLastWriteTimeUtc(string treePath, DateTime utc)
+    {
+        var (parent, name) = Split(Resolve(treePath));
+        using var directory = OpenDirectory(parent, treePath);
+        using var file = OpenAt(directory, name, Native.O_RDONLY, 0, treePath) ?? throw new FileNotFoundException($"{treePath} does not exist under {RootPath}.");
+        File.SetLastWriteTimeUtc(file, utc);
+    }
+
+    private (byte[] Content, UnixFileMode Mode)? ReadCurrent(string resolved, string treePath)
+    {
+        var (parent, name) = Split(resolved);
+        if (!Directory.Exists(ChrootPath.Map(RootPath, parent)))
+        {
+            return null;
+        }
+        using var directory = OpenDirectory(parent, treePath);
+        return ReadAt(directory, name, treePath);
+    }
+
+    private (byte[] Content, UnixFileMode Mode)? ReadAt(SafeFileHandle directory, string name, string treePath)
+    {
+        // O_NONBLOCK: a FIFO planted where a file is expected must not hang the change.
+        using var file = OpenAt(directory, name, Native.O_RDONLY | Native.O_NONBLOCK, 0, treePath);
+        if (file is null || (File.GetAttributes(file) & FileAttributes.Directory) != 0)
+        {
+            return null;
+        }
+        try
+        {
+            var content = new byte[RandomAccess.GetLength(file)];
+            var read = 0;
+            while (read < content.Length && RandomAccess.Read(file, content.AsSpan(read), read) is var n && n > 0)
+            {
+                read += n;
+            }
+            return (content[..read], File.GetUnixFileMode(file));
+        }
+        catch (NotSupportedException e)
+        {
+            throw new IOException($"{treePath} under {RootPath} is not a regular file.", e);
+        }
+    }
+
+    private void WriteAt(SafeFileHandle directory, string name, ReadOnlySpan<byte> content, UnixFileMode mode, string treePath)
+    {
+        var temporary = $".{name}.kmodps-{Guid.NewGuid():N}.tmp";
+        var created = false;
+        try
+        {
+            using (var file = OpenAt(directory, temporary, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL, 0x180, treePath)
+                ?? throw new DirectoryNotFoundException($"The directory of {treePath} disappeared under {RootPath}."))
+            {
+                created = true;
+                RandomAccess.Write(file, content, 0);
+                File.SetUnixFileMode(file, mode);
+                if (Native.fsync(Fd(file)) != 0)
+                {
+                    throw Failed(Marshal.GetLastPInvokeError(), "flush", treePath);
+                }
+            }
+            if (Native.renameat(Fd(directory), temporary, Fd(directory), name) != 0)
+            {
+                throw Failed(Marshal.GetLastPInvokeError(), "replace", treePath);
+            }
+            created = false;
+            Native.fsync(Fd(directory));
+        }
+        finally
+        {
+            if (created)
+            {
+                Native.unlinkat(Fd(directory), temporary, 0);
+            }
+        }
+    }
+
+    // Opens a name in a directory without following a link there; null when it does not exist.
+    private SafeFileHandle? OpenAt(SafeFileHandle directory, string name, int flags, uint mode, string treePath)
+    {
+        var fd = Native.openat(Fd(directory), name, flags | Native.O_NOFOLLOW | Native.O_CLOEXEC, mode);
+        if (fd >= 0)
+        {
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        return errno switch
+        {
+            Native.ENOENT => null,
+            Native.ELOOP => throw new PathOutsideRootException(RootPath, treePath, $"{name} became a symbolic link while KmodPS was writing it"),
+            _ => throw Failed(errno, "open", treePath),
+        };
+    }
+
+    // Opens a link-free directory path of the root for *at calls; a link found on the way means the tree changed
+    // since it was resolved (or a magic link): refused.
+    private SafeFileHandle OpenDirectory(string resolvedPath, string treePath)
+    {
+        var relative = resolvedPath.Trim('/');
+        var root = Native.open(RootPath, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC, 0);
+        if (root < 0)
+        {
+            throw Failed(Marshal.GetLastPInvokeError(), "open the root", treePath);
+        }
+        using var rootHandle = new SafeFileHandle(root, ownsHandle: true);
+        if (relative.Length == 0)
+        {
+            return new SafeFileHandle(Native.dup(root), ownsHandle: true);
+        }
+        if (!WithoutOpenat2 && !s_openat2Missing)
+        {
+            var how = new Native.OpenHow
+            {
+                Flags = (ulong)(Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC),
+                Resolve = Native.RESOLVE_IN_ROOT | Native.RESOLVE_NO_SYMLINKS | Native.RESOLVE_NO_MAGICLINKS,
+            };
+            var fd = Native.openat2(root, relative, ref how);
+            if (fd >= 0)
+            {
+                return new SafeFileHandle((IntPtr)fd, ownsHandle: true);
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            // ENOSYS before Linux 5.6; EPERM from container seccomp filters that predate openat2.
+            if (errno is not (Native.ENOSYS or Native.EPERM))
+            {
+                throw DirectoryFailure(errno, resolvedPath, treePath);
+            }
+            s_openat2Missing = true;
+        }
+        var current = new SafeFileHandle(Native.dup(root), ownsHandle: true);
+        foreach (var part in relative.Split('/'))
+        {
+            var next = Native.openat(Fd(current), part, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+            var errno = Marshal.GetLastPInvokeError();
+            if (next < 0 && errno == Native.ENOTDIR && IsLinkAt(current, part))
+            {
+                errno = Native.ELOOP;
+            }
+            current.Dispose();
+            if (next < 0)
+            {
+                throw DirectoryFailure(errno, resolvedPath, treePath);
+            }
+            current = new SafeFileHandle(next, ownsHandle: true);
+        }
+        return current;
+    }
+
+    private Exception DirectoryFailure(int errno, string resolvedPath, string treePath) => errno switch
+    {
+        Native.ELOOP or Native.EXDEV => new PathOutsideRootException(RootPath, treePath,
+            $"{ChrootPath.Map(RootPath, resolvedPath)} passes through a symbolic link that appeared after it was resolved, or a /proc magic link"),
+        Native.ENOENT => new DirectoryNotFoundException($"{ChrootPath.Map(RootPath, resolvedPath)} does not exist (writing {treePath} under {RootPath})."),
+        _ => Failed(errno, "open the directory of", treePath),
+    };
+
+    private static bool IsLinkAt(SafeFileHandle directory, string name)
+    {
+        var buffer = new byte[1];
+        return Native.readlinkat(Fd(directory), name, buffer, (nint)buffer.Length) >= 0;
+    }
+
+    private Exception Failed(int errno, string what, string treePath)
+    {
+        var message = $"Cannot {what} {treePath} under {RootPath}: {new Win32Exception(errno).Message}";
+        return errno is Native.EACCES or Native.EPERM ? new UnauthorizedAccessException(message) : new IOException(message, errno);
+    }
+
+    private static (string Parent, string Name) Split(string resolved)
+    {
+        var index = resolved.LastIndexOf('/');
+        return (index <= 0 ? "/" : resolved[..index], resolved[(index + 1)..]);
+    }
+
+    private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
+
+    private static class Native
+    {
+        public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
+        public const int AT_REMOVEDIR = 0x200;
+        public const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
+        public const int EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40;
+
+        // The same number on x86_64 and aarch64 (the generic syscall table); KmodPS runs on Linux only.
+        private const long SYS_openat2 = 437;
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct OpenHow
+        {
+            public ulong Flags;
+            public ulong Mode;
+            public ulong Resolve;
+        }
+
+        [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+        private static extern long syscall_openat2(long number, int dirfd, string path, ref OpenHow how, nuint size);
+
+        public static long openat2(int dirfd, string path, ref OpenHow how) => syscall_openat2(SYS_openat2, dirfd, path, ref how, (nuint)Marshal.SizeOf<OpenHow>());
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int open(string path, int flags, uint mode);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int openat(int dirfd, string path, int flags, uint mode);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int dup(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fsync(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int renameat(int olddirfd, string oldpath, int newdirfd, string newpath);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int unlinkat(int dirfd, string path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int mkdirat(int dirfd, string path, uint mode);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int symlinkat(string target, int newdirfd, string linkpath);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern nint readlinkat(int dirfd, string path, byte[] buffer, nint size);
+    }
+}
