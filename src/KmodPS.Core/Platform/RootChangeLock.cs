@@ -117,29 +117,29 @@ public sealed class RootChangeLock : IDisposable
             {
                 return Unavailable(root, e.Message);
             }
-            var fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_CLOEXEC | Native.O_NOFOLLOW, Convert.ToUInt32("644", 8));
+            var fd = LibC.open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, Convert.ToUInt32("644", 8));
             if (fd < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == Native.ENOENT && DateTime.UtcNow < deadline)
+                if (errno == LibC.ENOENT && DateTime.UtcNow < deadline)
                 {
                     // The last holder removed the directory it had created between our mkdir and open.
                     continue;
                 }
                 return Unavailable(root, $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
-            while (Native.flock(fd, Native.LOCK_EX | Native.LOCK_NB) != 0)
+            while (LibC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0)
             {
                 holder = HolderPid(fd) ?? holder;
                 if (holder is { } pid && IsAncestor(pid))
                 {
-                    Native.close(fd);
+                    LibC.close(fd);
                     held = new RootChangeLock(null);
                     return null;
                 }
                 if (DateTime.UtcNow >= deadline)
                 {
-                    Native.close(fd);
+                    LibC.close(fd);
                     return InProgress(root, path, holder, wait ?? ConfiguredWait);
                 }
                 try
@@ -148,19 +148,19 @@ public sealed class RootChangeLock : IDisposable
                 }
                 catch (OperationCanceledException)
                 {
-                    Native.close(fd);
+                    LibC.close(fd);
                     throw;
                 }
             }
             // A holder unlinks the file before it unlocks: a lock won on an unlinked file is no lock at all.
             if (new FileInfo($"/proc/self/fd/{fd}").LinkTarget != path)
             {
-                Native.close(fd);
+                LibC.close(fd);
                 continue;
             }
             var text = Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
-            Native.ftruncate(fd, 0);
-            Native.pwrite(fd, text, text.Length, 0);
+            LibC.ftruncate(fd, 0);
+            LibC.pwrite(fd, text, text.Length, 0);
             lock (Held)
             {
                 Held[path] = new Holding(fd, thread, created || directory.EndsWith(Directories[^1], StringComparison.Ordinal) ? directory : null);
@@ -227,14 +227,14 @@ public sealed class RootChangeLock : IDisposable
             }
             Held.Remove(_path);
             // Unlinked while still locked, so a change leaves no file in the root; waiters holding the old file notice and reopen.
-            Native.ftruncate(holding.Fd, 0);
+            LibC.ftruncate(holding.Fd, 0);
             File.Delete(_path);
             if (holding.CreatedDirectory is { } directory)
             {
-                Native.rmdir(directory);
+                LibC.rmdir(directory);
             }
-            Native.flock(holding.Fd, Native.LOCK_UN);
-            Native.close(holding.Fd);
+            LibC.flock(holding.Fd, LibC.LOCK_UN);
+            LibC.close(holding.Fd);
         }
     }
 
@@ -250,7 +250,7 @@ public sealed class RootChangeLock : IDisposable
     private static int? HolderPid(int fd)
     {
         var buffer = new byte[32];
-        var read = Native.pread(fd, buffer, buffer.Length, 0);
+        var read = LibC.pread(fd, buffer, buffer.Length, 0);
         return read > 0 && int.TryParse(Encoding.ASCII.GetString(buffer, 0, (int)read).Trim(), out var pid) && pid > 0 ? pid : null;
     }
 
@@ -302,39 +302,5 @@ public sealed class RootChangeLock : IDisposable
         public int Thread { get; }
 
         public int Count { get; set; } = 1;
-    }
-
-    // .NET's FileStream takes its own flock (shared or exclusive) on open, which would make a waiter's open fail; plain fds do not.
-    private static class Native
-    {
-        public const int O_RDWR = 0x2;
-        public const int O_CREAT = 0x40;
-        public static readonly int O_NOFOLLOW = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
-        public const int O_CLOEXEC = 0x80000;
-        public const int LOCK_EX = 2;
-        public const int LOCK_NB = 4;
-        public const int LOCK_UN = 8;
-        public const int ENOENT = 2;
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int rmdir([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mode);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int flock(int fd, int operation);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int close(int fd);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int ftruncate(int fd, long length);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint pread(int fd, byte[] buffer, nint count, long offset);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint pwrite(int fd, byte[] buffer, nint count, long offset);
     }
 }

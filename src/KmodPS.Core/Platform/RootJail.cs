@@ -128,7 +128,7 @@ public sealed class RootJail
         {
             WriteFile(backupPath, current.Content, current.Mode);
         }
-        if (Native.unlinkat(Fd(directory), name, 0) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != Native.ENOENT)
+        if (LibC.unlinkat(Fd(directory), name, 0) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != LibC.ENOENT)
         {
             throw Failed(errno, "delete", treePath);
         }
@@ -147,7 +147,7 @@ public sealed class RootJail
                 continue;
             }
             using var parent = OpenDirectory("/" + string.Join('/', parts.Take(i)), treePath);
-            if (Native.mkdirat(Fd(parent), parts[i], (uint)mode) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != Native.EEXIST)
+            if (LibC.mkdirat(Fd(parent), parts[i], (uint)mode) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != LibC.EEXIST)
             {
                 throw Failed(errno, "create the directory", treePath);
             }
@@ -165,12 +165,12 @@ public sealed class RootJail
             return false;
         }
         using var directory = OpenDirectory(parent, treePath);
-        if (Native.unlinkat(Fd(directory), name, Native.AT_REMOVEDIR) == 0)
+        if (LibC.unlinkat(Fd(directory), name, LibC.AT_REMOVEDIR) == 0)
         {
             return true;
         }
         var errno = Marshal.GetLastPInvokeError();
-        return errno is Native.ENOTEMPTY or Native.EEXIST or Native.ENOENT ? false : throw Failed(errno, "remove the directory", treePath);
+        return errno is LibC.ENOTEMPTY or LibC.EEXIST or LibC.ENOENT ? false : throw Failed(errno, "remove the directory", treePath);
     }
 
     /// <summary>Creates a symbolic link (the link itself; its target is not followed or checked).</summary>
@@ -181,7 +181,7 @@ public sealed class RootJail
         var parent = Resolve(directoryPath);
         CreateDirectory(parent);
         using var directory = OpenDirectory(parent, treePath);
-        if (Native.symlinkat(linkTarget, Fd(directory), name) != 0)
+        if (LibC.symlinkat(linkTarget, Fd(directory), name) != 0)
         {
             throw Failed(Marshal.GetLastPInvokeError(), "create the link", treePath);
         }
@@ -192,7 +192,7 @@ public sealed class RootJail
     {
         var (parent, name) = Split(Resolve(treePath));
         using var directory = OpenDirectory(parent, treePath);
-        using var file = OpenAt(directory, name, Native.O_RDONLY, 0, treePath) ?? throw new FileNotFoundException($"{treePath} does not exist under {RootPath}.");
+        using var file = OpenAt(directory, name, LibC.O_RDONLY, 0, treePath) ?? throw new FileNotFoundException($"{treePath} does not exist under {RootPath}.");
         File.SetLastWriteTimeUtc(file, utc);
     }
 
@@ -210,7 +210,7 @@ public sealed class RootJail
     private (byte[] Content, UnixFileMode Mode)? ReadAt(SafeFileHandle directory, string name, string treePath)
     {
         // O_NONBLOCK: a FIFO planted where a file is expected must not hang the change.
-        using var file = OpenAt(directory, name, Native.O_RDONLY | Native.O_NONBLOCK, 0, treePath);
+        using var file = OpenAt(directory, name, LibC.O_RDONLY | LibC.O_NONBLOCK, 0, treePath);
         if (file is null || (File.GetAttributes(file) & FileAttributes.Directory) != 0)
         {
             return null;
@@ -237,29 +237,29 @@ public sealed class RootJail
         var created = false;
         try
         {
-            using (var file = OpenAt(directory, temporary, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL, 0x180, treePath)
+            using (var file = OpenAt(directory, temporary, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL, 0x180, treePath)
                 ?? throw new DirectoryNotFoundException($"The directory of {treePath} disappeared under {RootPath}."))
             {
                 created = true;
                 RandomAccess.Write(file, content, 0);
                 File.SetUnixFileMode(file, mode);
-                if (Native.fsync(Fd(file)) != 0)
+                if (LibC.fsync(Fd(file)) != 0)
                 {
                     throw Failed(Marshal.GetLastPInvokeError(), "flush", treePath);
                 }
             }
-            if (Native.renameat(Fd(directory), temporary, Fd(directory), name) != 0)
+            if (LibC.renameat(Fd(directory), temporary, Fd(directory), name) != 0)
             {
                 throw Failed(Marshal.GetLastPInvokeError(), "replace", treePath);
             }
             created = false;
-            Native.fsync(Fd(directory));
+            LibC.fsync(Fd(directory));
         }
         finally
         {
             if (created)
             {
-                Native.unlinkat(Fd(directory), temporary, 0);
+                LibC.unlinkat(Fd(directory), temporary, 0);
             }
         }
     }
@@ -267,7 +267,7 @@ public sealed class RootJail
     // Opens a name in a directory without following a link there; null when it does not exist.
     private SafeFileHandle? OpenAt(SafeFileHandle directory, string name, int flags, uint mode, string treePath)
     {
-        var fd = Native.openat(Fd(directory), name, flags | Native.O_NOFOLLOW | Native.O_CLOEXEC, mode);
+        var fd = LibC.openat(Fd(directory), name, flags | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, mode);
         if (fd >= 0)
         {
             return new SafeFileHandle(fd, ownsHandle: true);
@@ -275,8 +275,8 @@ public sealed class RootJail
         var errno = Marshal.GetLastPInvokeError();
         return errno switch
         {
-            Native.ENOENT => null,
-            Native.ELOOP => throw new PathOutsideRootException(RootPath, treePath, $"{name} became a symbolic link while KmodPS was writing it"),
+            LibC.ENOENT => null,
+            LibC.ELOOP => throw new PathOutsideRootException(RootPath, treePath, $"{name} became a symbolic link while KmodPS was writing it"),
             _ => throw Failed(errno, "open", treePath),
         };
     }
@@ -286,7 +286,7 @@ public sealed class RootJail
     private SafeFileHandle OpenDirectory(string resolvedPath, string treePath)
     {
         var relative = resolvedPath.Trim('/');
-        var root = Native.open(RootPath, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC, 0);
+        var root = LibC.open(RootPath, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
         if (root < 0)
         {
             throw Failed(Marshal.GetLastPInvokeError(), "open the root", treePath);
@@ -294,36 +294,36 @@ public sealed class RootJail
         using var rootHandle = new SafeFileHandle(root, ownsHandle: true);
         if (relative.Length == 0)
         {
-            return new SafeFileHandle(Native.dup(root), ownsHandle: true);
+            return new SafeFileHandle(LibC.dup(root), ownsHandle: true);
         }
         if (!WithoutOpenat2 && !s_openat2Missing)
         {
-            var how = new Native.OpenHow
+            var how = new LibC.OpenHow
             {
-                Flags = (ulong)(Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC),
-                Resolve = Native.RESOLVE_IN_ROOT | Native.RESOLVE_NO_SYMLINKS | Native.RESOLVE_NO_MAGICLINKS,
+                Flags = (ulong)(LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC),
+                Resolve = LibC.RESOLVE_IN_ROOT | LibC.RESOLVE_NO_SYMLINKS | LibC.RESOLVE_NO_MAGICLINKS,
             };
-            var fd = Native.openat2(root, relative, ref how);
+            var fd = LibC.openat2(root, relative, ref how);
             if (fd >= 0)
             {
                 return new SafeFileHandle((IntPtr)fd, ownsHandle: true);
             }
             var errno = Marshal.GetLastPInvokeError();
             // ENOSYS before Linux 5.6; EPERM from container seccomp filters that predate openat2.
-            if (errno is not (Native.ENOSYS or Native.EPERM))
+            if (errno is not (LibC.ENOSYS or LibC.EPERM))
             {
                 throw DirectoryFailure(errno, resolvedPath, treePath);
             }
             s_openat2Missing = true;
         }
-        var current = new SafeFileHandle(Native.dup(root), ownsHandle: true);
+        var current = new SafeFileHandle(LibC.dup(root), ownsHandle: true);
         foreach (var part in relative.Split('/'))
         {
-            var next = Native.openat(Fd(current), part, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+            var next = LibC.openat(Fd(current), part, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
             var errno = Marshal.GetLastPInvokeError();
-            if (next < 0 && errno == Native.ENOTDIR && IsLinkAt(current, part))
+            if (next < 0 && errno == LibC.ENOTDIR && IsLinkAt(current, part))
             {
-                errno = Native.ELOOP;
+                errno = LibC.ELOOP;
             }
             current.Dispose();
             if (next < 0)
@@ -337,22 +337,22 @@ public sealed class RootJail
 
     private Exception DirectoryFailure(int errno, string resolvedPath, string treePath) => errno switch
     {
-        Native.ELOOP or Native.EXDEV => new PathOutsideRootException(RootPath, treePath,
+        LibC.ELOOP or LibC.EXDEV => new PathOutsideRootException(RootPath, treePath,
             $"{ChrootPath.Map(RootPath, resolvedPath)} passes through a symbolic link that appeared after it was resolved, or a /proc magic link"),
-        Native.ENOENT => new DirectoryNotFoundException($"{ChrootPath.Map(RootPath, resolvedPath)} does not exist (writing {treePath} under {RootPath})."),
+        LibC.ENOENT => new DirectoryNotFoundException($"{ChrootPath.Map(RootPath, resolvedPath)} does not exist (writing {treePath} under {RootPath})."),
         _ => Failed(errno, "open the directory of", treePath),
     };
 
     private static bool IsLinkAt(SafeFileHandle directory, string name)
     {
         var buffer = new byte[1];
-        return Native.readlinkat(Fd(directory), name, buffer, (nint)buffer.Length) >= 0;
+        return LibC.readlinkat(Fd(directory), name, buffer, (nint)buffer.Length) >= 0;
     }
 
     private Exception Failed(int errno, string what, string treePath)
     {
         var message = $"Cannot {what} {treePath} under {RootPath}: {new Win32Exception(errno).Message}";
-        return errno is Native.EACCES or Native.EPERM ? new UnauthorizedAccessException(message) : new IOException(message, errno);
+        return errno is LibC.EACCES or LibC.EPERM ? new UnauthorizedAccessException(message) : new IOException(message, errno);
     }
 
     private static (string Parent, string Name) Split(string resolved)
@@ -362,55 +362,4 @@ public sealed class RootJail
     }
 
     private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
-
-    private static class Native
-    {
-        public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
-        public const int AT_REMOVEDIR = 0x200;
-        public const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
-        public const int EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40;
-
-        // The same number on x86_64 and aarch64 (the generic syscall table); KmodPS runs on Linux only.
-        private const long SYS_openat2 = 437;
-
-        [StructLayout(LayoutKind.Sequential)]
-        public struct OpenHow
-        {
-            public ulong Flags;
-            public ulong Mode;
-            public ulong Resolve;
-        }
-
-        [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
-        private static extern long syscall_openat2(long number, int dirfd, string path, ref OpenHow how, nuint size);
-
-        public static long openat2(int dirfd, string path, ref OpenHow how) => syscall_openat2(SYS_openat2, dirfd, path, ref how, (nuint)Marshal.SizeOf<OpenHow>());
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open(string path, int flags, uint mode);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int openat(int dirfd, string path, int flags, uint mode);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int dup(int fd);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fsync(int fd);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int renameat(int olddirfd, string oldpath, int newdirfd, string newpath);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int unlinkat(int dirfd, string path, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int mkdirat(int dirfd, string path, uint mode);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int symlinkat(string target, int newdirfd, string linkpath);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern nint readlinkat(int dirfd, string path, byte[] buffer, nint size);
-    }
 }
