@@ -19,12 +19,8 @@ $ErrorActionPreference = 'Stop'
 
 # The version the test project's PackageDownload names; restored by `dotnet build` or `dotnet restore`.
 $pesterVersion = '5.9.1'
-$packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
-    $line = & dotnet nuget locals global-packages --list
-    if ($LASTEXITCODE -ne 0) { throw "dotnet nuget locals failed with exit code $LASTEXITCODE" }
-    ($line -replace '^global-packages:\s*', '').Trim()
-}
-$manifest = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
+Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+$manifest = Join-Path (Get-NuGetPackageRoot) "pester/$pesterVersion/tools/Pester.psd1"
 if (-not (Test-Path -LiteralPath $manifest)) {
     throw "Pester $pesterVersion is not in the NuGet cache ($manifest): run 'dotnet restore tests/KmodPS.Tests' first."
 }

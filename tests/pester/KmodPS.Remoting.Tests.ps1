@@ -61,6 +61,7 @@ Describe 'KmodPS over PowerShell remoting on SSH' -Tag Lab, Remoting {
         $repo = (Resolve-Path "$PSScriptRoot/../..").Path
         $manifest = Join-Path $repo 'KmodPS.psd1'
         Import-Module $manifest -Force
+        Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
         $labDir = if ($env:KMODPS_LAB_DIR) { $env:KMODPS_LAB_DIR } else { '/tmp/kmodps-lab' }
         $required = $env:KMODPS_LAB -eq 'required'
 
@@ -75,8 +76,7 @@ Describe 'KmodPS over PowerShell remoting on SSH' -Tag Lab, Remoting {
 
         function Get-PinnedPwsh {
             $version = (Get-Content -Raw "$repo/.config/dotnet-tools.json" | ConvertFrom-Json).tools.powershell.version
-            $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME .nuget/packages }
-            $dll = Get-Item "$packages/powershell/$version/tools/*/any/unix/pwsh.dll" -ErrorAction Ignore | Select-Object -First 1
+            $dll = Get-Item "$(Get-NuGetPackageRoot)/powershell/$version/tools/*/any/unix/pwsh.dll" -ErrorAction Ignore | Select-Object -First 1
             if (-not $dll) { throw "pwsh $version (.config/dotnet-tools.json) is not restored: run 'dotnet tool restore'" }
             $dll.FullName
         }

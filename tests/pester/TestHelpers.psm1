@@ -39,4 +39,16 @@ function Assert-LabTool {
     Set-ItResult -Skipped -Because $reason
 }
 
-Export-ModuleMember -Function Get-KmodTreeState, Assert-LabTool
+function Get-NuGetPackageRoot {
+    <#
+    .SYNOPSIS
+        The NuGet global packages folder, where `dotnet tool restore` and the test project's restore put the pinned pwsh
+        and Pester: NUGET_PACKAGES when set, else what `dotnet nuget locals` says.
+    #>
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw "dotnet nuget locals failed with exit code $LASTEXITCODE" }
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+Export-ModuleMember -Function Get-KmodTreeState, Assert-LabTool, Get-NuGetPackageRoot
