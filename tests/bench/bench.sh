@@ -98,10 +98,10 @@ main() {
     reader_ms=$("$repo/kmodps" "
         \$null = Get-KernelHost -WarningAction SilentlyContinue # loads KmodPS.Core
         \$files = [IO.File]::ReadAllLines('$modlist')
-        foreach (\$f in \$files) { \$null = [KmodPS.Modules.ModuleFileReader]::Read(\$f, \$f) }
+        foreach (\$f in \$files) { \$null = [KmodPS.Core.Modules.ModuleFileReader]::Read(\$f, \$f) }
         [double[]] \$times = foreach (\$r in 1..$ROUNDS) {
             \$sw = [Diagnostics.Stopwatch]::StartNew()
-            foreach (\$f in \$files) { \$null = [KmodPS.Modules.ModuleFileReader]::Read(\$f, \$f) }
+            foreach (\$f in \$files) { \$null = [KmodPS.Core.Modules.ModuleFileReader]::Read(\$f, \$f) }
             \$sw.Elapsed.TotalMilliseconds }
         [Array]::Sort(\$times)
         '{0:F0}' -f \$times[[int][Math]::Floor($ROUNDS / 2)]" | tr -d '\r')

@@ -253,7 +253,7 @@ Describe 'KmodPS over PowerShell remoting on SSH' -Tag Lab, Remoting {
         It 'Test-KernelUpdate -Detailed keeps its Problems, as docs/fleet.md reads them' {
             $checks = Invoke-Command -Session $Session { Test-KernelUpdate -Root "$using:Temp/roots/AlmaNvidiaKmodMissing" -Detailed -Quiet }
             $checks.Problems.Module | Sort-Object -Unique | Should -Be 'nvidia', 'nvidia_drm', 'nvidia_modeset', 'nvidia_uvm'
-            $checks[0].Problems[0].pstypenames[0] | Should -Be 'Deserialized.KmodPS.Models.KernelUpdateProblem'
+            $checks[0].Problems[0].pstypenames[0] | Should -Be 'Deserialized.KmodPS.Core.Models.KernelUpdateProblem'
             ($checks | Format-Table | Out-String -Width 300) | Should -Match 'nvidia, nvidia_drm, nvidia_modeset, nvidia_uvm'
         }
 
@@ -270,7 +270,7 @@ Describe 'KmodPS over PowerShell remoting on SSH' -Tag Lab, Remoting {
         }
 
         It 'every KmodPS output type came back from the remote session' {
-            $declared = Get-Command -Module KmodPS | ForEach-Object OutputType | ForEach-Object Type | Where-Object Namespace -eq 'KmodPS.Models' | ForEach-Object FullName
+            $declared = Get-Command -Module KmodPS | ForEach-Object OutputType | ForEach-Object Type | Where-Object Namespace -eq 'KmodPS.Core.Models' | ForEach-Object FullName
             $declared | Sort-Object -Unique | Where-Object { -not $RemoteTypes.Contains($_) } | Should -BeNullOrEmpty
         }
     }

@@ -175,7 +175,7 @@ Describe 'Pipelines of the read cmdlets' -Tag Runbooks, Modules {
         $results = Get-KernelModuleStatus -Root $h -Problem | Repair-KernelModule -WhatIf -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
 
         $results | Should -Not -BeNullOrEmpty
-        $results | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'KmodPS.Models.RepairResult' }
+        $results | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'KmodPS.Core.Models.RepairResult' }
         $results.Root | Sort-Object -Unique | Should -Be $h
         Get-KmodTreeState $h | Should -Be $before
     }

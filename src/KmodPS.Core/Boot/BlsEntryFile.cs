@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// A Boot Loader Specification type #1 entry (<c>loader/entries/*.conf</c>): <c>key value</c> lines, <c>#</c> comments.

@@ -1,6 +1,7 @@
-using KmodPS.Kernels;
 
-namespace KmodPS.Boot;
+using KmodPS.Core.Kernels;
+
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// The order GRUB's blscfg (RHEL 8/9, Fedora) gives BLS entries: their ids split like an rpm NVR at the last two

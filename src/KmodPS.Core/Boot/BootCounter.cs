@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Boot counting suffixes of entry file names (<c>name+LEFT-DONE.conf</c>, <c>name+LEFT.efi</c>), as systemd-boot

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>One boot menu entry.</summary>
 /// <param name="Id">

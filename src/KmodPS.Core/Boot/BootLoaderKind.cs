@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>Which boot loader configuration decides the next boot of a root.</summary>
 public enum BootLoaderKind

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// What changing the boot default needs to know about a root's boot loader: its kind, GRUB's environment block

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Pure: plans the change of the boot default with the host's own tools. RHEL BLS: grubby --set-default (host),

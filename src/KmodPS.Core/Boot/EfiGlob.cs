@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// systemd-boot's <c>efi_fnmatch</c> for <c>default</c> patterns and entry variables: <c>*</c>, <c>?</c>,

@@ -1,8 +1,8 @@
 using System.Text;
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// String EFI variables as efivarfs shows them: 4 attribute bytes, then a NUL-terminated UTF-16LE string.

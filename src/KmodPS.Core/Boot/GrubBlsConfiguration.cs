@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// GRUB 2 with blscfg (RHEL 8/9, Fedora): the menu is the BLS entries in <c>/boot/loader/entries</c>, sorted newest

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// GRUB 2 whose <c>grub.cfg</c> lists the entries itself (Debian and Ubuntu's <c>10_linux</c>: a plain entry for the

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Applies a value of GRUB's <c>default</c> variable to a menu the way <c>grub-core/normal/menu.c</c> does.

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Parses a GRUB environment block (<c>grubenv</c>): the signature line <c># GRUB Environment Block</c>, then

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>Where one GRUB installation keeps its files, and which of GRUB's default-matching orders it uses.</summary>
 /// <param name="ConfigPath">The <c>grub.cfg</c> GRUB runs, inside the root; null when none was found.</param>

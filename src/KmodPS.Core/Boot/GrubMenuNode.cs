@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>A GRUB menu item: a menuentry (with the kernel it loads) or a submenu (with its children).</summary>
 internal sealed class GrubMenuNode

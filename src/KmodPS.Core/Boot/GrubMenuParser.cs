@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Reads the menu structure of a generated <c>grub.cfg</c>: <c>menuentry</c> and <c>submenu</c> blocks with their

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// The entry GRUB's <c>default</c> selects, or why it selects none. <paramref name="Path"/> is the chain of menu items

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>GRUB's <c>grub_strtoul(value, NULL, 0)</c>: leading blanks, <c>0x</c> hex, leading-<c>0</c> octal, else decimal; trailing text ignored.</summary>
 internal static class GrubNumber

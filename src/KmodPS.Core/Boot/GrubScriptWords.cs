@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Splits one line of GRUB script into words: whitespace separates, <c>'...'</c> is literal, <c>"..."</c> honours

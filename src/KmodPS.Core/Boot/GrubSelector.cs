@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>The value GRUB's <c>default</c> will hold at boot and where it comes from.</summary>
 /// <param name="Value">The value; null or empty selects the first menu entry.</param>

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>One word of a GRUB script line; <paramref name="Quoted"/> when any part of it was quoted or escaped.</summary>
 internal sealed record GrubWord(string Text, bool Quoted)

@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>The configuration of one boot loader under a root: its menu entries and what it boots next.</summary>
 internal interface IBootLoaderConfiguration

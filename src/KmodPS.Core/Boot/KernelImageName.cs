@@ -1,4 +1,6 @@
-namespace KmodPS.Boot;
+using KmodPS.Core.Kernels;
+
+namespace KmodPS.Core.Boot;
 
 /// <summary>The kernel release in an image file name (<c>/boot/vmlinuz-6.1.0-56-amd64</c>).</summary>
 internal static class KernelImageName
@@ -25,7 +27,7 @@ internal static class KernelImageName
 
     /// <summary>The release if it is a valid, non-rescue kernel release starting with a digit.</summary>
     public static string? Validate(string? release) =>
-        Kernels.KernelVersion.IsValid(release) && char.IsAsciiDigit(release![0]) && !IsRescue(release) ? release : null;
+        KernelRelease.IsValid(release) && char.IsAsciiDigit(release![0]) && !IsRescue(release) ? release : null;
 
     /// <summary>True for the release-like names of rescue images (<c>0-rescue-&lt;machine-id&gt;</c>).</summary>
     public static bool IsRescue(string? text) =>

@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>What boots next.</summary>
 /// <param name="Loader">The boot loader whose configuration decides it.</param>

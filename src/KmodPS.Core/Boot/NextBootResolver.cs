@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Answers which kernel boots next under a root, from the boot loader's own state (BLS entries and grubenv for GRUB

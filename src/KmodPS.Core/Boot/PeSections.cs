@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Reads named sections of a PE image (a unified kernel image's <c>.osrel</c> and <c>.uname</c>) without loading the

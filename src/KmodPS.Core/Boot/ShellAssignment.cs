@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Reads <c>KEY=value</c> assignments from shell fragments such as <c>/etc/default/grub</c> without running them.

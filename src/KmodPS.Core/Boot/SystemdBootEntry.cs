@@ -1,4 +1,4 @@
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>A systemd-boot menu entry with the fields its sort order uses.</summary>
 internal sealed record SystemdBootEntry(

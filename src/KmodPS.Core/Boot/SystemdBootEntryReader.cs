@@ -1,9 +1,9 @@
 using System.Text;
-using KmodPS.Diagnostics;
-using KmodPS.Hosts;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Reads the entries systemd-boot shows from one partition: type #1 <c>loader/entries/*.conf</c> whose

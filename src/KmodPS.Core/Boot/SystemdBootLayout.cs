@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Boot;
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Where systemd-boot's files are: the ESP (mounted at <c>/efi</c>, <c>/boot/efi</c> or <c>/boot</c>) holding

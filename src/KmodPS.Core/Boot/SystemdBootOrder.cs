@@ -1,6 +1,7 @@
-using KmodPS.Kernels;
 
-namespace KmodPS.Boot;
+using KmodPS.Core.Kernels;
+
+namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// systemd-boot's menu order (<c>boot_entry_compare</c>): entries with no tries left last; entries with a

@@ -1,4 +1,4 @@
-namespace KmodPS.Diagnostics;
+namespace KmodPS.Core.Diagnostics;
 
 /// <summary>Collects the warnings and failures of one read.</summary>
 public sealed class DiagnosticLog

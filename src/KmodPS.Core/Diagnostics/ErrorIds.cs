@@ -1,4 +1,4 @@
-namespace KmodPS.Diagnostics;
+namespace KmodPS.Core.Diagnostics;
 
 /// <summary>
 /// Every stable error id KmodPS reports (the first part of an ErrorRecord's FullyQualifiedErrorId).

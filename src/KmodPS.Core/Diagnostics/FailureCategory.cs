@@ -1,4 +1,4 @@
-namespace KmodPS.Diagnostics;
+namespace KmodPS.Core.Diagnostics;
 
 /// <summary>What kind of failure; the cmdlet layer maps it onto PowerShell's ErrorCategory.</summary>
 public enum FailureCategory

@@ -1,4 +1,4 @@
-namespace KmodPS.Diagnostics;
+namespace KmodPS.Core.Diagnostics;
 
 /// <summary>Items a reader produced plus what went wrong on the way (warnings and non-terminating failures).</summary>
 public sealed class Report<T>

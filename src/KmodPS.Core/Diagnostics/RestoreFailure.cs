@@ -1,4 +1,4 @@
-namespace KmodPS.Diagnostics;
+namespace KmodPS.Core.Diagnostics;
 
 /// <summary>
 /// A change failed and putting the previous state back failed too. One error, not two: its id is

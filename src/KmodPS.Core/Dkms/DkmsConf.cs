@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Dkms;
+namespace KmodPS.Core.Dkms;
 
 /// <summary>
 /// The static assignments of a dkms.conf (a bash fragment dkms sources). Only top-level assignments are

@@ -1,4 +1,4 @@
-namespace KmodPS.Dkms;
+namespace KmodPS.Core.Dkms;
 
 /// <summary>
 /// One line of <c>dkms status</c>, read from the tree: a module version that is added, or its build for a

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using KmodPS.Modules;
-using KmodPS.Platform;
+using KmodPS.Core.Modules;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Dkms;
+namespace KmodPS.Core.Dkms;
 
 /// <summary>
 /// The certificate DKMS signs modules with: <c>mok_certificate</c> from /etc/dkms/framework.conf (and

@@ -1,4 +1,4 @@
-namespace KmodPS.Dkms;
+namespace KmodPS.Core.Dkms;
 
 /// <summary>A state as <c>dkms status</c> names it.</summary>
 public enum DkmsState

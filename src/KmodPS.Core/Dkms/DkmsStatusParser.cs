@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Dkms;
+namespace KmodPS.Core.Dkms;
 
 /// <summary>
 /// Parses <c>dkms status</c> output of every dkms generation: <c>m, v, k, a: state</c> (&lt;= 2.8.5),

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using KmodPS.Diagnostics;
-using KmodPS.Modules;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Modules;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Dkms;
+namespace KmodPS.Core.Dkms;
 
 /// <summary>
 /// Reads the DKMS tree directly, with dkms's own rules: a version is added when it has a <c>source</c>;

@@ -1,8 +1,8 @@
-using KmodPS.Boot;
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// The Set-DefaultKernel mechanics as a reusable Core service: find the kernel's boot entry and the boot loader,

@@ -1,6 +1,6 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>What the guard decided for a kernel before acting: the action, the kernel to make the default (if any) and the sentence for the log.</summary>
 /// <param name="Target">The kernel to make the boot default; null when nothing changes.</param>

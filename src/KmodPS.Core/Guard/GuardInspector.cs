@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>Reads the guard of a root for Get-KernelUpdateGuard: each hook's presence, marker and currency, the options, the state file.</summary>
 public static class GuardInspector

@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>What Install-KernelUpdateGuard will do, as data; or why it refuses.</summary>
 /// <param name="Writes">Hook files to write (new or outdated).</param>

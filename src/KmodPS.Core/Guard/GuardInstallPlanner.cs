@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// Plans Install-KernelUpdateGuard from the root's files: which hooks to write, which directories are missing, and

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>Carries out install and uninstall plans, then reads the files back; on a failed install the files it wrote are removed again.</summary>
 public sealed class GuardInstaller

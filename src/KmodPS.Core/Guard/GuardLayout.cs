@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// Where the guard's hooks go for a distribution family. Debian: run-parts directories of the kernel packages

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>What the hooks run: the runner's absolute path and the switches passed to Invoke-KernelUpdateGuard.</summary>
 public sealed partial record GuardOptions(string RunnerPath, bool Repair, bool Promote)

@@ -1,8 +1,8 @@
-using KmodPS.Boot;
-using KmodPS.Kernels;
-using KmodPS.Models;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// Pure: the guard's decision for a newly installed kernel <c>K</c>, given every kernel's health and what boots next.

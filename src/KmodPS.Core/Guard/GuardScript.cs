@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// Generates the guard's hook files (content is data: the same options give the same bytes) and reads back the

@@ -1,6 +1,6 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// The guard's state file <c>/var/lib/kmodps/guard.json</c>: what Install-KernelUpdateGuard added (so that

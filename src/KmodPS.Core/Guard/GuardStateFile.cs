@@ -1,7 +1,7 @@
 using System.Text;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>Reads and writes <see cref="GuardState"/> as JSON (camelCase, enums as names), atomically.</summary>
 public static class GuardStateFile

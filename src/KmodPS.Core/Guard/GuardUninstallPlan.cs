@@ -1,4 +1,4 @@
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>What Uninstall-KernelUpdateGuard will do, as data.</summary>
 /// <param name="Deletes">Hook files to delete (they exist and carry KmodPS's marker).</param>

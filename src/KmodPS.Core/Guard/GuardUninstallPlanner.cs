@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// Plans Uninstall-KernelUpdateGuard: exactly the files the install added. Hook files are deleted only while they

@@ -1,6 +1,6 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Guard;
+namespace KmodPS.Core.Guard;
 
 /// <summary>
 /// Whether a kernel has every module this host needs: no status row that is a problem (Missing, Stale, Mismatch,

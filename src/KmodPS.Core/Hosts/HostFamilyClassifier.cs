@@ -1,6 +1,6 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Hosts;
+namespace KmodPS.Core.Hosts;
 
 /// <summary>Maps os-release ID and ID_LIKE onto a <see cref="HostFamily"/>.</summary>
 public static class HostFamilyClassifier

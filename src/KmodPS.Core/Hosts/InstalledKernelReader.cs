@@ -1,10 +1,10 @@
-using KmodPS.Diagnostics;
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Hosts;
+namespace KmodPS.Core.Hosts;
 
 /// <summary>Finds the kernels of a root from <c>/lib/modules/*</c> and <c>/boot/vmlinuz-*</c>.</summary>
 public sealed class InstalledKernelReader
@@ -108,7 +108,7 @@ public sealed class InstalledKernelReader
 
     private static void AddIfValid(ISet<string> versions, string version, string foundAt, DiagnosticLog log)
     {
-        if (KernelVersion.IsValid(version))
+        if (KernelRelease.IsValid(version))
         {
             versions.Add(version);
         }

@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Hosts;
+namespace KmodPS.Core.Hosts;
 
 /// <summary>Reads <c>/etc/os-release</c> (or <c>/usr/lib/os-release</c>) and the running kernel of a root.</summary>
 public sealed class KernelHostReader

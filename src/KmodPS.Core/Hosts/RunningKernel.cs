@@ -1,7 +1,7 @@
-using KmodPS.Kernels;
-using KmodPS.Platform;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Hosts;
+namespace KmodPS.Core.Hosts;
 
 /// <summary>The running kernel's release, from /proc; only meaningful for the host's own root.</summary>
 public static class RunningKernel
@@ -15,7 +15,7 @@ public static class RunningKernel
         try
         {
             var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-            return KernelVersion.IsValid(release) ? release : null;
+            return KernelRelease.IsValid(release) ? release : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

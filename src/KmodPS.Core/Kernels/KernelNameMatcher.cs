@@ -1,4 +1,4 @@
-namespace KmodPS.Kernels;
+namespace KmodPS.Core.Kernels;
 
 /// <summary>
 /// Finds an installed kernel by the name an admin types: the exact release, or the RPM version-release without

@@ -1,8 +1,17 @@
-namespace KmodPS.Kernels;
+using System.Text.RegularExpressions;
+
+namespace KmodPS.Core.Kernels;
 
 /// <summary>Kernel releases written with or without the RPM architecture suffix (<c>.x86_64</c>): the one place that strips, finds and compares it.</summary>
-public static class KernelRelease
+public static partial class KernelRelease
 {
+    /// <summary>True when the string is a non-empty kernel release (<c>uname -r</c> form) made only of safe characters.</summary>
+    public static bool IsValid(string? release) =>
+        !string.IsNullOrEmpty(release) && release.Length <= 200 && ValidRelease().IsMatch(release) && release != "." && release != "..";
+
+    [GeneratedRegex(@"^[A-Za-z0-9._+~-]+\z")]
+    private static partial Regex ValidRelease();
+
     private static readonly string[] Arches = { "x86_64", "aarch64", "ppc64le", "s390x", "i686", "armv7hl", "noarch" };
 
     /// <summary>The release without a trailing <c>.x86_64</c>-style architecture (or <c>.*</c>).</summary>

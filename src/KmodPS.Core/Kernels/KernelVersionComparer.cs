@@ -1,4 +1,4 @@
-namespace KmodPS.Kernels;
+namespace KmodPS.Core.Kernels;
 
 /// <summary>
 /// Orders kernel releases the way rpm and dpkg do for these strings: digit runs compare as numbers,

@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// apt-mark command lines for a root. <c>-o Dir=</c> alone is not enough: apt-mark writes selections through

@@ -1,6 +1,6 @@
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Pins through apt-mark holds, excludes through an apt preferences file.</summary>
 internal static class AptLockPlanner

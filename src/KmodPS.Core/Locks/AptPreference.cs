@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>One apt preferences stanza.</summary>
 public sealed record AptPreference(string Package, string Pin, int Priority, string? Explanation, int FirstLine, int LineCount)

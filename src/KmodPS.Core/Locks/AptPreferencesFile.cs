@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// apt_preferences(5) stanzas (<c>Package</c>, <c>Pin</c>, <c>Pin-Priority</c>, <c>Explanation</c>), with the lines

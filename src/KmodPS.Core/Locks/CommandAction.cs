@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Runs a native command from its argument vector (never a shell); <see cref="LockAction.Description"/> is the command line with its extra environment.</summary>
 public sealed record CommandAction(LockStore Store, CommandRequest Request, IReadOnlyList<TemporaryFile> TemporaryFiles, string Description)

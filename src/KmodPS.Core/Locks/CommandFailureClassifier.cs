@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Turns a failed lock command into the failure users can act on: another package manager holds the lock, the plugin is missing, or the change was refused.</summary>
 public static class CommandFailureClassifier

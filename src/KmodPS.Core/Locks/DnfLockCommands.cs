@@ -1,8 +1,8 @@
-using KmodPS.Kernels;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// dnf 4 and dnf 5 versionlock command lines for a root. With an alternate root, dnf 4's versionlock plugin would

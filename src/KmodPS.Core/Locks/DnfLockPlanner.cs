@@ -1,8 +1,8 @@
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Pins and excludes through dnf 4 and dnf 5 versionlock.</summary>
 internal static class DnfLockPlanner

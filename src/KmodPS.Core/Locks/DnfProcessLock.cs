@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// dnf 4's process locks (<c>*_lock.pid</c> in the cache and persist directories of the root): a pid file naming a

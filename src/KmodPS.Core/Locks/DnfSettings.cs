@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The dnf/yum configuration that matters for locks: <c>exclude</c>/<c>excludepkgs</c> and <c>installonly_limit</c> of <c>[main]</c>.</summary>
 public sealed record DnfSettings(IReadOnlyList<KeyValuePair<string, string>> Excludes, int? InstallonlyLimit)

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Replaces (or deletes, when <see cref="Edit"/> returns null) a file inside the root atomically, keeping the previous

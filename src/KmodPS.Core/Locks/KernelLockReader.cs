@@ -1,9 +1,9 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
-using KmodPS.Platform;
-using KmodPS.Kernels;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Every kernel-related lock of a root (dnf 4/5 versionlock, apt holds and preferences, zypp locks), marked

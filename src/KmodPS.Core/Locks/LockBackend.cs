@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The package manager whose lock store KmodPS changes for a root.</summary>
 public enum LockBackend

@@ -1,8 +1,8 @@
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Chooses the lock store from the root (its distribution family and its own dnf: a root whose <c>dnf</c> is dnf 5

@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The kernel-related locks of every store, from their raw content (pure; no file or process access).</summary>
 public static class LockEntries

@@ -1,9 +1,9 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
-using KmodPS.Platform;
-using KmodPS.Kernels;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Runs a <see cref="LockPlan"/>: each command (argument vector) and atomic file edit in order; on any failure,

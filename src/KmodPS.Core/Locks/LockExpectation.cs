@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>What the lock stores must show after a plan ran; checked by reading them back.</summary>
 public sealed record LockExpectation(string Description, Func<IReadOnlyList<LockEntry>, bool> IsMet)

@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The typed failures of locking, with their stable error ids; the target is the kernel concerned.</summary>
 public static class LockFailures

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The kind of change a plan makes.</summary>
 public enum LockOperation

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>What running a plan did: the failure (if any), the locks added and removed (read back from the stores).</summary>
 public sealed class LockOutcome

@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>What Lock-Kernel or Unlock-Kernel will do, as data: actions, how to verify them, warnings and refusals.</summary>
 public sealed class LockPlan

@@ -1,6 +1,7 @@
-using KmodPS.Kernels;
 
-namespace KmodPS.Locks;
+using KmodPS.Core.Kernels;
+
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Pure planning: from a <see cref="LockSnapshot"/> and the request, the commands and edits to run, what must hold

@@ -1,6 +1,6 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// A lock KmodPS added, as recorded in its state file: the store, the entry's <see cref="LockEntry.Key"/> there,

@@ -1,8 +1,8 @@
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Everything the lock planner needs about a root, as plain data: family and backend, the host program to run,
@@ -51,7 +51,7 @@ public sealed record LockSnapshot
 
     /// <summary>
     /// The versionlock.list path handed to dnf (<c>locklist=</c>): resolved inside the root with no link left in it
-    /// (<see cref="KmodPS.Platform.RootJail.ToolPath"/>), so dnf cannot follow one out; null for the plain mapped path.
+    /// (<see cref="KmodPS.Core.Platform.RootJail.ToolPath"/>), so dnf cannot follow one out; null for the plain mapped path.
     /// </summary>
     public string? VersionlockListToolPath { get; init; }
 

@@ -1,10 +1,10 @@
-using KmodPS.Diagnostics;
-using KmodPS.Hosts;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Reads a <see cref="LockSnapshot"/>: files of the root directly, plus one <c>rpm -qa</c> on RPM-based roots

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The lock stores KmodPS reads and changes.</summary>
 public enum LockStore

@@ -1,6 +1,6 @@
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// The raw content of a root's lock stores as read (a null text means the file does not exist): the input of the

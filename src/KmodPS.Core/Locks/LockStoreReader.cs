@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
-using KmodPS.Packages;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Reads the lock stores of a root directly from their files (no process): dnf 4 and 5 versionlock, dpkg status, apt preferences, zypp locks.</summary>
 public sealed class LockStoreReader

@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Known ways a kernel lock silently does not do what it says; reported as warnings.</summary>
 public static class LockTraps

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>List helpers of the planners.</summary>
 internal static class PlanLists

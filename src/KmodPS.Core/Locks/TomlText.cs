@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The bits of TOML syntax libdnf5's versionlock.toml uses: comments, basic and literal strings, inline tables, bracket balance.</summary>
 internal static class TomlText

@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Kernels;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Removes locks from each store: file edits where the tool would rewrite more than asked, the tool otherwise.</summary>
 internal static class UnlockPlanner

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// One lock line of a dnf 4 versionlock.list: <c>kernel-0:5.14.0-611.41.1.el9_7.*</c> (pin) or

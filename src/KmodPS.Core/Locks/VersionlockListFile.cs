@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>The dnf 4 versionlock.list: lock lines, comments (<c>#</c>) and blank lines, as the plugin reads it.</summary>
 public static class VersionlockListFile

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Whether the host's dnf 4 has the versionlock plugin (<c>dnf-plugins/versionlock.py</c> in a Python library

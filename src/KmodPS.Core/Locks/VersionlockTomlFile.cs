@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// Reads dnf 5's <c>/etc/dnf/versionlock.toml</c> (<c>version = "1.0"</c>, <c>[[packages]]</c> with <c>name</c>,

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>One <c>[[packages]]</c> entry of dnf 5's versionlock.toml, with the lines it spans in the file.</summary>
 public sealed record VersionlockTomlPackage(string Name, string? Comment, IReadOnlyList<VersionlockCondition> Conditions, int FirstLine, int LineCount)

@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>
 /// One lock of libzypp's locks file: <c>attribute: value</c> lines (<c>type</c>, <c>match_type</c>,

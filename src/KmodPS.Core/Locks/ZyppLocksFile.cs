@@ -1,4 +1,4 @@
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>libzypp's locks file (<c>/etc/zypp/locks</c>, locks(5)): <c>attribute: value</c> lines, locks separated by blank lines.</summary>
 public static class ZyppLocksFile

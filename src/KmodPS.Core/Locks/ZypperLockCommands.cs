@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>zypper addlock/removelock command lines for a root (<c>--root</c>: zypper keeps the locks file inside it).</summary>
 public static class ZypperLockCommands

@@ -1,6 +1,6 @@
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Locks;
+namespace KmodPS.Core.Locks;
 
 /// <summary>Pins through zypper locks.</summary>
 internal static class ZypperLockPlanner

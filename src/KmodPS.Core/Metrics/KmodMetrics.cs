@@ -1,7 +1,7 @@
-using KmodPS.Guard;
-using KmodPS.Models;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Metrics;
+namespace KmodPS.Core.Metrics;
 
 /// <summary>KmodPS's metric families from a status snapshot, an update check and the kernel locks.</summary>
 public static class KmodMetrics

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KmodPS.Metrics;
+namespace KmodPS.Core.Metrics;
 
 /// <summary>
 /// Writes the Prometheus text exposition format (what node_exporter's textfile collector reads): per family a

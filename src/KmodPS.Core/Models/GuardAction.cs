@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>What the kernel update guard did about the boot default after checking a kernel.</summary>
 public enum GuardAction

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>The host extension point a guard hook is installed in.</summary>
 public enum GuardHookKind

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>One hook of the kernel update guard: where it lives and whether it is there and current.</summary>
 public sealed class GuardHookStatus

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>The distribution family, which decides the package manager and bootloader tooling.</summary>
 public enum HostFamily

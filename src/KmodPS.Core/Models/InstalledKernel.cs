@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>A kernel found under a system root: its image, modules tree and headers.</summary>
 public sealed class InstalledKernel

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>The verdict of the kernel update guard for one kernel (Invoke-KernelUpdateGuard; kept in guard.json).</summary>
 public sealed class KernelGuardDecision

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>The system a KmodPS command looked at: its root, distribution and running kernel.</summary>
 public sealed class KernelHost

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>One kernel-related lock read from a package manager's lock store.</summary>
 public sealed class KernelLock

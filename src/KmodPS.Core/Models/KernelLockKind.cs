@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>What a kernel lock does to the package manager.</summary>
 public enum KernelLockKind

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>The verdict for one candidate kernel: will every module the host needs be there?</summary>
 public sealed class KernelUpdateCheck

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>The kernel update guard of a system root: its hooks, options and recorded state (Get-KernelUpdateGuard).</summary>
 public sealed class KernelUpdateGuard

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>Why a module will not be there for a candidate kernel, and the concrete next step.</summary>
 public sealed class KernelUpdateProblem

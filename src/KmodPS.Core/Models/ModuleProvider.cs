@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>Where an out-of-tree module comes from.</summary>
 public enum ModuleProvider

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>The state of one out-of-tree module on one kernel. Problems are everything but Installed and Built.</summary>
 public enum ModuleState

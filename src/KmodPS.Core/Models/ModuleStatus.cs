@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>One out-of-tree module on one installed kernel.</summary>
 public sealed class ModuleStatus

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>What Repair-KernelModule did for one module on one kernel.</summary>
 public enum RepairOutcome

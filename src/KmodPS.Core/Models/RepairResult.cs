@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>
 /// The result of Repair-KernelModule for one out-of-tree module on one installed kernel, with the module's

@@ -1,4 +1,4 @@
-namespace KmodPS.Models;
+namespace KmodPS.Core.Models;
 
 /// <summary>Where a candidate kernel of Test-KernelUpdate comes from.</summary>
 public enum UpdateSource

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>
 /// Reads the signature appended to a module: the file ends with <c>~Module signature appended~\n</c>,

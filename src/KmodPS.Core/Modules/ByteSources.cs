@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>A file read with positional reads (no stream position, no full read).</summary>
 public sealed class FileByteSource : IByteSource, IDisposable

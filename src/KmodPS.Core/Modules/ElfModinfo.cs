@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>Finds the <c>.modinfo</c> section of an ELF relocatable object and splits it into key=value fields.</summary>
 public static class ElfModinfo

@@ -1,4 +1,4 @@
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>Hex in modinfo's style: upper case, bytes separated by colons.</summary>
 public static class Hex

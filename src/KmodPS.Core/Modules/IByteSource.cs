@@ -1,4 +1,4 @@
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>Random-access bytes of a module: a file on disk, or a decompressed image in memory.</summary>
 public interface IByteSource

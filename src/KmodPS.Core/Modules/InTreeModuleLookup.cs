@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>Finds an in-tree module of a kernel by name through modules.order (for an explicit -Name).</summary>
 public static class InTreeModuleLookup

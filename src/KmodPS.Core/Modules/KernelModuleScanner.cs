@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>
 /// Finds the out-of-tree modules of a kernel: everything under extra/, updates/, weak-updates/ (and other

@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>
 /// Reads /proc/modules (<c>name size refcount deps state address [taint]</c>; taint <c>O</c> marks out-of-tree)

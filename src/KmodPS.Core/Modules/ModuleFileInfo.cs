@@ -1,4 +1,4 @@
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>What a <c>.ko</c> file says about itself: its <c>.modinfo</c> fields and appended signature.</summary>
 public sealed class ModuleFileInfo

@@ -1,4 +1,4 @@
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>Reads a module file (<c>.ko</c>, <c>.ko.xz</c>, <c>.ko.zst</c>, <c>.ko.gz</c>) on this machine.</summary>
 public static class ModuleFileReader

@@ -1,4 +1,4 @@
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>
 /// The appended signature of a module, as modinfo shows it: signer (issuer common name), sig_key

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>
 /// In-process decompression of <c>.ko.gz</c> (managed), <c>.ko.xz</c> (liblzma) and <c>.ko.zst</c> (libzstd):

@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>
 /// Extracts what modinfo shows from a module's PKCS#7 (CMS SignedData) signature: the first SignerInfo's

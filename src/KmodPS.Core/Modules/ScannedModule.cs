@@ -1,4 +1,4 @@
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>An out-of-tree module file found in a kernel's module tree, read or failed to read.</summary>
 public sealed record ScannedModule(string KernelVersion, string Path, ModuleLocation Location, string? LinkTarget, ModuleFileInfo? Info, string? Error)

@@ -1,4 +1,4 @@
-namespace KmodPS.Modules;
+namespace KmodPS.Core.Modules;
 
 /// <summary>Decides whether a module's vermagic fits the kernel it is installed for.</summary>
 public static class Vermagic

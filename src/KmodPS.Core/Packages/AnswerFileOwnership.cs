@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>File owners from a test root's answer file.</summary>
 public sealed class AnswerFileOwnership : IPackageOwnership

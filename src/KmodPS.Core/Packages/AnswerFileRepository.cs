@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>Repository answers from a test root's answer file: what it says the repositories offer and an upgrade would install.</summary>
 public sealed class AnswerFileRepository : IRpmRepository, IAptRepository

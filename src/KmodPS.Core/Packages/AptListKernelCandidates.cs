@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Kernel images in apt's downloaded package lists (<c>/var/lib/apt/lists/*_Packages</c>, also <c>.gz</c> with

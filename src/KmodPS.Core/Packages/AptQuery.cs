@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Debian-family repository answers: <c>apt-get -s dist-upgrade</c> (what an upgrade would install) and

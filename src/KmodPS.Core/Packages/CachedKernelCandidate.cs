@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>A kernel release a repository offers, as found in the package manager's cached metadata (no process, no network).</summary>
 /// <param name="KernelVersion">The release in <c>uname -r</c> form.</param>

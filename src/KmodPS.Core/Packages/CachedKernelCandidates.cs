@@ -1,8 +1,8 @@
 using System.Xml;
-using KmodPS.Kernels;
-using KmodPS.Platform;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Kernel releases the repositories offer, found cheaply for argument completion: no process, no network, only

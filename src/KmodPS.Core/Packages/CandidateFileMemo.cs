@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Remembers what a metadata file gave while its size and modification time stay the same: completion asks on

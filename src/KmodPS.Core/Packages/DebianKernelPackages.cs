@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Which Debian/Ubuntu packages belong to a kernel ABI, and which installed metapackages would pull a new ABI;

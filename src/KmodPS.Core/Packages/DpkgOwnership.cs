@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>File owners from dpkg's <c>info/*.list</c> files, read directly (no dpkg process).</summary>
 public sealed class DpkgOwnership : IPackageOwnership

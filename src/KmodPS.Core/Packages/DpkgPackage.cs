@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// One stanza of dpkg's status file: selection (want) and state from <c>Status: want flag state</c>, and the

@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Reads dpkg's status file (<c>/var/lib/dpkg/status</c>) directly: RFC 822-style stanzas separated by blank lines,

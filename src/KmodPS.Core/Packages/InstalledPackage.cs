@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// One installed package as the package database records it. For RPM, <see cref="Spec"/> is the NEVRA dnf takes

@@ -1,6 +1,7 @@
-using KmodPS.Kernels;
 
-namespace KmodPS.Packages;
+using KmodPS.Core.Kernels;
+
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Which repository packages stand for an installable kernel release, and which release: the packages
@@ -19,7 +20,7 @@ public static class KernelImagePackage
             return null;
         }
         var kernel = RpmKernelPackages.KernelVersionOf(name, version, release, arch);
-        return kernel is not null && KernelRelease.Arch(kernel) is not null && KernelVersion.IsValid(kernel) ? kernel : null;
+        return kernel is not null && KernelRelease.Arch(kernel) is not null && KernelRelease.IsValid(kernel) ? kernel : null;
     }
 
     /// <summary>
@@ -33,6 +34,6 @@ public static class KernelImagePackage
             return null;
         }
         var kernel = DebianKernelPackages.KernelVersionOf(name);
-        return KernelVersion.IsValid(kernel) ? kernel : null;
+        return KernelRelease.IsValid(kernel) ? kernel : null;
     }
 }

@@ -1,5 +1,5 @@
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Pure: which installed packages a removal of one kernel release takes, and which other packages the package manager

@@ -1,6 +1,7 @@
-using KmodPS.Kernels;
 
-namespace KmodPS.Packages;
+using KmodPS.Core.Kernels;
+
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Finds the repository's kmod package for a kernel (used by Test-KernelUpdate and Repair-KernelModule): kmodtool/RPM

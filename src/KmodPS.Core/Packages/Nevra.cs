@@ -1,6 +1,7 @@
-using KmodPS.Kernels;
 
-namespace KmodPS.Packages;
+using KmodPS.Core.Kernels;
+
+namespace KmodPS.Core.Packages;
 
 /// <summary>Splits an RPM NEVRA (<c>name-version-release.arch</c>); Debian package names pass through unchanged.</summary>
 public static class Nevra

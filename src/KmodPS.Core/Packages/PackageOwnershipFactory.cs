@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>Chooses the package database of a root: rpm for RHEL/SUSE families, dpkg for Debian, else whichever exists.</summary>
 public static class PackageOwnershipFactory

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>What the repositories of an RPM root offer: <see cref="DnfQuery"/>, or a test root's <see cref="AnswerFileRepository"/>.</summary>
 public interface IRpmRepository

@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// One requirement of a package: for RPM a name with an optional comparison (<c>kernel-uname-r = 5.14.0-...</c>);

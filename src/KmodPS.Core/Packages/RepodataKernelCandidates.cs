@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Kernel packages in the repository metadata dnf (<c>/var/cache/dnf</c>) and dnf5 (<c>/var/cache/libdnf5</c>)

@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>A package the package manager offers (or has installed), with the dependency facts KmodPS needs.</summary>
 public sealed record RepositoryPackage(string Name, string Version, string Release, string Arch, string Repository, IReadOnlyList<string> Requires, IReadOnlyList<string> Provides)

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using KmodPS.Kernels;
+using KmodPS.Core.Kernels;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// Which RPM packages make up a kernel release, for every caller (locks, removal, repository candidates): found from

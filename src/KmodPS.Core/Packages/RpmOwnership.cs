@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>File owners from one <c>rpm -qf</c> call for the whole batch (rpm's database format is private to rpm).</summary>
 public sealed class RpmOwnership : IPackageOwnership

@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>An installed RPM package (from one <c>rpm -qa</c>).</summary>
 public sealed record RpmPackage(string Name, string Epoch, string Version, string Release, string Arch)

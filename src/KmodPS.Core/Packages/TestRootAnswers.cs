@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// The package-manager answers of a test root made by New-KmodTestRoot, in <c>/var/lib/kmodps/testroot.json</c>:

@@ -1,5 +1,5 @@
 
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>The kernel packages a test root's answer file says the repositories offer or an upgrade would install.</summary>
 public static class TestRootKernelCandidates

@@ -1,4 +1,4 @@
-namespace KmodPS.Packages;
+namespace KmodPS.Core.Packages;
 
 /// <summary>On merged-/usr systems <c>/lib</c> and <c>/usr/lib</c> are one directory, while package databases may record either.</summary>
 public static class UsrMerge

@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// Resolves a path inside a root the way a chroot would: absolute link targets start again at the root and <c>..</c>

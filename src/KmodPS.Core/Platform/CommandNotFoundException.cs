@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>A native program that KmodPS needs is not installed.</summary>
 public sealed class CommandNotFoundException : Exception

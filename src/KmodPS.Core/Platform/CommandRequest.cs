@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>A native command as an argument vector: never a shell string.</summary>
 public sealed record CommandRequest

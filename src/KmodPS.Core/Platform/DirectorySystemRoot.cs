@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>An <see cref="ISystemRoot"/> backed by a directory of this machine.</summary>
 public sealed class DirectorySystemRoot : ISystemRoot

@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>Runs native commands from an argument vector with a timeout and cancellation.</summary>
 public interface ICommandRunner

@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// Read access to files of a system tree: the host (<c>/</c>), a chroot, a mounted image or a test tree.

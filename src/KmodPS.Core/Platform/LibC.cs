@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// The libc calls KmodPS makes on file descriptors (the jailed writer, the root change lock), declared once. .NET has no

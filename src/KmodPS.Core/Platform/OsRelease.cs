@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>Parses os-release(5): shell-style KEY=value lines, values optionally quoted.</summary>
 public static class OsRelease

@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// A write under a root was refused because the path would lead outside it: a link that changed after the path was

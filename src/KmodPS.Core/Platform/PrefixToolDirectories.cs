@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// The directories a tool given the root as a prefix (<c>dnf --installroot</c>, <c>rpm --root</c>,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>Runs commands with <see cref="ProcessStartInfo.ArgumentList"/>; logs each command line before it starts.</summary>
 public sealed class ProcessCommandRunner : ICommandRunner

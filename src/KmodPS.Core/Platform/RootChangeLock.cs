@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// The one KmodPS change lock of a root: an flock(2) on <c>/run/lock/kmodps.lock</c> inside the root, or on

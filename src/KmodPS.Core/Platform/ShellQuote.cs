@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>POSIX quoting for display only; commands themselves always run from an argument vector.</summary>
 public static partial class ShellQuote

@@ -3,7 +3,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Converters;
 using Newtonsoft.Json.Serialization;
 
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// The JSON of KmodPS's files under <c>/var/lib/kmodps</c>: camelCase names, enums as names, ISO 8601 dates, indented.

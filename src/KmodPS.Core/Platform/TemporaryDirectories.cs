@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>
 /// KmodPS's private directories under the host's temporary directory: <c>/tmp/kmodps-&lt;pid&gt;.&lt;start&gt;-&lt;random&gt;</c>.

@@ -1,4 +1,4 @@
-namespace KmodPS.Platform;
+namespace KmodPS.Core.Platform;
 
 /// <summary>Helpers for absolute paths inside a system tree.</summary>
 public static class TreePath

@@ -1,9 +1,9 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Core.Removal;
 
 /// <summary>
 /// Every installed package of a root with its requirements: the dpkg status file read directly for the Debian family,

@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Locks;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Core.Removal;
 
 /// <summary>
 /// The locks that keep a kernel, as <see cref="KernelLockReader"/> reads and judges them (<see cref="KernelLockReader.Keeps"/>),

@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Core.Removal;
 
 /// <summary>
 /// Runs a <see cref="RemovalPlan"/>'s command. Under an alternate root, dnf gets a private HOME whose

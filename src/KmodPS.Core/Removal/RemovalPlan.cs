@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Core.Removal;
 
 /// <summary>What Remove-Kernel will do, as data: one package-manager command, or why it refuses.</summary>
 /// <param name="Command">The package manager's command (argument vector).</param>

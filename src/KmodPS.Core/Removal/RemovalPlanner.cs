@@ -1,9 +1,9 @@
-using KmodPS.Diagnostics;
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Core.Removal;
 
 /// <summary>
 /// Pure: decides whether a kernel may be removed and with which command. Refusals that <c>-Force</c> never overrides

@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
-using KmodPS.Packages;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Core.Removal;
 
 /// <summary>
 /// Judges a kernel removal by what the root shows afterwards, not by the package manager's exit code alone:

@@ -1,9 +1,9 @@
-using KmodPS.Boot;
-using KmodPS.Guard;
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Removal;
+namespace KmodPS.Core.Removal;
 
 /// <summary>The facts <see cref="RemovalPlanner"/> decides on, all read before anything changes.</summary>
 /// <param name="KernelVersion">The installed kernel release to remove (already matched to an installed kernel).</param>

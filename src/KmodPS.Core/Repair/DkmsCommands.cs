@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// The dkms argument vectors Repair-KernelModule runs. On the host: <c>/usr/sbin/dkms &lt;verb&gt; ...</c>. For another

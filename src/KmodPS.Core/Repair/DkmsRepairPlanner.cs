@@ -1,9 +1,9 @@
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Kernels;
-using KmodPS.Models;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// The DKMS part of <see cref="RepairPlanner"/>: which module/version to build or install for a kernel, and the

@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// The kmod-package part of <see cref="RepairPlanner"/>: the repository's package built for the kernel, installed

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// Finds the make.log of a failed dkms build. dkms 3.0 writes the log to <c>&lt;tree&gt;/&lt;m&gt;/&lt;v&gt;/build/make.log</c>

@@ -1,6 +1,6 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// The package-manager argument vectors Repair-KernelModule runs: <c>dnf install -y &lt;NEVRA&gt;</c> on the host;

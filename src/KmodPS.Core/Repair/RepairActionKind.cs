@@ -1,4 +1,4 @@
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>The kinds of change Repair-KernelModule makes.</summary>
 public enum RepairActionKind

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// What the planner decided for one pair: an <see cref="Action"/> to run, or an outcome known without running

@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// What running one <see cref="RepairAction"/> did: the command lines that ran, and for a failure the failing

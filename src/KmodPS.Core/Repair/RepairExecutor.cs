@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// Runs one action's commands in order through an <see cref="ICommandRunner"/> and stops at the first failure;

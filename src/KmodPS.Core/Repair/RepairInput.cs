@@ -1,8 +1,8 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// Everything the repair planner decides on; read by <see cref="RepairReader"/>, or built by hand in tests.

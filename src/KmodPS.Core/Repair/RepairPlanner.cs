@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using KmodPS.Diagnostics;
-using KmodPS.Kernels;
-using KmodPS.Models;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// Pure: module status, DKMS tree, tools and repository facts in; one decision per (module, kernel) pair and the

@@ -1,13 +1,13 @@
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Hosts;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Planning;
-using KmodPS.Platform;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Readiness;
+using KmodPS.Core.Platform;
+using KmodPS.Core.SecureBoot;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// Gathers the planner's input for a root from a module-status snapshot: how dkms runs there (and why it cannot),

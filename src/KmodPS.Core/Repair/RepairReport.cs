@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Models;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>One pair's part of what Repair-KernelModule writes: its row, and the error to write first (or null).</summary>
 public sealed record RepairReportEntry(RepairResult Result, Failure? Error);

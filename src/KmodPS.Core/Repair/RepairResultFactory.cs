@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Models;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// Pure: turns a decision, what running its action did, and the status read back afterwards into the pair's

@@ -1,4 +1,4 @@
-namespace KmodPS.Repair;
+namespace KmodPS.Core.Repair;
 
 /// <summary>
 /// How the tools are invoked for one root. <see cref="DkmsCommand"/> is the argument vector prefix that runs dkms

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using KmodPS.Diagnostics;
-using KmodPS.Modules;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Modules;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>Turns an enrolled DER certificate into a <see cref="TrustAnchor"/>.</summary>
 internal static class CertificateAnchor

@@ -1,4 +1,4 @@
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>The GUIDs of the UEFI specification and shim that name the variables and signature types read here.</summary>
 internal static class EfiGuids

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>
 /// Parses a sequence of EFI_SIGNATURE_LIST structures (db, MokListRT): SignatureType GUID, SignatureListSize,

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>
 /// Reads UEFI variables of a root: efivarfs (<c>/sys/firmware/efi/efivars/Name-GUID</c>, 4 attribute bytes then the

@@ -1,6 +1,6 @@
-using KmodPS.Modules;
+using KmodPS.Core.Modules;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>
 /// Anchors for the keys that signed a kernel's own in-tree modules: the kernel build embeds that key in its builtin

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using KmodPS.Modules;
+using KmodPS.Core.Modules;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>
 /// Reads X.509 keys from the text of <c>/proc/keys</c>. A line is

@@ -1,4 +1,4 @@
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>Whether the booted system enforces signatures on kernel modules because of UEFI Secure Boot.</summary>
 public enum SecureBootMode

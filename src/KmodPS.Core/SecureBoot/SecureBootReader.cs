@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Modules;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Modules;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>
 /// Reads the Secure Boot mode and the keys trusted for module signatures from a root: the SecureBoot and

@@ -1,6 +1,6 @@
-using KmodPS.Modules;
+using KmodPS.Core.Modules;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>
 /// The Secure Boot mode of a system and the keys its kernel trusts for module signatures.

@@ -1,6 +1,6 @@
-using KmodPS.Modules;
+using KmodPS.Core.Modules;
 
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>Decides whether a module signature names a trust anchor's key; see <see cref="TrustMatchKind"/>.</summary>
 internal static class SignatureMatcher

@@ -1,4 +1,4 @@
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>
 /// A key the kernel trusts for module signatures: an enrolled MOK or db certificate, a key of a kernel keyring, or

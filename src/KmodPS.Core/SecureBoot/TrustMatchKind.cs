@@ -1,4 +1,4 @@
-namespace KmodPS.SecureBoot;
+namespace KmodPS.Core.SecureBoot;
 
 /// <summary>The values of <see cref="TrustMatch.MatchKind"/>, strongest first.</summary>
 public static class TrustMatchKind

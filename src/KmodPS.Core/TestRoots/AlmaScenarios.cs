@@ -1,6 +1,6 @@
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Core.TestRoots;
 
 /// <summary>AlmaLinux 9.7 trees: kernels, BLS entries, grubenv, kmod-nvidia-open and the rpm/dnf answers.</summary>
 internal static class AlmaScenarios

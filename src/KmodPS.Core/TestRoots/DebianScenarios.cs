@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Core.TestRoots;
 
 /// <summary>Debian 12 trees: two kernels (one without headers), a DKMS tree, dpkg database, GRUB and efivars.</summary>
 internal static class DebianScenarios

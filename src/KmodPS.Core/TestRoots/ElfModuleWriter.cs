@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Core.TestRoots;
 
 /// <summary>
 /// Writes a minimal ELF64 little-endian relocatable object with a <c>.modinfo</c> section: enough for

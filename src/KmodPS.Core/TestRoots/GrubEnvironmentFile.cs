@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Core.TestRoots;
 
 /// <summary>A GRUB environment block as grub-editenv writes it: 1024 bytes, key=value lines, padded with '#'.</summary>
 internal static class GrubEnvironmentFile

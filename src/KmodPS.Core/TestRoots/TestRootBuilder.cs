@@ -1,6 +1,6 @@
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Core.TestRoots;
 
 /// <summary>Builds a scenario's system tree (files only: no dkms, rpm or dpkg needed) under a directory.</summary>
 public static class TestRootBuilder

@@ -1,4 +1,4 @@
-namespace KmodPS.TestRoots;
+namespace KmodPS.Core.TestRoots;
 
 /// <summary>The system trees New-KmodTestRoot can build (the lab worlds' shapes, as files only).</summary>
 public enum TestRootScenario

@@ -1,7 +1,7 @@
 using System.Text;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
-namespace KmodPS.TestRoots;
+namespace KmodPS.Core.TestRoots;
 
 /// <summary>
 /// Writes files, links and times under a directory that plays the role of <c>/</c>, through the root's

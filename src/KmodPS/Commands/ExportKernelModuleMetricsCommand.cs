@@ -1,9 +1,9 @@
 using System.Management.Automation;
 using System.Text;
 using KmodPS.Infrastructure;
-using KmodPS.Metrics;
-using KmodPS.Planning;
-using KmodPS.Platform;
+using KmodPS.Core.Metrics;
+using KmodPS.Core.Readiness;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Commands;
 
@@ -63,7 +63,7 @@ public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
     }
 
     private static int? LockedKernels(ISystemRoot root) =>
-        new Locks.KernelLockReader(root).Read().Items.Select(l => l.KernelVersion ?? l.Version ?? l.Entry).Distinct(StringComparer.Ordinal).Count();
+        new KmodPS.Core.Locks.KernelLockReader(root).Read().Items.Select(l => l.KernelVersion ?? l.Version ?? l.Entry).Distinct(StringComparer.Ordinal).Count();
 
     protected override void StopProcessing() => _runner?.Stop();
 

@@ -1,14 +1,13 @@
 using System.Management.Automation;
-using KmodPS.Boot;
-using KmodPS.Diagnostics;
-using KmodPS.Hosts;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
 using KmodPS.Completion;
 using KmodPS.Infrastructure;
-using KmodPS.Kernels;
-using KmodPS.Locks;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Commands;
 

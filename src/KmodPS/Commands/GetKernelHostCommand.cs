@@ -1,8 +1,8 @@
 using System.Management.Automation;
-using KmodPS.Diagnostics;
-using KmodPS.Hosts;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
 using KmodPS.Infrastructure;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
 namespace KmodPS.Commands;
 

@@ -1,10 +1,10 @@
 using System.Management.Automation;
 using KmodPS.Completion;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
 using KmodPS.Infrastructure;
-using KmodPS.Locks;
-using KmodPS.Models;
-using KmodPS.Kernels;
 
 namespace KmodPS.Commands;
 

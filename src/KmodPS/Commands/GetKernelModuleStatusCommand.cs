@@ -1,10 +1,10 @@
 using System.Management.Automation;
 using KmodPS.Completion;
 using KmodPS.Infrastructure;
-using KmodPS.Models;
-using KmodPS.Modules;
-using KmodPS.Planning;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
+using KmodPS.Core.Readiness;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Commands;
 

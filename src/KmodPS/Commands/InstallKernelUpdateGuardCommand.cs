@@ -1,9 +1,9 @@
 using System.Management.Automation;
-using KmodPS.Diagnostics;
-using KmodPS.Guard;
-using KmodPS.Hosts;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Hosts;
 using KmodPS.Infrastructure;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
 namespace KmodPS.Commands;
 

@@ -1,15 +1,15 @@
 using System.Management.Automation.Runspaces;
 using System.Management.Automation;
-using KmodPS.Boot;
 using KmodPS.Completion;
-using KmodPS.Diagnostics;
-using KmodPS.Guard;
-using KmodPS.Hosts;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Readiness;
 using KmodPS.Infrastructure;
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Planning;
-using KmodPS.Platform;
 
 namespace KmodPS.Commands;
 
@@ -47,7 +47,7 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (!Kernels.KernelVersion.IsValid(KernelVersion))
+        if (!KernelRelease.IsValid(KernelVersion))
         {
             ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(KernelVersion));
             return;

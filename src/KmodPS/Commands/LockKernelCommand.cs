@@ -1,11 +1,11 @@
 using System.Management.Automation;
 using KmodPS.Completion;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 using KmodPS.Infrastructure;
-using KmodPS.Locks;
-using KmodPS.Models;
-using KmodPS.Platform;
-using KmodPS.Kernels;
 
 namespace KmodPS.Commands;
 
@@ -45,7 +45,7 @@ public sealed class LockKernelCommand : PSCmdlet, IDisposable
     {
         var pin = ParameterSetName == PinSet;
         var versions = pin ? new[] { KernelVersion } : Exclude;
-        var invalid = versions.Where(v => !Kernels.KernelVersion.IsValid(v)).ToList();
+        var invalid = versions.Where(v => !KernelRelease.IsValid(v)).ToList();
         if (invalid.Count > 0 || versions.Length == 0)
         {
             invalid.ForEach(v => WriteError(KernelVersionFilter.InvalidKernelVersion(v)));

@@ -1,8 +1,8 @@
 using System.Management.Automation;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 using KmodPS.Infrastructure;
-using KmodPS.Platform;
-using KmodPS.TestRoots;
+using KmodPS.Core.Platform;
+using KmodPS.Core.TestRoots;
 
 namespace KmodPS.Commands;
 

@@ -1,15 +1,16 @@
 using System.Management.Automation;
-using KmodPS.Boot;
 using KmodPS.Completion;
-using KmodPS.Diagnostics;
-using KmodPS.Guard;
-using KmodPS.Hosts;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Readiness;
+using KmodPS.Core.Removal;
 using KmodPS.Infrastructure;
-using KmodPS.Kernels;
-using KmodPS.Packages;
-using KmodPS.Planning;
-using KmodPS.Platform;
-using KmodPS.Removal;
 
 namespace KmodPS.Commands;
 
@@ -43,7 +44,7 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
     protected override void ProcessRecord()
     {
         // Every name is validated before anything is read or changed.
-        var invalid = KernelVersion.Length == 0 ? string.Empty : KernelVersion.FirstOrDefault(v => !Kernels.KernelVersion.IsValid(v));
+        var invalid = KernelVersion.Length == 0 ? string.Empty : KernelVersion.FirstOrDefault(v => !KernelRelease.IsValid(v));
         if (invalid is not null)
         {
             ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(invalid));
@@ -119,7 +120,7 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
         }
     }
 
-    private Failure? Verify(ISystemRoot root, string kernel, RemovalPlan plan, CommandResult result, Models.HostFamily family)
+    private Failure? Verify(ISystemRoot root, string kernel, RemovalPlan plan, CommandResult result, HostFamily family)
     {
         var log = new DiagnosticLog();
         var left = new InstalledPackageReader(root, _runner!).Read(family, log) is { } after ? KernelPackageMatcher.OfRelease(after, kernel) : null;

@@ -1,14 +1,14 @@
 using System.Management.Automation;
 using System.Text.RegularExpressions;
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
 using KmodPS.Completion;
 using KmodPS.Infrastructure;
-using KmodPS.Models;
-using KmodPS.Planning;
-using KmodPS.Platform;
-using KmodPS.Repair;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Models;
+using KmodPS.Core.Readiness;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Repair;
+using KmodPS.Core.SecureBoot;
 
 namespace KmodPS.Commands;
 

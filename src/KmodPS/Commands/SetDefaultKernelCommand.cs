@@ -1,13 +1,13 @@
 using System.Management.Automation;
-using KmodPS.Boot;
-using KmodPS.Diagnostics;
 using KmodPS.Completion;
-using KmodPS.Guard;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Readiness;
 using KmodPS.Infrastructure;
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Planning;
-using KmodPS.Platform;
 
 namespace KmodPS.Commands;
 
@@ -46,7 +46,7 @@ public sealed class SetDefaultKernelCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (!Kernels.KernelVersion.IsValid(KernelVersion))
+        if (!KernelRelease.IsValid(KernelVersion))
         {
             ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(KernelVersion));
             return;

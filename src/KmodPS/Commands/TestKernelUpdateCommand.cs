@@ -1,9 +1,9 @@
 using System.Management.Automation;
 using KmodPS.Completion;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Readiness;
 using KmodPS.Infrastructure;
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Planning;
 
 namespace KmodPS.Commands;
 
@@ -53,7 +53,7 @@ public sealed class TestKernelUpdateCommand : PSCmdlet, IDisposable
     {
         foreach (var version in KernelVersion ?? Array.Empty<string>())
         {
-            if (!Kernels.KernelVersion.IsValid(version))
+            if (!KernelRelease.IsValid(version))
             {
                 WriteError(KernelVersionFilter.InvalidKernelVersion(version));
                 _invalidInput = true;

@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using KmodPS.Diagnostics;
-using KmodPS.Guard;
-using KmodPS.Hosts;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Hosts;
 using KmodPS.Infrastructure;
 
 namespace KmodPS.Commands;

@@ -1,9 +1,10 @@
 using System.Management.Automation;
 using KmodPS.Completion;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
 using KmodPS.Infrastructure;
-using KmodPS.Locks;
-using KmodPS.Models;
 
 namespace KmodPS.Commands;
 
@@ -47,7 +48,7 @@ public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
         var kernels = _kernelsByRoot.TryGetValue(Root ?? "/", out var list) ? list : _kernelsByRoot[Root ?? "/"] = new List<string>();
         foreach (var version in KernelVersion ?? Array.Empty<string>())
         {
-            if (!Kernels.KernelVersion.IsValid(version))
+            if (!KernelRelease.IsValid(version))
             {
                 WriteError(KernelVersionFilter.InvalidKernelVersion(version));
                 _invalidInput = true;

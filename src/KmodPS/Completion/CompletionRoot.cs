@@ -1,5 +1,5 @@
 using System.Collections;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Completion;
 

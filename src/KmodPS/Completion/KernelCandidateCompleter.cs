@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Management.Automation.Language;
 using System.Management.Automation;
-using KmodPS.Hosts;
-using KmodPS.Kernels;
-using KmodPS.Packages;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Packages;
 
 namespace KmodPS.Completion;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
 namespace KmodPS.Completion;
 

@@ -1,8 +1,7 @@
 using System.Collections;
 using System.Management.Automation.Language;
 using System.Management.Automation;
-using KmodPS.Hosts;
-using KmodPS.Kernels;
+using KmodPS.Core.Hosts;
 
 namespace KmodPS.Completion;
 

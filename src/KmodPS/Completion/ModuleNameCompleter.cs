@@ -1,11 +1,10 @@
 using System.Collections;
 using System.Management.Automation.Language;
 using System.Management.Automation;
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Hosts;
-using KmodPS.Kernels;
-using KmodPS.Modules;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Modules;
 
 namespace KmodPS.Completion;
 

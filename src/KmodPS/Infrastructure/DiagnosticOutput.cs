@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 
 namespace KmodPS.Infrastructure;
 

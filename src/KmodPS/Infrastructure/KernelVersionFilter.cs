@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using KmodPS.Diagnostics;
-using KmodPS.Kernels;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Kernels;
 
 namespace KmodPS.Infrastructure;
 
@@ -35,7 +35,7 @@ internal sealed class KernelVersionFilter
         foreach (var version in versions ?? Array.Empty<string>())
         {
             var withoutWildcards = version?.Replace("*", "x").Replace("?", "x").Replace("[", "x").Replace("]", "x");
-            if (!KernelVersion.IsValid(withoutWildcards))
+            if (!KernelRelease.IsValid(withoutWildcards))
             {
                 errors.Add(InvalidKernelVersion(version));
                 continue;

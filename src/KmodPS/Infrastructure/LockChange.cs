@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using KmodPS.Locks;
-using KmodPS.Platform;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Infrastructure;
 

@@ -1,5 +1,5 @@
-using KmodPS.Locks;
-using KmodPS.Platform;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Infrastructure;
 

@@ -1,9 +1,9 @@
 using System.Management.Automation;
-using KmodPS.Diagnostics;
-using KmodPS.Models;
-using KmodPS.Planning;
-using KmodPS.Platform;
-using KmodPS.Repair;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
+using KmodPS.Core.Readiness;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Repair;
 
 namespace KmodPS.Infrastructure;
 

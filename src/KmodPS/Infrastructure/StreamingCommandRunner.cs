@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Infrastructure;
 

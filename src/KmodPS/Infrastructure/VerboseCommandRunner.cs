@@ -1,4 +1,4 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Infrastructure;
 

@@ -1,6 +1,6 @@
-using KmodPS.Boot;
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Boot;

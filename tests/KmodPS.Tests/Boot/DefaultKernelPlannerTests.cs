@@ -1,4 +1,4 @@
-using KmodPS.Boot;
+using KmodPS.Core.Boot;
 
 namespace KmodPS.Tests.Boot;
 

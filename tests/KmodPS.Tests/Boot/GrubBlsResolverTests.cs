@@ -1,4 +1,4 @@
-using KmodPS.Boot;
+using KmodPS.Core.Boot;
 using static KmodPS.Tests.Boot.BootFixtures;
 
 namespace KmodPS.Tests.Boot;

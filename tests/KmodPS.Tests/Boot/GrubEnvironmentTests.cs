@@ -1,6 +1,6 @@
 using System.Text;
-using KmodPS.Boot;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
 using KmodPS.Tests.Engine;
 using static KmodPS.Tests.Boot.BootFixtures;
 

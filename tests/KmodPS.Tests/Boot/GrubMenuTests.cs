@@ -1,4 +1,4 @@
-using KmodPS.Boot;
+using KmodPS.Core.Boot;
 using KmodPS.Tests.Engine;
 using static KmodPS.Tests.Boot.BootFixtures;
 

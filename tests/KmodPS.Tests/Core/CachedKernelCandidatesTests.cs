@@ -1,7 +1,7 @@
 using System.Text;
-using KmodPS.Packages;
-using KmodPS.Platform;
-using KmodPS.TestRoots;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
+using KmodPS.Core.TestRoots;
 using static KmodPS.Tests.Core.CandidateCacheFixtures;
 
 namespace KmodPS.Tests.Core;

@@ -1,4 +1,4 @@
-using KmodPS.Dkms;
+using KmodPS.Core.Dkms;
 
 namespace KmodPS.Tests.Core;
 

@@ -16,7 +16,7 @@ public sealed class FolderDependencyTests
     [Fact]
     public void CoreFoldersHaveNoCycles()
     {
-        var graph = FolderGraph.Read(typeof(KmodPS.Platform.ISystemRoot).Assembly.Location);
+        var graph = FolderGraph.Read(typeof(KmodPS.Core.Platform.ISystemRoot).Assembly.Location);
 
         var cycles = graph.Cycles();
 
@@ -26,7 +26,7 @@ public sealed class FolderDependencyTests
     [Fact]
     public void KernelVersionsAreALeaf()
     {
-        var graph = FolderGraph.Read(typeof(KmodPS.Platform.ISystemRoot).Assembly.Location);
+        var graph = FolderGraph.Read(typeof(KmodPS.Core.Platform.ISystemRoot).Assembly.Location);
 
         Assert.Empty(graph.DependenciesOf("Kernels"));
     }

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Hosts;
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Core;

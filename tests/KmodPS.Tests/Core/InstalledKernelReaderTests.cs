@@ -1,7 +1,6 @@
-using KmodPS.Hosts;
-using KmodPS.Kernels;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Core;

@@ -1,4 +1,5 @@
-using KmodPS.Kernels;
+
+using KmodPS.Core.Kernels;
 
 namespace KmodPS.Tests.Core;
 

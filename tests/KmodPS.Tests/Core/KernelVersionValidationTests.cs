@@ -1,4 +1,5 @@
-using KmodPS.Kernels;
+
+using KmodPS.Core.Kernels;
 
 namespace KmodPS.Tests.Core;
 
@@ -9,7 +10,7 @@ public sealed class KernelVersionValidationTests
     [InlineData("6.1.0-56-amd64")]
     [InlineData("6.12.0+rpt-rpi-v8")]
     [InlineData("6.1.0~rc1")]
-    public void AcceptsRealReleases(string version) => Assert.True(KernelVersion.IsValid(version));
+    public void AcceptsRealReleases(string version) => Assert.True(KernelRelease.IsValid(version));
 
     [Theory]
     [InlineData("")]
@@ -21,5 +22,5 @@ public sealed class KernelVersionValidationTests
     [InlineData("../../etc")]
     [InlineData("..")]
     [InlineData("6.1.0-`id`")]
-    public void RejectsUnsafeOrEmptyStrings(string? version) => Assert.False(KernelVersion.IsValid(version));
+    public void RejectsUnsafeOrEmptyStrings(string? version) => Assert.False(KernelRelease.IsValid(version));
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using KmodPS.Diagnostics;
-using KmodPS.Locks;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Tests.Core;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Tests.Core;
 

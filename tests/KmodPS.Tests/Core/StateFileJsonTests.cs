@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using KmodPS.Diagnostics;
-using KmodPS.Guard;
-using KmodPS.Locks;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
-using KmodPS.TestRoots;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
+using KmodPS.Core.TestRoots;
 
 namespace KmodPS.Tests.Core;
 

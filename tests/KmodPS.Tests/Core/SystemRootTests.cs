@@ -1,4 +1,4 @@
-using KmodPS.Platform;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Core;

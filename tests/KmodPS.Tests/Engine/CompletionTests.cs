@@ -1,5 +1,5 @@
-using KmodPS.Packages;
-using KmodPS.TestRoots;
+using KmodPS.Core.Packages;
+using KmodPS.Core.TestRoots;
 using KmodPS.Tests.Core;
 using static KmodPS.Tests.Core.CandidateCacheFixtures;
 

@@ -1,4 +1,4 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
 namespace KmodPS.Tests.Engine;
 

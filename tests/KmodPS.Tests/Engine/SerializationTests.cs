@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Runner;
 
 namespace KmodPS.Tests.Engine;
@@ -62,7 +62,7 @@ public sealed class SerializationTests
     [Fact]
     public void EveryModelACmdletDeclaresIsRoundTripped()
     {
-        var declared = _ps.Run("Get-Command -Module KmodPS | ForEach-Object OutputType | ForEach-Object Type | Where-Object Namespace -eq 'KmodPS.Models' | ForEach-Object FullName")
+        var declared = _ps.Run("Get-Command -Module KmodPS | ForEach-Object OutputType | ForEach-Object Type | Where-Object Namespace -eq 'KmodPS.Core.Models' | ForEach-Object FullName")
             .Output.Select(o => (string)o.BaseObject).ToHashSet();
         var covered = ((IEnumerable<object[]>)Outputs()).Select(row => row[0].GetType().FullName!).ToHashSet();
         Assert.Equal(declared.Order(), covered.Order());

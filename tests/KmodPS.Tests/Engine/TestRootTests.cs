@@ -1,5 +1,5 @@
-using KmodPS.Models;
-using KmodPS.Modules;
+using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
 
 namespace KmodPS.Tests.Engine;
 

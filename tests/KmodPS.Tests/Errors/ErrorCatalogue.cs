@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Reflection;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 using System.Management.Automation.Language;
 using KmodPS.Tests.Engine;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using KmodPS.Diagnostics;
+using KmodPS.Core.Diagnostics;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Errors;

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Guard;
-using KmodPS.Platform;
-using KmodPS.TestRoots;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Platform;
+using KmodPS.Core.TestRoots;
 
 namespace KmodPS.Tests.Guard;
 
@@ -83,7 +83,7 @@ public sealed class DefaultKernelSwitchTests : IDisposable
         Assert.Equal(ErrorIds.DefaultNotApplied, failure?.ErrorId);
         Assert.Null(failure!.Cause);
         Assert.Equal(before, File.ReadAllBytes(grubenv));
-        Assert.Equal(Previous, new KmodPS.Boot.NextBootResolver(root).Resolve(new DiagnosticLog()).KernelVersion);
+        Assert.Equal(Previous, new KmodPS.Core.Boot.NextBootResolver(root).Resolve(new DiagnosticLog()).KernelVersion);
     }
 
     /// <summary>A boot tool found on every path that does <c>sideEffect</c>, then exits 1 like grub2-editenv refusing a file.</summary>

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.Lab;
 using KmodPS.Tests.Runner;

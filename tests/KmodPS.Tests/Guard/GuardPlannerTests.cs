@@ -1,6 +1,6 @@
-using KmodPS.Boot;
-using KmodPS.Guard;
-using KmodPS.Models;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Models;
 using static KmodPS.Tests.Removal.RemovalFixtures;
 
 namespace KmodPS.Tests.Guard;

@@ -1,5 +1,5 @@
-using KmodPS.Guard;
-using KmodPS.Models;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Lab;
 
 namespace KmodPS.Tests.Guard;

@@ -1,4 +1,4 @@
-using KmodPS.TestRoots;
+using KmodPS.Core.TestRoots;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.Guard;
 

@@ -1,5 +1,5 @@
-using KmodPS.Dkms;
-using KmodPS.Platform;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Platform;
 using Xunit.Abstractions;
 
 namespace KmodPS.Tests.Lab;

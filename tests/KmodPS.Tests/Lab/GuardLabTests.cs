@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.Guard;
 using KmodPS.Tests.Runner;

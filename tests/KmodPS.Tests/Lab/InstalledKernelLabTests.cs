@@ -1,4 +1,4 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Lab;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using KmodPS.Diagnostics;
-using KmodPS.Hosts;
-using KmodPS.Locks;
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.Runner;
 
@@ -335,7 +335,7 @@ public sealed class KernelLockLabTests : IDisposable
         Assert.Empty(Run($"Lock-Kernel {Good} -Root $root", world).Errors);
         var root = new DirectorySystemRoot(world);
         var locks = new KernelLockReader(root).Read(new DiagnosticLog()).Items;
-        var kernels = new Hosts.InstalledKernelReader(root).Read().Items;
+        var kernels = new KmodPS.Core.Hosts.InstalledKernelReader(root).Read().Items;
         Assert.Equal(new[] { (Good + ".x86_64", true), ("5.14.0-611.45.1.el9_7.x86_64", false), ("5.14.0-611.49.1.el9_7.x86_64", false) },
             kernels.Select(k => (k.KernelVersion, KernelLockReader.IsLocked(locks, k.KernelVersion))));
     }

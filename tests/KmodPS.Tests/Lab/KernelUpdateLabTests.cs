@@ -1,6 +1,6 @@
-using KmodPS.Models;
-using KmodPS.Planning;
-using KmodPS.Platform;
+using KmodPS.Core.Models;
+using KmodPS.Core.Readiness;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Lab;

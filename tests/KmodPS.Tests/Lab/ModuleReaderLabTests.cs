@@ -1,4 +1,4 @@
-using KmodPS.Modules;
+using KmodPS.Core.Modules;
 using Xunit.Abstractions;
 
 namespace KmodPS.Tests.Lab;

@@ -1,5 +1,5 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.SecureBoot;
 

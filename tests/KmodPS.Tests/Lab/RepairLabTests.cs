@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.Runner;
 

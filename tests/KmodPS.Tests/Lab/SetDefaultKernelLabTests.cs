@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Lab;

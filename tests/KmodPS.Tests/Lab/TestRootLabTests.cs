@@ -1,5 +1,5 @@
-using KmodPS.Modules;
-using KmodPS.TestRoots;
+using KmodPS.Core.Modules;
+using KmodPS.Core.TestRoots;
 
 namespace KmodPS.Tests.Lab;
 

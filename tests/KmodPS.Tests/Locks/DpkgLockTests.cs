@@ -1,6 +1,6 @@
-using KmodPS.Locks;
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
 namespace KmodPS.Tests.Locks;
 

@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Locks;
-using KmodPS.Models;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Tests.Locks;
 

@@ -54,7 +54,7 @@ public sealed class LockCmdletTests : IDisposable
         var all = _ps.Run("Get-KernelLock -Root $root", new Dictionary<string, object?> { ["root"] = _root });
         Assert.Empty(all.Errors);
         Assert.Equal(8, all.Output.Count);
-        Assert.All(all.Output, o => Assert.Equal("KmodPS.Models.KernelLock", o.BaseObject.GetType().FullName));
+        Assert.All(all.Output, o => Assert.Equal("KmodPS.Core.Models.KernelLock", o.BaseObject.GetType().FullName));
         Assert.Contains(all.Warnings, w => w.Contains("linux-image-6.1.0-55-amd64 is held but"));
         var one = _ps.Run("Get-KernelLock 5.14.0-611.41.1.el9_7.x86_64 -Root $root", new Dictionary<string, object?> { ["root"] = _root });
         Assert.Equal(5, one.Output.Count);
@@ -65,11 +65,11 @@ public sealed class LockCmdletTests : IDisposable
     [Fact]
     public void UnlockFromThePipelineRemovesOnlyThePipedKernelsKmodPSLocks()
     {
-        var root = new KmodPS.Platform.DirectorySystemRoot(_root);
-        new KmodPS.Locks.LockStateFile(root).Write(new[]
+        var root = new KmodPS.Core.Platform.DirectorySystemRoot(_root);
+        new KmodPS.Core.Locks.LockStateFile(root).Write(new[]
         {
-            new KmodPS.Locks.LockRecord(KmodPS.Locks.LockStore.DnfVersionlockList, "/etc/dnf/plugins/versionlock.list", "kernel-core-0:5.14.0-611.41.1.el9_7.*", "kernel-core", null, KmodPS.Models.KernelLockKind.Pin, "5.14.0-611.41.1.el9_7.x86_64", DateTimeOffset.UnixEpoch),
-            new KmodPS.Locks.LockRecord(KmodPS.Locks.LockStore.DnfVersionlockList, "/etc/dnf/plugins/versionlock.list", "!kernel*-5.14.0-611.45.1.el9_7.*", "kernel*", null, KmodPS.Models.KernelLockKind.Exclude, "5.14.0-611.45.1.el9_7", DateTimeOffset.UnixEpoch),
+            new KmodPS.Core.Locks.LockRecord(KmodPS.Core.Locks.LockStore.DnfVersionlockList, "/etc/dnf/plugins/versionlock.list", "kernel-core-0:5.14.0-611.41.1.el9_7.*", "kernel-core", null, KmodPS.Core.Models.KernelLockKind.Pin, "5.14.0-611.41.1.el9_7.x86_64", DateTimeOffset.UnixEpoch),
+            new KmodPS.Core.Locks.LockRecord(KmodPS.Core.Locks.LockStore.DnfVersionlockList, "/etc/dnf/plugins/versionlock.list", "!kernel*-5.14.0-611.45.1.el9_7.*", "kernel*", null, KmodPS.Core.Models.KernelLockKind.Exclude, "5.14.0-611.45.1.el9_7", DateTimeOffset.UnixEpoch),
         });
         var list = Path.Combine(_root, "etc/dnf/plugins/versionlock.list");
         var original = File.ReadAllText(list);

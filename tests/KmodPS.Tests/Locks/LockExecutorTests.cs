@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
-using KmodPS.Locks;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Tests.Locks;
 

@@ -1,5 +1,5 @@
-using KmodPS.Locks;
-using KmodPS.Models;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
 
 namespace KmodPS.Tests.Locks;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using KmodPS.Metrics;
-using KmodPS.Models;
+using KmodPS.Core.Metrics;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Metrics;

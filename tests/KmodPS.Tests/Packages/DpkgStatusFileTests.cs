@@ -1,5 +1,5 @@
-using KmodPS.Packages;
-using KmodPS.Removal;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Removal;
 using KmodPS.Tests.Locks;
 
 namespace KmodPS.Tests.Packages;

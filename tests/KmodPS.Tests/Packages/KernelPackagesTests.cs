@@ -1,4 +1,4 @@
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 
 namespace KmodPS.Tests.Packages;
 

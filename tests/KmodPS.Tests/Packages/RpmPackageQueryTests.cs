@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
-using KmodPS.Packages;
-using KmodPS.Platform;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Removal;
 
 namespace KmodPS.Tests.Packages;

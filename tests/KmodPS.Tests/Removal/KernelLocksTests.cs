@@ -1,7 +1,7 @@
 using System.Net.Sockets;
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
-using KmodPS.Removal;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Removal;
 using KmodPS.Tests.Engine;
 using static KmodPS.Tests.Removal.RemovalFixtures;
 

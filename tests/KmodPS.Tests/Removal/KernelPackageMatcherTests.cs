@@ -1,6 +1,6 @@
-using KmodPS.Removal;
+using KmodPS.Core.Removal;
 using static KmodPS.Tests.Removal.RemovalFixtures;
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 using KmodPS.Tests.Packages;
 
 namespace KmodPS.Tests.Removal;

@@ -1,8 +1,8 @@
-using KmodPS.Boot;
-using KmodPS.Guard;
-using KmodPS.Models;
-using KmodPS.Removal;
-using KmodPS.Packages;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Models;
+using KmodPS.Core.Removal;
+using KmodPS.Core.Packages;
 
 namespace KmodPS.Tests.Removal;
 

@@ -1,7 +1,7 @@
-using KmodPS.Models;
-using KmodPS.Removal;
+using KmodPS.Core.Models;
+using KmodPS.Core.Removal;
 using static KmodPS.Tests.Removal.RemovalFixtures;
-using KmodPS.Packages;
+using KmodPS.Core.Packages;
 using KmodPS.Tests.Packages;
 
 namespace KmodPS.Tests.Removal;

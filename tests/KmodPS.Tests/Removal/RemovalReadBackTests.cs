@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Platform;
-using KmodPS.Removal;
-using KmodPS.Packages;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Removal;
+using KmodPS.Core.Packages;
 
 namespace KmodPS.Tests.Removal;
 

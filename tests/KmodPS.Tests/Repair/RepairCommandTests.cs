@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using KmodPS.Models;
+using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Repair;

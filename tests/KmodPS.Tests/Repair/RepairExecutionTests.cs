@@ -1,8 +1,8 @@
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Platform;
-using KmodPS.Repair;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Repair;
 using static KmodPS.Tests.Repair.RepairFixtures;
 
 namespace KmodPS.Tests.Repair;

@@ -1,8 +1,8 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
-using KmodPS.Repair;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Repair;
 
 namespace KmodPS.Tests.Repair;
 

@@ -1,6 +1,6 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Repair;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Repair;
 using static KmodPS.Tests.Repair.RepairFixtures;
 
 namespace KmodPS.Tests.Repair;

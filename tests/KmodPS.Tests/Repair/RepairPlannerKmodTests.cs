@@ -1,6 +1,6 @@
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Repair;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Repair;
 using static KmodPS.Tests.Repair.RepairFixtures;
 
 namespace KmodPS.Tests.Repair;

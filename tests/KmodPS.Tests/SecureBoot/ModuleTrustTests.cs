@@ -1,6 +1,6 @@
-using KmodPS.Diagnostics;
-using KmodPS.Modules;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Modules;
+using KmodPS.Core.SecureBoot;
 using static KmodPS.Tests.SecureBoot.SecureBootFixtures;
 
 namespace KmodPS.Tests.SecureBoot;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using KmodPS.Modules;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Modules;
+using KmodPS.Core.SecureBoot;
 
 namespace KmodPS.Tests.SecureBoot;
 

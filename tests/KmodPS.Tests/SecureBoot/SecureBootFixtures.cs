@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using KmodPS.Modules;
-using KmodPS.Platform;
+using KmodPS.Core.Modules;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.SecureBoot;

@@ -1,5 +1,5 @@
-using KmodPS.Diagnostics;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.SecureBoot;
 using static KmodPS.Tests.SecureBoot.SecureBootFixtures;
 
 namespace KmodPS.Tests.SecureBoot;
@@ -95,7 +95,7 @@ public sealed class SecureBootModeTests
     public void TheHostRootReadsWithoutThrowing()
     {
         var log = new DiagnosticLog();
-        var state = new SecureBootReader(KmodPS.Platform.DirectorySystemRoot.Host).Read(log);
+        var state = new SecureBootReader(KmodPS.Core.Platform.DirectorySystemRoot.Host).Read(log);
         Assert.Equal(Directory.Exists("/sys/firmware/efi") ? state.Mode : SecureBootMode.Unknown, state.Mode);
         Assert.Empty(log.Failures);
     }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using KmodPS.Diagnostics;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.SecureBoot;
 using static KmodPS.Tests.SecureBoot.SecureBootFixtures;
 
 namespace KmodPS.Tests.SecureBoot;

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Kernels;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>
 /// Pure: decides for each candidate kernel whether each module the host needs will be there, by provider:

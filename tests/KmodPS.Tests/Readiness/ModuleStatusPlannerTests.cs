@@ -1,9 +1,9 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Modules;
-using KmodPS.Planning;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
+using KmodPS.Core.Readiness;
 
-namespace KmodPS.Tests.Planning;
+namespace KmodPS.Tests.Readiness;
 
 public sealed class ModuleStatusPlannerTests
 {

@@ -1,6 +1,6 @@
-using KmodPS.Models;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>A kernel Test-KernelUpdate judges.</summary>
 public sealed record UpdateCandidate(string KernelVersion, UpdateSource Source);

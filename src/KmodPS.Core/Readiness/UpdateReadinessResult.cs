@@ -1,7 +1,7 @@
-using KmodPS.Diagnostics;
-using KmodPS.Models;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>Test-KernelUpdate's verdicts plus whether a query failed (then the answer is "not ready": fail closed).</summary>
 public sealed record UpdateReadinessResult(IReadOnlyList<KernelUpdateCheck> Checks, string? ReferenceKernel, DiagnosticLog Log, bool QueryFailed, ModuleStatusSnapshot Snapshot)

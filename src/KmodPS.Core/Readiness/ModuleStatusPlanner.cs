@@ -1,8 +1,8 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Modules;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>
 /// Pure: host state in, one row per (out-of-tree module, installed kernel) out. A module needed on the host

@@ -1,15 +1,14 @@
-using KmodPS.Boot;
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Hosts;
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Modules;
-using KmodPS.Packages;
-using KmodPS.Platform;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
+using KmodPS.Core.SecureBoot;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>
 /// Gathers a host's module state once (kernels, module trees, DKMS tree, package owners in one query,

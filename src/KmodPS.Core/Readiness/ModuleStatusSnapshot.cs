@@ -1,11 +1,11 @@
-using KmodPS.Boot;
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Modules;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Boot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
+using KmodPS.Core.SecureBoot;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>The state read by <see cref="ModuleStatusReader"/>, kept for callers that need more than the rows.</summary>
 public sealed record ModuleStatusSnapshot(

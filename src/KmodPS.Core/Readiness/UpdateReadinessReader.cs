@@ -1,13 +1,13 @@
-using KmodPS.Diagnostics;
-using KmodPS.Dkms;
-using KmodPS.Guard;
-using KmodPS.Kernels;
-using KmodPS.Models;
-using KmodPS.Packages;
-using KmodPS.Platform;
-using KmodPS.SecureBoot;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
+using KmodPS.Core.SecureBoot;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>
 /// Gathers what Test-KernelUpdate decides on: the module snapshot (at most one rpm process), the candidate

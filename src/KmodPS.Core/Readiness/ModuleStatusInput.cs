@@ -1,8 +1,8 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Modules;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>Everything read from a host that decides its module status; the planner turns it into rows.</summary>
 public sealed record ModuleStatusInput(

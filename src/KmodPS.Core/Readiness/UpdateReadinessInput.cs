@@ -1,8 +1,8 @@
-using KmodPS.Dkms;
-using KmodPS.Models;
-using KmodPS.Packages;
+using KmodPS.Core.Dkms;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 
-namespace KmodPS.Planning;
+namespace KmodPS.Core.Readiness;
 
 /// <summary>The facts Test-KernelUpdate decides on; <see cref="UpdateReadinessPlanner"/> is a pure function of them.</summary>
 public sealed record UpdateReadinessInput(

@@ -1,0 +1,274 @@
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Platform;
+
+namespace KmodPS.Core.Changes;
+
+/// <summary>
+/// What one KmodPS change will do to a root, as data: the steps in order, the files it saves first and restores if
+/// anything fails, how to read the result back, and why it refuses or what the admin should know. Every changing
+/// cmdlet plans one of these and hands it to <see cref="ChangeExecutor"/>; -WhatIf and -Confirm show <see cref="Describe"/>.
+/// </summary>
+/// <param name="Action">The verb phrase ShouldProcess shows ("Lock", "Make it the boot default", "Remove").</param>
+/// <param name="Target">What the user named: a kernel release, a module/kernel pair, "all kernels", the guard.</param>
+/// <param name="FailureId">The id a step's unexpected I/O failure is reported under (LockNotApplied, DefaultNotApplied…).</param>
+public sealed record ChangePlan(string Action, string Target, string FailureId)
+{
+    public IReadOnlyList<ChangeStep> Steps { get; init; } = Array.Empty<ChangeStep>();
+
+    /// <summary>Root tree paths saved before the first step and put back byte for byte when the change fails.</summary>
+    public IReadOnlyList<string> Touches { get; init; } = Array.Empty<string>();
+
+    /// <summary>When not empty, nothing runs: the first one is the answer.</summary>
+    public IReadOnlyList<Failure> Refusals { get; init; } = Array.Empty<Failure>();
+
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
+    /// <summary>Explanations for the verbose stream ("already locked").</summary>
+    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Checked under the root's change lock before the first step: the plan was made from state read before the lock
+    /// was taken, and another change may have moved it (RootChangeInProgress), or a package manager may hold its lock.
+    /// </summary>
+    public Func<Failure?>? Precondition { get; init; }
+
+    /// <summary>Reads the result back after the last step; a failure undoes the change.</summary>
+    public Func<Failure?>? ReadBack { get; init; }
+
+    /// <summary>Records the change before the first step and settles it after, so a killed change can be finished or undone.</summary>
+    public IChangeJournal? Journal { get; init; }
+
+    /// <summary>
+    /// False for changes that cannot be put back (packages removed, modules built): each step then stands on its own,
+    /// a failure stops the steps after it, and the ones before it stay done.
+    /// </summary>
+    public bool Reversible { get; init; } = true;
+
+    public bool IsRefused => Refusals.Count > 0;
+
+    /// <summary>True when there is nothing to do (and nothing refused).</summary>
+    public bool IsNoOp => !IsRefused && Steps.Count == 0 && Journal is not { HasWork: true };
+
+    /// <summary>One line per step, as -WhatIf, -Confirm and -Verbose show them.</summary>
+    public IReadOnlyList<string> Describe() => Steps.Select(s => s.Description).ToList();
+
+    public static ChangePlan Refuse(string action, string target, string failureId, Failure refusal) =>
+        new(action, target, failureId) { Refusals = new[] { refusal } };
+}
+
+/// <summary>A change's own record on disk (Lock-Kernel's intent in locks.json, the guard's state file).</summary>
+public interface IChangeJournal
+{
+    /// <summary>True when the journal has something to write even without steps (settling a record).</summary>
+    bool HasWork { get; }
+
+    /// <summary>Written before the first step; a failure stops the change before anything else happened.</summary>
+    Failure? Begin();
+
+    /// <summary>Written after the read-back succeeded: what the change did becomes KmodPS's record.</summary>
+    Failure? Complete(ChangeContext context);
+
+    /// <summary>The root tree paths the journal writes, restored with the plan's own files if the change fails.</summary>
+    IReadOnlyList<string> Files { get; }
+}
+
+/// <summary>What a step may use while it runs.</summary>
+public sealed class ChangeContext
+{
+    internal ChangeContext(ISystemRoot root, ICommandRunner runner, Action<string> verbose, CancellationToken cancellationToken)
+    {
+        Root = root;
+        Jail = RootJail.For(root);
+        Runner = runner;
+        Verbose = verbose;
+        CancellationToken = cancellationToken;
+    }
+
+    public ISystemRoot Root { get; }
+
+    /// <summary>The one writer under the root.</summary>
+    public RootJail Jail { get; }
+
+    public ICommandRunner Runner { get; }
+
+    public Action<string> Verbose { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Results the steps leave for the read-back and the journal (the commands' outputs, by step).</summary>
+    public IDictionary<ChangeStep, CommandResult> Results { get; } = new Dictionary<ChangeStep, CommandResult>();
+}
+
+/// <summary>One step of a change; it describes itself for -WhatIf and applies itself through the jail.</summary>
+public abstract class ChangeStep
+{
+    protected ChangeStep(string description) => Description = description;
+
+    public string Description { get; }
+
+    /// <summary>Applies the step; a failure (or an I/O exception) stops the change.</summary>
+    public abstract Failure? Apply(ChangeContext context);
+
+    /// <summary>What undoes this step when a later one fails and restoring files is not enough (apt-mark unhold).</summary>
+    public ChangeStep? Undo { get; init; }
+
+    public override string ToString() => Description;
+}
+
+/// <summary>Writes (or, when the edit returns null, deletes) one file under the root, atomically, keeping a backup when asked.</summary>
+public sealed class FileChange : ChangeStep
+{
+    private readonly Func<byte[]?, byte[]?> _edit;
+
+    public FileChange(string description, string treePath, Func<byte[]?, byte[]?> edit, UnixFileMode? mode = null, bool keepBackup = false)
+        : base(description)
+    {
+        TreePath = treePath;
+        _edit = edit;
+        Mode = mode;
+        KeepBackup = keepBackup;
+    }
+
+    /// <summary>Replaces the file's content.</summary>
+    public static FileChange Write(string description, string treePath, string content, UnixFileMode? mode = null, bool keepBackup = false) =>
+        new(description, treePath, _ => System.Text.Encoding.UTF8.GetBytes(content), mode, keepBackup);
+
+    /// <summary>Edits the file's text (null when it does not exist); a null result deletes it.</summary>
+    public static FileChange Edit(string description, string treePath, Func<string?, string?> edit, bool keepBackup = false) =>
+        new(description, treePath, bytes =>
+        {
+            var text = bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
+            var edited = edit(text);
+            return edited is null ? null : System.Text.Encoding.UTF8.GetBytes(edited);
+        }, null, keepBackup);
+
+    public static FileChange Delete(string description, string treePath, bool keepBackup = false) =>
+        new(description, treePath, _ => null, null, keepBackup);
+
+    public string TreePath { get; }
+
+    public UnixFileMode? Mode { get; }
+
+    public bool KeepBackup { get; }
+
+    public string? BackupPath => KeepBackup ? TreePath + RootJail.BackupSuffix : null;
+
+    public override Failure? Apply(ChangeContext context)
+    {
+        var current = context.Jail.ReadOrNull(TreePath);
+        var updated = _edit(current);
+        if (updated is null)
+        {
+            if (current is not null)
+            {
+                context.Jail.DeleteFile(TreePath, BackupPath);
+            }
+            return null;
+        }
+        if (current is not null && current.AsSpan().SequenceEqual(updated) && Mode is null)
+        {
+            return null;
+        }
+        context.Jail.WriteFile(TreePath, updated, Mode, BackupPath);
+        return null;
+    }
+}
+
+/// <summary>Creates a directory under the root (parents must exist), or removes one that is empty.</summary>
+public sealed class DirectoryChange : ChangeStep
+{
+    private DirectoryChange(string description, string treePath, bool create) : base(description)
+    {
+        TreePath = treePath;
+        Create = create;
+    }
+
+    public static DirectoryChange Make(string treePath) => new($"create directory {treePath}", treePath, create: true);
+
+    public static DirectoryChange RemoveIfEmpty(string treePath, string why) => new($"remove directory {treePath} if empty ({why})", treePath, create: false);
+
+    public string TreePath { get; }
+
+    public bool Create { get; }
+
+    public override Failure? Apply(ChangeContext context)
+    {
+        if (Create)
+        {
+            context.Jail.CreateDirectory(TreePath);
+        }
+        else
+        {
+            context.Jail.DeleteEmptyDirectory(TreePath);
+        }
+        return null;
+    }
+}
+
+/// <summary>
+/// Runs one command (an argument vector, never a shell string). <paramref name="judge"/> turns its result into a failure
+/// (null when it did what it should); <paramref name="temporaryFiles"/> are written before it runs and deleted after.
+/// </summary>
+public sealed class CommandChange : ChangeStep
+{
+    private readonly Func<CommandResult, Failure?> _judge;
+    private readonly Func<ChangeContext, Failure?>? _before;
+
+    public CommandChange(CommandRequest request, Func<CommandResult, Failure?> judge, IReadOnlyList<TemporaryFile>? temporaryFiles = null,
+        Func<ChangeContext, Failure?>? before = null, string? description = null)
+        : base(description ?? "run " + request.DisplayText)
+    {
+        Request = request;
+        _judge = judge;
+        _before = before;
+        TemporaryFiles = temporaryFiles ?? Array.Empty<TemporaryFile>();
+    }
+
+    public CommandRequest Request { get; }
+
+    /// <summary>Host files (outside the root, in a private temporary directory) the command reads: its configuration.</summary>
+    public IReadOnlyList<TemporaryFile> TemporaryFiles { get; }
+
+    public override Failure? Apply(ChangeContext context)
+    {
+        var directories = TemporaryFiles.Select(f => Path.GetDirectoryName(f.Path)!).Distinct().ToList();
+        try
+        {
+            foreach (var directory in directories)
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            foreach (var file in TemporaryFiles)
+            {
+                File.WriteAllText(file.Path, file.Content);
+            }
+            if (_before?.Invoke(context) is { } refused)
+            {
+                return refused;
+            }
+            var result = context.Runner.Run(Request, context.CancellationToken);
+            context.Results[this] = result;
+            return _judge(result);
+        }
+        finally
+        {
+            foreach (var directory in directories.Where(Directory.Exists))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+}
+
+/// <summary>A file a command reads, written just before it runs and deleted after (dnf's private plugin configuration).</summary>
+public sealed record TemporaryFile(string Path, string Content);
+
+/// <summary>A step whose work is a Core service's own (a DKMS build, a package-manager transaction with its own streaming).</summary>
+public sealed class ServiceChange : ChangeStep
+{
+    private readonly Func<ChangeContext, Failure?> _apply;
+
+    public ServiceChange(string description, Func<ChangeContext, Failure?> apply) : base(description) => _apply = apply;
+
+    public override Failure? Apply(ChangeContext context) => _apply(context);
+}
