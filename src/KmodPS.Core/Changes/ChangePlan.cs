@@ -206,8 +206,8 @@ public sealed class DirectoryChange : ChangeStep
 }
 
 /// <summary>
-/// Runs one command (an argument vector, never a shell string). <paramref name="judge"/> turns its result into a failure
-/// (null when it did what it should); <paramref name="temporaryFiles"/> are written before it runs and deleted after.
+/// Runs one command (an argument vector, never a shell string). The judge turns its result into a failure
+/// (null when it did what it should); the temporary files are written before it runs and deleted after.
 /// </summary>
 public sealed class CommandChange : ChangeStep
 {
