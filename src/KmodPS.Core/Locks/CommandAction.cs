@@ -1,3 +1,4 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Platform;
 
 namespace KmodPS.Core.Locks;

@@ -1,3 +1,4 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Packages;
 using KmodPS.Core.Platform;

@@ -1,3 +1,4 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 
 namespace KmodPS.Core.Locks;
