@@ -5,6 +5,7 @@ using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Guard;
 using KmodPS.Core.Hosts;
 using KmodPS.Core.Kernels;
+using KmodPS.Core.Locks;
 using KmodPS.Core.Models;
 using KmodPS.Core.Packages;
 using KmodPS.Core.Platform;
@@ -77,9 +78,10 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             return log.Failures[0] with { Target = kernel };
         }
         var packages = KernelPackageMatcher.OfRelease(installed, kernel);
-        if (KernelLocks.Find(root, kernel, out var lockFailure) is not { } locks)
+        var locks = new KernelLockReader(root).LocksKeeping(kernel);
+        if (locks.Failures.Count > 0)
         {
-            return lockFailure;
+            return locks.Failures[0];
         }
         var request = new RemovalRequest(
             kernel,
@@ -92,7 +94,7 @@ public sealed class RemoveKernelCommand : PSCmdlet, IDisposable
             KernelHealth.Evaluate(snapshot.Kernels.Select(k => k.KernelVersion), snapshot.Rows),
             packages,
             KernelPackageMatcher.Dependents(installed, packages, kernel),
-            locks,
+            locks.Items,
             Force,
             PackageTools.Select(t => (Name: t, Path: _runner!.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!),
             RpmDatabase.Path(root));
