@@ -22,6 +22,7 @@ public static class LockPlanner
             if (!plan.IsRefused)
             {
                 plan.Warnings.AddRange(snapshot.Traps(locking: true));
+                plan.NothingToDo($"{kernelVersion} is already locked{Where(snapshot)}: nothing to do.");
             }
         }
         return plan.Build(snapshot, LockOperation.Pin, new[] { kernelVersion });
@@ -44,6 +45,7 @@ public static class LockPlanner
             if (!plan.IsRefused)
             {
                 plan.Warnings.AddRange(snapshot.Traps(locking: false));
+                plan.NothingToDo($"{string.Join(", ", kernelVersions)} is already excluded{Where(snapshot)}: nothing to do.");
             }
         }
         return plan.Build(snapshot, LockOperation.Exclude, kernelVersions);
@@ -100,6 +102,8 @@ public static class LockPlanner
         plan.RecordsToRemove.AddRange(records.Where(r => targets.Any(r.Matches) && !plan.RecordsToReassign.ContainsKey(r)));
         return plan.Build(snapshot, LockOperation.Unlock, kernelVersions);
     }
+
+    private static string Where(LockSnapshot snapshot) => snapshot.IsHostRoot ? string.Empty : " under " + snapshot.RootPath;
 
     private static ILockBackend? Ready(LockSnapshot snapshot, LockPlanBuilder plan, string kernel)
     {
@@ -166,6 +170,15 @@ internal sealed class LockPlanBuilder
         if (!Touches.Contains(treePath))
         {
             Touches.Add(treePath);
+        }
+    }
+
+    /// <summary>Says so on the verbose stream when the backend planned no step.</summary>
+    public void NothingToDo(string note)
+    {
+        if (Steps.Count == 0)
+        {
+            Notes.Add(note);
         }
     }
 
