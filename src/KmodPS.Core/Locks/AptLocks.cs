@@ -219,7 +219,7 @@ internal sealed class AptLocks : ILockBackend
 /// apt_preferences(5) stanzas (<c>Package</c>, <c>Pin</c>, <c>Pin-Priority</c>, <c>Explanation</c>), with the lines
 /// each spans; a negative Pin-Priority keeps the matching versions from being installed.
 /// </summary>
-public static class AptPreferencesFile
+internal static class AptPreferencesFile
 {
     public const string MainPath = "/etc/apt/preferences";
     public const string Directory = "/etc/apt/preferences.d";
@@ -311,7 +311,7 @@ public static class AptPreferencesFile
 }
 
 /// <summary>One apt preferences stanza.</summary>
-public sealed record AptPreference(string Package, string Pin, int Priority, string? Explanation, int FirstLine, int LineCount)
+internal sealed record AptPreference(string Package, string Pin, int Priority, string? Explanation, int FirstLine, int LineCount)
 {
     /// <summary>The package names, globs or <c>/regex/</c> of the Package field.</summary>
     public IReadOnlyList<string> Patterns => Package.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -160,7 +160,7 @@ internal static class DnfProcessLock
 /// Whether the host's dnf 4 has the versionlock plugin (<c>dnf-plugins/versionlock.py</c> in a Python library
 /// directory). dnf runs from the host even for an alternate root, so the host's plugin is the one that matters.
 /// </summary>
-public static class VersionlockPlugin
+internal static class VersionlockPlugin
 {
     /// <summary>The package to install, by distribution family naming.</summary>
     public const string PackageNames = "python3-dnf-plugin-versionlock (RHEL, Alma, Rocky, Fedora) or dnf-plugins-core (Debian, Ubuntu)";
@@ -199,7 +199,7 @@ public static class VersionlockPlugin
 }
 
 /// <summary>The dnf 4 versionlock.list: lock lines, comments (<c>#</c>) and blank lines, as the plugin reads it.</summary>
-public static class VersionlockListFile
+internal static class VersionlockListFile
 {
     public const string DefaultPath = "/etc/dnf/plugins/versionlock.list";
     public const string ConfigPath = "/etc/dnf/plugins/versionlock.conf";
@@ -268,7 +268,7 @@ public static class VersionlockListFile
 /// One lock line of a dnf 4 versionlock.list: <c>kernel-0:5.14.0-611.41.1.el9_7.*</c> (pin) or
 /// <c>!kernel*-5.14.0-611.45.1.el9_7.*</c> (exclude), split like the plugin's NEVRA forms.
 /// </summary>
-public sealed record VersionlockListEntry(string Line, bool IsExclude, string Name, string? Epoch, string? Version, string? Release, string? Arch)
+internal sealed record VersionlockListEntry(string Line, bool IsExclude, string Name, string? Epoch, string? Version, string? Release, string? Arch)
 {
     /// <summary>The spec without the <c>!</c> prefix.</summary>
     public string Spec => IsExclude ? Line[1..] : Line;

@@ -154,7 +154,7 @@ internal sealed class Dnf5Locks : DnfLocks
 /// <c>comment</c> and <c>[[packages.conditions]]</c> or an inline <c>conditions = [{...}]</c> array) and removes
 /// whole entries by line range. Only the subset of TOML that libdnf5 writes is understood.
 /// </summary>
-public static class VersionlockTomlFile
+internal static class VersionlockTomlFile
 {
     public const string DefaultPath = "/etc/dnf/versionlock.toml";
 
@@ -302,14 +302,14 @@ public static class VersionlockTomlFile
 }
 
 /// <summary>One <c>[[packages]]</c> entry of dnf 5's versionlock.toml, with the lines it spans in the file.</summary>
-public sealed record VersionlockTomlPackage(string Name, string? Comment, IReadOnlyList<VersionlockCondition> Conditions, int FirstLine, int LineCount)
+internal sealed record VersionlockTomlPackage(string Name, string? Comment, IReadOnlyList<VersionlockCondition> Conditions, int FirstLine, int LineCount)
 {
     /// <summary>True when every condition is <c>evr != value</c>: what <c>dnf5 versionlock exclude</c> writes.</summary>
     public bool IsExclude => Conditions.Count > 0 && Conditions.All(c => c.Key == "evr" && c.Comparator is "!=" or "<>");
 }
 
 /// <summary>A <c>[[packages.conditions]]</c> entry: key (<c>evr</c>, <c>epoch</c>, <c>arch</c>), comparator and value.</summary>
-public sealed record VersionlockCondition(string Key, string Comparator, string Value)
+internal sealed record VersionlockCondition(string Key, string Comparator, string Value)
 {
     public override string ToString() => $"{Key} {Comparator} {Value}";
 }

@@ -162,7 +162,7 @@ internal abstract class DnfLocks : ILockBackend
 }
 
 /// <summary>The dnf/yum configuration that matters for locks: <c>exclude</c>/<c>excludepkgs</c> and <c>installonly_limit</c> of <c>[main]</c>.</summary>
-public sealed record DnfSettings(IReadOnlyList<KeyValuePair<string, string>> Excludes, int? InstallonlyLimit)
+internal sealed record DnfSettings(IReadOnlyList<KeyValuePair<string, string>> Excludes, int? InstallonlyLimit)
 {
     public static DnfSettings None { get; } = new(Array.Empty<KeyValuePair<string, string>>(), null);
 

@@ -45,7 +45,7 @@ public sealed record LockSnapshot
     /// <summary>True when locks.json holds the intent of a change that was never confirmed (a killed Lock-Kernel).</summary>
     public bool IntentRecorded { get; init; }
 
-    public DnfSettings Dnf { get; init; } = DnfSettings.None;
+    internal DnfSettings Dnf { get; init; } = DnfSettings.None;
 
     /// <summary>The running kernel's release, when the root is the running host.</summary>
     public string? RunningKernel { get; init; }
@@ -112,7 +112,7 @@ public sealed record LockEntry(LockStore Store, string Source, string Key, strin
 }
 
 /// <summary>Reads the lock stores of a root directly from their files (no process), every backend's.</summary>
-public sealed class LockStoreReader
+internal sealed class LockStoreReader
 {
     private readonly ISystemRoot _root;
 

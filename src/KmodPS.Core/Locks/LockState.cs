@@ -13,7 +13,7 @@ namespace KmodPS.Core.Locks;
 /// read back: a change killed in between leaves the intent, and every lock that appeared since it was recorded is then
 /// read as KmodPS's own (<see cref="Read(DiagnosticLog, IReadOnlyList{LockEntry})"/>), so Unlock-Kernel removes it.
 /// </summary>
-public sealed class LockStateFile
+internal sealed class LockStateFile
 {
     public const string Path = "/var/lib/kmodps/locks.json";
     public const string BackupDirectory = "/var/lib/kmodps/backup";

@@ -134,7 +134,7 @@ internal sealed class ZypperLocks : ILockBackend
 }
 
 /// <summary>libzypp's locks file (<c>/etc/zypp/locks</c>, locks(5)): <c>attribute: value</c> lines, locks separated by blank lines.</summary>
-public static class ZyppLocksFile
+internal static class ZyppLocksFile
 {
     public const string DefaultPath = "/etc/zypp/locks";
     public const string ConfigPath = "/etc/zypp/zypp.conf";
@@ -193,7 +193,7 @@ public static class ZyppLocksFile
 /// One lock of libzypp's locks file: <c>attribute: value</c> lines (<c>type</c>, <c>match_type</c>,
 /// <c>solvable_name</c>, <c>version</c>, ...), with the lines it spans in the file.
 /// </summary>
-public sealed record ZyppLock(IReadOnlyList<KeyValuePair<string, string>> Attributes, int FirstLine, int LineCount)
+internal sealed record ZyppLock(IReadOnlyList<KeyValuePair<string, string>> Attributes, int FirstLine, int LineCount)
 {
     public string? Get(string attribute) => Attributes.LastOrDefault(a => a.Key == attribute).Value;
 
