@@ -58,6 +58,7 @@ public sealed class ChangeExecutor
         var saved = new SavedFiles(context.Jail, _root);
         try
         {
+            saved.SaveAbsentDirectories(plan.Steps.OfType<DirectoryChange>().Where(d => d.Create).Select(d => d.TreePath));
             saved.Save(plan.Touches
                 .Concat(plan.Steps.OfType<FileChange>().SelectMany(f => f.BackupPath is { } backup ? new[] { f.TreePath, backup } : new[] { f.TreePath }))
                 .Concat(plan.Journal?.Files ?? Array.Empty<string>()));
@@ -155,12 +156,16 @@ public sealed class ChangeExecutor
         return left;
     }
 
-    /// <summary>The files a change saved before its first step, put back only where they differ.</summary>
+    /// <summary>
+    /// The files a change saved before its first step, put back only where they differ, and the directories it was
+    /// to create: those that did not exist are removed again (when empty) after the files are back.
+    /// </summary>
     private sealed class SavedFiles
     {
         private readonly RootJail _jail;
         private readonly ISystemRoot _root;
         private readonly Dictionary<string, byte[]?> _content = new(StringComparer.Ordinal);
+        private readonly List<string> _absentDirectories = new();
 
         public SavedFiles(RootJail jail, ISystemRoot root)
         {
@@ -180,7 +185,31 @@ public sealed class ChangeExecutor
             }
         }
 
+        public void SaveAbsentDirectories(IEnumerable<string> treePaths) =>
+            _absentDirectories.AddRange(treePaths.Where(p => !_root.DirectoryExists(p)));
+
         public List<string> Restore(List<string> warnings, Action<string> verbose)
+        {
+            var left = RestoreFiles(warnings, verbose);
+            // Deepest first: a created parent empties only once its created children are gone.
+            foreach (var path in _absentDirectories.OrderByDescending(p => p.Count(c => c == '/')))
+            {
+                try
+                {
+                    if (_jail.DeleteEmptyDirectory(path))
+                    {
+                        verbose($"Removed the directory {_root.MapPath(path)} again");
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
+                {
+                    warnings.Add($"Could not remove the directory {_root.MapPath(path)} again: {e.Message}");
+                }
+            }
+            return left;
+        }
+
+        private List<string> RestoreFiles(List<string> warnings, Action<string> verbose)
         {
             var left = new List<string>();
             foreach (var (path, content) in _content)

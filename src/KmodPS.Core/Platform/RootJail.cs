@@ -19,6 +19,16 @@ public sealed class RootJail
 {
     public const string BackupSuffix = ".kmodps.bak";
 
+    private const string TemporarySuffix = ".kmodps-";
+
+    /// <summary>
+    /// True for the name of a temporary file a write of <paramref name="name"/> leaves beside it when the process is
+    /// killed before its rename (<c>.name.kmodps-&lt;guid&gt;.tmp</c>): KmodPS's own, safe to delete.
+    /// </summary>
+    public static bool IsLeftoverOf(string candidate, string name) =>
+        candidate.StartsWith("." + name + TemporarySuffix, StringComparison.Ordinal) && candidate.EndsWith(".tmp", StringComparison.Ordinal)
+        && candidate.Length == name.Length + TemporarySuffix.Length + 1 + 32 + 4;
+
     private const UnixFileMode DefaultFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode DefaultDirectoryMode = DefaultFileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
@@ -233,7 +243,7 @@ public sealed class RootJail
 
     private void WriteAt(SafeFileHandle directory, string name, ReadOnlySpan<byte> content, UnixFileMode mode, string treePath)
     {
-        var temporary = $".{name}.kmodps-{Guid.NewGuid():N}.tmp";
+        var temporary = $".{name}{TemporarySuffix}{Guid.NewGuid():N}.tmp";
         var created = false;
         try
         {

@@ -2,6 +2,7 @@ using System.Management.Automation.Runspaces;
 using System.Management.Automation;
 using KmodPS.Completion;
 using KmodPS.Core.Boot;
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Guard;
 using KmodPS.Core.Hosts;
@@ -63,9 +64,7 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
         // Read after the repair: its builds change the status.
         var snapshot = new ModuleStatusReader(root, _runner!).Read();
         var health = KernelHealth.Evaluate(snapshot.Kernels.Select(k => k.KernelVersion), snapshot.Rows);
-        var resolver = new NextBootResolver(root);
-        var bootable = snapshot.Kernels.Where(k => k.ImagePath is not null && resolver.FindEntryForKernel(k.KernelVersion) is not null)
-            .Select(k => k.KernelVersion).ToHashSet(StringComparer.Ordinal);
+        var bootable = KernelHealth.Bootable(snapshot.Kernels, new NextBootResolver(root).ReadEntries().Items);
         var decision = GuardPlanner.Decide(kernel, health, bootable, snapshot.NextBoot, Promote);
         var (action, applied, summary) = Act(root, decision);
         var after = new NextBootResolver(root).Resolve(new DiagnosticLog()).KernelVersion;
@@ -90,25 +89,25 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
         {
             return (decision.Action, true, decision.Summary);
         }
-        var change = new DefaultKernelSwitch(root, _runner!, WriteVerbose);
+        var change = new DefaultKernelSwitch(root, _runner!);
         var plan = change.Plan(target);
         var action = decision.Action;
         var summary = decision.Summary;
         // GRUB honours next_entry whatever GRUB_DEFAULT says: a rollback can still protect the next boot.
-        if (plan.Refusal?.ErrorId == ErrorIds.GrubDefaultNotSaved && action == GuardAction.RolledBack)
+        if (plan.Refusals.FirstOrDefault()?.ErrorId == ErrorIds.GrubDefaultNotSaved && action == GuardAction.RolledBack)
         {
             var once = change.Plan(target, once: true);
-            if (once.Refusal is null)
+            if (!once.IsRefused)
             {
                 (plan, action) = (once, GuardAction.RolledBackOnce);
                 summary += $" GRUB_DEFAULT is not 'saved', so only the next boot starts {target} (next_entry); later boots start "
                     + $"{decision.DefaultBefore ?? "the old default"} again until GRUB_DEFAULT=saved (Set-DefaultKernel {target} -Force).";
             }
         }
-        if (plan.Refusal is not null)
+        if (plan.IsRefused)
         {
-            WriteError(ErrorRecordFactory.From(plan.Refusal));
-            return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed, nothing was changed: {plan.Refusal.Message}");
+            WriteError(ErrorRecordFactory.From(plan.Refusals[0]));
+            return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed, nothing was changed: {plan.Refusals[0].Message}");
         }
         var what = action == GuardAction.RolledBackOnce ? "Boot it next, once: " : "Make it the boot default: ";
         if (!ShouldProcess(target, what + string.Join("; ", plan.Describe())))
@@ -116,7 +115,7 @@ public sealed class InvokeKernelUpdateGuardCommand : PSCmdlet, IDisposable
             return (action, false, summary);
         }
         plan.Warnings.ToList().ForEach(WriteWarning);
-        if (change.Apply(plan, target) is { } failure)
+        if (new ChangeExecutor(root, _runner!, WriteVerbose).Execute(plan).Failure is { } failure)
         {
             WriteError(ErrorRecordFactory.From(failure));
             return (GuardAction.Failed, false, $"{summary} Changing the boot default failed: {failure.Message}");
