@@ -29,7 +29,7 @@ public sealed class ChangeExecutor
         _verbose = verbose ?? (_ => { });
     }
 
-    /// <summary>Test seam: fails every change after this many steps, as a crash in the next step would.</summary>
+    /// <summary>Test seam: fails every change after this many steps (at the read-back when it has no more), as a crash would.</summary>
     internal static int? InjectFailureAfterStep { get; set; }
 
     public ChangeOutcome Execute(ChangePlan plan, CancellationToken cancellationToken = default)
@@ -101,6 +101,10 @@ public sealed class ChangeExecutor
         Failure? readBack;
         try
         {
+            if (InjectFailureAfterStep is { } after && ran.Count >= after)
+            {
+                throw new IOException($"injected failure after step {ran.Count}, before the read-back");
+            }
             readBack = plan.ReadBack?.Invoke();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
