@@ -69,7 +69,7 @@ public sealed class KernelRemoval
             locks,
             force,
             PackageTools.Select(t => (Name: t, Path: _runner.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!),
-            RpmDatabase.Path(_root)));
+            RpmDatabase.Path(_root)), _verbose);
         return plan.IsRefused ? plan : plan with { ReadBack = () => ReadBack(kernel, family), Leftovers = () => Leftovers(kernel) };
     }
 

@@ -18,7 +18,8 @@ public static class RemovalPlanner
 {
     private static readonly string[] RpmTools = { "dnf", "dnf5", "yum" };
 
-    public static ChangePlan Plan(RemovalRequest request)
+    /// <param name="output">Receives the package manager's output once it ran (-Verbose).</param>
+    public static ChangePlan Plan(RemovalRequest request, Action<string>? output = null)
     {
         var k = request.KernelVersion;
         if (request.RunningKernel == k)
@@ -72,10 +73,10 @@ public static class RemovalPlanner
             names.AddRange(request.Dependents.Select(p => p.Spec));
             warnings.Add($"-Force: also removing the packages that depend on kernel {k}: {dependents}.");
         }
-        return request.Packages[0].IsRpm ? PlanDnf(request, names, warnings) : PlanApt(request, names, warnings);
+        return request.Packages[0].IsRpm ? PlanDnf(request, names, warnings, output) : PlanApt(request, names, warnings, output);
     }
 
-    private static ChangePlan PlanDnf(RemovalRequest request, List<string> names, List<string> warnings)
+    private static ChangePlan PlanDnf(RemovalRequest request, List<string> names, List<string> warnings, Action<string>? output)
     {
         var tool = RpmTools.FirstOrDefault(request.Programs.ContainsKey);
         if (tool is null)
@@ -95,16 +96,16 @@ public static class RemovalPlanner
         var command = new CommandRequest(request.Programs[tool], arguments) { Timeout = TimeSpan.FromMinutes(30) };
         if (request.IsHostRoot)
         {
-            return Remove(request, command, names, warnings, Array.Empty<TemporaryFile>());
+            return Remove(request, command, names, warnings, Array.Empty<TemporaryFile>(), output);
         }
         // rpm built for other distributions (Debian's) keeps its database in ~/.rpmdb: a private HOME names the root's.
         var macros = RpmDatabase.PrivateHomeMacros(request.RpmDatabasePath);
         var home = new TemporaryFile(Path.Combine(request.PrivateHome, macros.FileName), macros.Text);
         command = command with { Environment = new Dictionary<string, string>(command.Environment) { ["HOME"] = request.PrivateHome } };
-        return Remove(request, command, names, warnings, new[] { home });
+        return Remove(request, command, names, warnings, new[] { home }, output);
     }
 
-    private static ChangePlan PlanApt(RemovalRequest request, List<string> names, List<string> warnings)
+    private static ChangePlan PlanApt(RemovalRequest request, List<string> names, List<string> warnings, Action<string>? output)
     {
         if (!request.IsHostRoot)
         {
@@ -123,15 +124,19 @@ public static class RemovalPlanner
             Timeout = TimeSpan.FromMinutes(30),
             Environment = new Dictionary<string, string> { ["LC_ALL"] = "C", ["DEBIAN_FRONTEND"] = "noninteractive" },
         };
-        return Remove(request, command, names, warnings, Array.Empty<TemporaryFile>());
+        return Remove(request, command, names, warnings, Array.Empty<TemporaryFile>(), output);
     }
 
-    private static ChangePlan Remove(RemovalRequest request, CommandRequest command, List<string> names, List<string> warnings, IReadOnlyList<TemporaryFile> files)
+    private static ChangePlan Remove(RemovalRequest request, CommandRequest command, List<string> names, List<string> warnings, IReadOnlyList<TemporaryFile> files, Action<string>? output)
     {
         var kernel = request.KernelVersion;
         var step = new CommandChange(command,
-            result => result.Succeeded ? null : new Failure(ErrorIds.KernelNotRemoved, FailureCategory.InvalidResult,
-                $"Kernel {kernel} was not removed: {command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", kernel),
+            result =>
+            {
+                output?.Invoke(result.StandardOutput.Trim());
+                return result.Succeeded ? null : new Failure(ErrorIds.KernelNotRemoved, FailureCategory.InvalidResult,
+                $"Kernel {kernel} was not removed: {command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", kernel);
+            },
             files,
             // dnf follows links under the root as host paths: a directory it writes must be the same for it as for the jail.
             context =>
