@@ -140,7 +140,7 @@ public sealed class GuardEngineTests : IDisposable
         var decision = (KernelGuardDecision)Assert.Single(result.Output).BaseObject;
         Assert.StartsWith("Ran with 1 error(s): headers not installed for 6.1.0-55-amd64", decision.Repair, StringComparison.Ordinal);
         Assert.Contains(result.Warnings, w => w.StartsWith("Repairing the modules of 6.1.0-55-amd64: headers not installed", StringComparison.Ordinal));
-        Assert.Empty(session.Run("$global:repairCall").Output.Where(o => o is not null));
+        Assert.DoesNotContain(session.Run("$global:repairCall").Output, o => o is not null);
         // The verdict is recorded through the change pipeline.
         Assert.Contains("\"kernelVersion\": \"6.1.0-55-amd64\"", File.ReadAllText(Path.Combine(root, "var/lib/kmodps/guard.json")), StringComparison.Ordinal);
     }
