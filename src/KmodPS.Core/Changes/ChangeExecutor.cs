@@ -115,6 +115,7 @@ public sealed class ChangeExecutor
         {
             return new ChangeOutcome(Undone(readBack, plan.Reversible ? Undo(plan, saved, ran, warnings) : Array.Empty<string>()), warnings, context);
         }
+        warnings.AddRange(plan.Leftovers?.Invoke() ?? Array.Empty<string>());
         if (plan.Journal?.Complete(context) is { } unsettled)
         {
             warnings.Add(unsettled.Message);

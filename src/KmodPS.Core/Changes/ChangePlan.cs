@@ -35,6 +35,9 @@ public sealed record ChangePlan(string Action, string Target, string FailureId)
     /// <summary>Reads the result back after the last step; a failure undoes the change.</summary>
     public Func<Failure?>? ReadBack { get; init; }
 
+    /// <summary>Read after a successful read-back: what the change left that the admin should know (files no package owned); each line is a warning.</summary>
+    public Func<IReadOnlyList<string>>? Leftovers { get; init; }
+
     /// <summary>Records the change before the first step and settles it after, so a killed change can be finished or undone.</summary>
     public IChangeJournal? Journal { get; init; }
 
