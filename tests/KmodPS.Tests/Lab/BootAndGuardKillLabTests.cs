@@ -44,16 +44,16 @@ public sealed class BootAndGuardKillLabTests : IDisposable
         Succeeds(install);
         Succeeds("Uninstall-KernelUpdateGuard", "-Root", _world, "-Confirm:$false");
         var before = Tree();
-        var fullRun = Timed(install);
-        Succeeds("Uninstall-KernelUpdateGuard", "-Root", _world, "-Confirm:$false");
 
         var seed = Environment.TickCount;
         var random = new Random(seed);
-        var (killed, killedWithHooks) = (0, 0);
+        var (killed, killedWithHooks, killedPending) = (0, 0, 0);
         for (var run = 0; run < Runs; run++)
         {
-            var delay = Delay(random, fullRun);
+            var delay = Delay(random, TimeSpan.FromMilliseconds(40));
             var pid = KillAfter(delay, install, ref killed);
+            var pending = GuardStateFile.Read(Root, out _)?.Installation?.Pending == true;
+            killedPending += pending ? 1 : 0;
             var present = hooks.Where(h => File.Exists(Path.Combine(_world, h.TrimStart('/')))).ToList();
             if (present.Count > 0)
             {
@@ -74,7 +74,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
             Assert.True(before == Tree(), $"seed {seed}, run {run}, killed after {delay}: the root differs after Uninstall-KernelUpdateGuard:\n{Difference(before, Tree())}");
         }
         Assert.True(killed >= 20, $"seed {seed}: only {killed} of {Runs} runs were killed before they finished");
-        Console.WriteLine($"seed {seed}: {killed} of {Runs} Install-KernelUpdateGuard runs killed, {killedWithHooks} left hooks, all recorded; full run {fullRun}, total {clock.Elapsed}");
+        Console.WriteLine($"seed {seed}: {killed} of {Runs} Install-KernelUpdateGuard runs killed, {killedPending} left a pending record, {killedWithHooks} left hooks, all recorded; total {clock.Elapsed}");
     }
 
     [LabFact]
@@ -84,7 +84,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
         var clock = Stopwatch.StartNew();
         Succeeds(SetDefault(Good));
         Assert.Equal(Good, NextBoot());
-        var fullRun = Timed(SetDefault(Unhealthy));
+        Succeeds(SetDefault(Unhealthy));
         Assert.Equal(Unhealthy, NextBoot());
 
         var seed = Environment.TickCount;
@@ -95,7 +95,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
             var old = NextBoot();
             // Back and forth: the unhealthy kernel needs -Force, the good one does not.
             var target = old == Good ? Unhealthy : Good;
-            var delay = Delay(random, fullRun);
+            var delay = Delay(random, TimeSpan.FromMilliseconds(60));
             var pid = KillAfter(delay, SetDefault(target), ref killed);
             Assert.Equal(1024, new FileInfo(grubenv).Length);
             var listed = Shell.Run("grub-editenv", TimeSpan.FromMinutes(1), grubenv, "list");
@@ -111,31 +111,35 @@ public sealed class BootAndGuardKillLabTests : IDisposable
         Succeeds(SetDefault(last));
         Assert.Equal(last, NextBoot());
         Assert.True(killed >= 20, $"seed {seed}: only {killed} of {Runs} runs were killed before they finished");
-        Console.WriteLine($"seed {seed}: {killed} of {Runs} Set-DefaultKernel runs killed, {changed} had switched; full run {fullRun}, total {clock.Elapsed}");
+        Console.WriteLine($"seed {seed}: {killed} of {Runs} Set-DefaultKernel runs killed, {changed} had switched; total {clock.Elapsed}");
     }
 
     private string[] SetDefault(string kernel) =>
         new[] { "Set-DefaultKernel", kernel, "-Root", _world, "-Confirm:$false" }.Concat(kernel == Unhealthy ? new[] { "-Force" } : Array.Empty<string>()).ToArray();
 
-    // Most of a run is the runner starting and reading the root: the kills aim at its last half, where the change is.
-    private static TimeSpan Delay(Random random, TimeSpan fullRun) =>
-        TimeSpan.FromMilliseconds(random.Next((int)(fullRun.TotalMilliseconds * 0.5), (int)(fullRun.TotalMilliseconds * 1.02)));
-
-    private static TimeSpan Timed(string[] arguments)
-    {
-        var clock = Stopwatch.StartNew();
-        Succeeds(arguments);
-        return clock.Elapsed;
-    }
+    private static TimeSpan Delay(Random random, TimeSpan window) => TimeSpan.FromMilliseconds(random.Next(0, (int)window.TotalMilliseconds));
 
     private string? NextBoot() => new NextBootResolver(Root).Resolve(new DiagnosticLog()).KernelVersion;
 
-    // SIGKILL to the runner and every tool it started once the delay passes: nothing of KmodPS gets to clean up.
-    private static int KillAfter(TimeSpan delay, string[] arguments, ref int killed)
+    // Most of a run is the runner starting and reading the root; the change itself takes milliseconds, under the root's
+    // change lock. So the kill is aimed there: a random delay after the lock file appears (the change has begun), then
+    // SIGKILL to the runner and every tool it started. Nothing of KmodPS gets to clean up.
+    private int KillAfter(TimeSpan delay, string[] arguments, ref int killed)
     {
+        var lockFile = Path.Combine(_world, "var/lib/kmodps/kmodps.lock");
+        // A killed holder cannot unlink its lock file; nothing holds it between runs.
+        if (File.Exists(lockFile))
+        {
+            File.Delete(lockFile);
+        }
         using var process = RunnerProcess.Begin(NoEnvironment, arguments);
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(lockFile) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            Thread.Sleep(1);
+        }
         if (!process.WaitForExit(delay))
         {
             process.Kill(entireProcessTree: true);
