@@ -220,7 +220,8 @@ public sealed class ChangeKillLabTests : IDisposable
             Assert.True(!result.ErrorIds.Any(), $"{command}: {string.Join("; ", result.ErrorIds)}");
         }
         _sessions.Add(session);
-        Assert.Empty(template.FilesParse().Concat(template.Settled()));
+        var problems = template.FilesParse().Concat(template.Settled()).ToList();
+        Assert.True(problems.Count == 0, "the start state is inconsistent: " + string.Join(" | ", problems));
         return template;
     }
 

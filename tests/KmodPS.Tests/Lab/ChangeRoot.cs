@@ -134,7 +134,7 @@ public sealed partial class ChangeRoot : IDisposable
         return problems;
     }
 
-    /// <summary>What a root looks like after Unlock-Kernel and Uninstall-KernelUpdateGuard: the admin's locks only, no record, no hook, no lock file.</summary>
+    /// <summary>What a root looks like after Unlock-Kernel and Uninstall-KernelUpdateGuard: the admin's locks only, no record, no hook, nothing locked.</summary>
     public List<string> CleanedUp()
     {
         var problems = new List<string>();
@@ -150,7 +150,9 @@ public sealed partial class ChangeRoot : IDisposable
             problems.Add($"after Unlock-Kernel /{LockState} still records [{string.Join(", ", records)}]{(intent is null ? string.Empty : " and an intent")}");
         }
         problems.AddRange(GuardFiles().Select(f => $"Uninstall-KernelUpdateGuard left {f}"));
-        problems.AddRange(LockFiles.Where(f => File.Exists(Full(f))).Select(f => $"the change lock file /{f} is left in the root"));
+        // A killed holder cannot unlink the lock file, and a change with nothing to do takes no lock to remove it: it
+        // may stay, but the kernel released the killed holder's flock, so it must lock nothing.
+        problems.AddRange(LockFiles.Where(f => !IsFree(Full(f))).Select(f => $"/{f} is still locked"));
         problems.AddRange(JailTemporaries().Select(t => $"a temporary file of an interrupted write is left in the root: {t}"));
         return problems;
     }
@@ -280,7 +282,8 @@ public sealed partial class ChangeRoot : IDisposable
         }
     }
 
-    [GeneratedRegex(@"^!?[A-Za-z0-9._+-]+-\d+:[A-Za-z0-9._+~^*-]+$")]
+    // name-epoch:version-release.arch glob, or an exclude's !name*-version-release.*
+    [GeneratedRegex(@"^!?[A-Za-z0-9._+*-]+-(\d+:)?[A-Za-z0-9._+~^*-]+$")]
     private static partial Regex LockLine();
 
     [GeneratedRegex(@"^(Package|Pin|Pin-Priority|Explanation): .+$")]
