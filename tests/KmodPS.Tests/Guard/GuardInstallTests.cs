@@ -106,7 +106,7 @@ public sealed class GuardInstallTests : IDisposable
     {
         var root = Root("alma-basic");
         Install(root, HostFamily.RedHat, Options);
-        var leftover = root.MapPath($"/etc/kernel/install.d/.95-kmodps.install.kmodps-{Guid.NewGuid():N}.tmp");
+        var leftover = root.MapPath($"/etc/kernel/install.d/.95-kmodps.install.kmodps-999999.1-{Guid.NewGuid():N}.tmp");
         File.WriteAllText(leftover, "half a hook");
         var foreign = root.MapPath("/etc/kernel/install.d/.95-kmodps.install.mine.tmp");
         File.WriteAllText(foreign, "not KmodPS's");
