@@ -177,7 +177,7 @@ public sealed class ChangeExecutor
     {
         private readonly RootJail _jail;
         private readonly ISystemRoot _root;
-        private readonly Dictionary<string, byte[]?> _content = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (byte[] Content, UnixFileMode Mode)?> _content = new(StringComparer.Ordinal);
         private readonly List<string> _absentDirectories = new();
 
         public SavedFiles(RootJail jail, ISystemRoot root)
@@ -193,13 +193,26 @@ public sealed class ChangeExecutor
             {
                 if (_root.FileExists(path) || !_root.DirectoryExists(path))
                 {
-                    _content[path] = _jail.ReadOrNull(path);
+                    _content[path] = _jail.ReadWithModeOrNull(path);
+                    if (_content[path] is null)
+                    {
+                        // Writing a new file creates its missing parents: they go again with it.
+                        SaveAbsentDirectories(Parents(path).TakeWhile(d => !_root.DirectoryExists(d)));
+                    }
                 }
             }
         }
 
         public void SaveAbsentDirectories(IEnumerable<string> treePaths) =>
-            _absentDirectories.AddRange(treePaths.Where(p => !_root.DirectoryExists(p)));
+            _absentDirectories.AddRange(treePaths.Where(p => !_root.DirectoryExists(p) && !_absentDirectories.Contains(p, StringComparer.Ordinal)));
+
+        private static IEnumerable<string> Parents(string treePath)
+        {
+            for (var parent = TreePath.Parent(treePath); parent is not null && parent != "/"; parent = TreePath.Parent(parent))
+            {
+                yield return parent;
+            }
+        }
 
         // Deepest first: a created parent empties only once its created children are gone.
         public void RemoveCreatedDirectories(List<string> warnings, Action<string> verbose)
@@ -223,29 +236,30 @@ public sealed class ChangeExecutor
         public List<string> Restore(List<string> warnings, Action<string> verbose)
         {
             var left = new List<string>();
-            foreach (var (path, content) in _content)
+            foreach (var (path, saved) in _content)
             {
                 try
                 {
-                    var current = _jail.ReadOrNull(path);
-                    if (content is null ? current is null : current is not null && current.AsSpan().SequenceEqual(content))
+                    var current = _jail.ReadWithModeOrNull(path);
+                    if (saved is not { } content ? current is null
+                        : current is { } now && now.Mode == content.Mode && now.Content.AsSpan().SequenceEqual(content.Content))
                     {
                         continue;
                     }
                     verbose($"Restoring {_root.MapPath(path)}");
-                    if (content is null)
+                    if (saved is not { } previous)
                     {
                         _jail.DeleteFile(path);
                     }
                     else
                     {
-                        _jail.WriteFile(path, content);
+                        _jail.WriteFile(path, previous.Content, previous.Mode);
                     }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
                 {
                     warnings.Add($"Could not restore {_root.MapPath(path)}: {e.Message}");
-                    left.Add($"{_root.MapPath(path)} ({(content is null ? "should not exist" : "should hold its previous content")}: {e.Message})");
+                    left.Add($"{_root.MapPath(path)} ({(saved is null ? "should not exist" : "should hold its previous content")}: {e.Message})");
                 }
             }
             return left;

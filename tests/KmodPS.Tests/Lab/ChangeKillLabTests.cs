@@ -207,19 +207,25 @@ public sealed class ChangeKillLabTests : IDisposable
         return new KillRun(index, delay, killed, problems);
     }
 
-    // The world copy every round starts from: edited, the admin's locks written, then the scenario's start state made.
     private ChangeRoot Template(Scenario scenario)
     {
-        var template = ChangeRoot.Copy(_lab.Dir(scenario.World));
+        var session = Session();
+        var template = StartState(_lab, scenario, session);
+        _sessions.Add(session);
+        return template;
+    }
+
+    /// <summary>A world copy in the scenario's start state: edited, the admin's locks written, its Prepare commands run.</summary>
+    public static ChangeRoot StartState(LabWorlds lab, Scenario scenario, PowerShellSession session)
+    {
+        var template = ChangeRoot.Copy(lab.Dir(scenario.World));
         scenario.Edit?.Invoke(template);
         template.WriteAdminLocks();
-        var session = Session();
         foreach (var command in scenario.Prepare)
         {
             var result = session.Run($"{command} -Root $root -Confirm:$false", new Dictionary<string, object?> { ["root"] = template.Path });
             Assert.True(!result.ErrorIds.Any(), $"{command}: {string.Join("; ", result.ErrorIds)}");
         }
-        _sessions.Add(session);
         var problems = template.FilesParse().Concat(template.Settled()).ToList();
         Assert.True(problems.Count == 0, "the start state is inconsistent: " + string.Join(" | ", problems));
         return template;
