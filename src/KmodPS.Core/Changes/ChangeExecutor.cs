@@ -177,7 +177,8 @@ public sealed class ChangeExecutor
     {
         private readonly RootJail _jail;
         private readonly ISystemRoot _root;
-        private readonly Dictionary<string, byte[]?> _content = new(StringComparer.Ordinal);
+        // Content and mode: a deleted hook comes back executable.
+        private readonly Dictionary<string, (byte[] Content, UnixFileMode Mode)?> _content = new(StringComparer.Ordinal);
         private readonly List<string> _absentDirectories = new();
 
         public SavedFiles(RootJail jail, ISystemRoot root)
@@ -193,7 +194,7 @@ public sealed class ChangeExecutor
             {
                 if (_root.FileExists(path) || !_root.DirectoryExists(path))
                 {
-                    _content[path] = _jail.ReadOrNull(path);
+                    _content[path] = _jail.ReadWithModeOrNull(path);
                 }
             }
         }
@@ -227,8 +228,9 @@ public sealed class ChangeExecutor
             {
                 try
                 {
-                    var current = _jail.ReadOrNull(path);
-                    if (content is null ? current is null : current is not null && current.AsSpan().SequenceEqual(content))
+                    var current = _jail.ReadWithModeOrNull(path);
+                    if (content is not { } saved ? current is null
+                        : current is { } now && now.Mode == saved.Mode && now.Content.AsSpan().SequenceEqual(saved.Content))
                     {
                         continue;
                     }
@@ -239,7 +241,7 @@ public sealed class ChangeExecutor
                     }
                     else
                     {
-                        _jail.WriteFile(path, content);
+                        _jail.WriteFile(path, content.Value.Content, content.Value.Mode);
                     }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)

@@ -103,6 +103,9 @@ public sealed class RootJail
     /// <summary>The content of a file (links followed inside the root), or null when there is none.</summary>
     public byte[]? ReadOrNull(string treePath) => ReadCurrent(Resolve(treePath), treePath)?.Content;
 
+    /// <summary>The content and mode of a file (links followed inside the root), or null when there is none.</summary>
+    public (byte[] Content, UnixFileMode Mode)? ReadWithModeOrNull(string treePath) => ReadCurrent(Resolve(treePath), treePath);
+
     /// <summary>
     /// Replaces a file atomically (temporary file, fsync, mode, rename), creating missing directories; with
     /// <paramref name="backupPath"/>, the previous content is kept there first (written the same way).
