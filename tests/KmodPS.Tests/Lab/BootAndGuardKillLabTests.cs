@@ -32,6 +32,8 @@ public sealed class BootAndGuardKillLabTests : IDisposable
 
     private ISystemRoot Root => new DirectorySystemRoot(_world);
 
+    private string LockFile => Path.Combine(_world, "var/lib/kmodps/kmodps.lock");
+
     [LabFact]
     public void InstallKernelUpdateGuardKilledAtRandomMomentsLeavesNoHookWithoutItsRecord()
     {
@@ -72,6 +74,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
             Succeeds("Uninstall-KernelUpdateGuard", "-Root", _world, "-Confirm:$false");
             Assert.True(hooks.All(h => !File.Exists(Path.Combine(_world, h.TrimStart('/')))), $"seed {seed}, run {run}: a hook survived Uninstall-KernelUpdateGuard");
             Assert.True(before == Tree(), $"seed {seed}, run {run}, killed after {delay}: the root differs after Uninstall-KernelUpdateGuard:\n{Difference(before, Tree())}");
+            Assert.True(IsFree(LockFile), $"run {run}: the root is still locked");
         }
         Assert.True(killed >= 20, $"seed {seed}: only {killed} of {Runs} runs were killed before they finished");
         Console.WriteLine($"seed {seed}: {killed} of {Runs} Install-KernelUpdateGuard runs killed, {killedPending} left a pending record, {killedWithHooks} left hooks, all recorded; total {clock.Elapsed}");
@@ -105,6 +108,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
             changed += next == target ? 1 : 0;
             Assert.Empty(Directory.EnumerateDirectories(Path.GetTempPath(), $"kmodps-{pid}.*"));
             Assert.Empty(Directory.EnumerateFiles(Path.Combine(_world, "boot/grub2"), ".grubenv.kmodps-*"));
+            Assert.True(IsFree(LockFile), $"run {run}: the root is still locked");
         }
         // The next change after the kills still works, from whichever kernel they left.
         var last = NextBoot() == Good ? Unhealthy : Good;
@@ -126,7 +130,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
     // SIGKILL to the runner and every tool it started. Nothing of KmodPS gets to clean up.
     private int KillAfter(TimeSpan delay, string[] arguments, ref int killed)
     {
-        var lockFile = Path.Combine(_world, "var/lib/kmodps/kmodps.lock");
+        var lockFile = LockFile;
         // A killed holder cannot unlink its lock file; nothing holds it between runs.
         if (File.Exists(lockFile))
         {
@@ -149,6 +153,24 @@ public sealed class BootAndGuardKillLabTests : IDisposable
         return process.Id;
     }
 
+    private static bool IsFree(string lockFile)
+    {
+        try
+        {
+            // .NET asks for flock(LOCK_EX | LOCK_NB) when opening with FileShare.None.
+            new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None).Dispose();
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static void Succeeds(params string[] arguments)
     {
         var result = RunnerProcess.Run(arguments);
@@ -164,10 +186,12 @@ public sealed class BootAndGuardKillLabTests : IDisposable
             : new List<string>();
     }
 
-    // Every entry under /etc/kernel, /etc/dnf and /var/lib (where the guard writes), with file content.
+    // Every entry under /etc/kernel, /etc/dnf and /var/lib/kmodps (where the guard writes), with file content. A
+    // killed change leaves the root lock's file (and its directory): the lock's, checked to be free, not the guard's.
     private string Tree() => string.Join('\n', new[] { "etc/kernel", "etc/dnf", "var/lib/kmodps" }
         .Select(d => Path.Combine(_world, d)).Where(Directory.Exists)
         .SelectMany(d => Directory.EnumerateFileSystemEntries(d, "*", SearchOption.AllDirectories).Prepend(d))
+        .Where(p => p != LockFile && !(p == Path.GetDirectoryName(LockFile) && Directory.EnumerateFileSystemEntries(p).All(e => e == LockFile)))
         .Order(StringComparer.Ordinal)
         .Select(p => File.Exists(p) ? $"{p} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p)))}" : p));
 
