@@ -34,6 +34,8 @@ public sealed class BootAndGuardKillLabTests : IDisposable
 
     private string LockFile => Path.Combine(_world, "var/lib/kmodps/kmodps.lock");
 
+    private string StateFile => Path.Combine(_world, GuardLayout.StatePath.TrimStart('/'));
+
     [LabFact]
     public void InstallKernelUpdateGuardKilledAtRandomMomentsLeavesNoHookWithoutItsRecord()
     {
@@ -52,8 +54,9 @@ public sealed class BootAndGuardKillLabTests : IDisposable
         var (killed, killedWithHooks, killedPending) = (0, 0, 0);
         for (var run = 0; run < Runs; run++)
         {
-            var delay = Delay(random, TimeSpan.FromMilliseconds(40));
-            var pid = KillAfter(delay, install, ref killed);
+            // Half the kills aim at the start of the change (the lock taken), half at its middle (the pending record written).
+            var delay = Delay(random, TimeSpan.FromMilliseconds(run % 2 == 0 ? 40 : 15));
+            var pid = KillAfter(delay, install, ref killed, run % 2 == 0 ? LockFile : StateFile);
             var pending = GuardStateFile.Read(Root, out _)?.Installation?.Pending == true;
             killedPending += pending ? 1 : 0;
             var present = hooks.Where(h => File.Exists(Path.Combine(_world, h.TrimStart('/')))).ToList();
@@ -99,7 +102,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
             // Back and forth: the unhealthy kernel needs -Force, the good one does not.
             var target = old == Good ? Unhealthy : Good;
             var delay = Delay(random, TimeSpan.FromMilliseconds(60));
-            var pid = KillAfter(delay, SetDefault(target), ref killed);
+            var pid = KillAfter(delay, SetDefault(target), ref killed, LockFile);
             Assert.Equal(1024, new FileInfo(grubenv).Length);
             var listed = Shell.Run("grub-editenv", TimeSpan.FromMinutes(1), grubenv, "list");
             Assert.True(listed.ExitCode == 0, $"seed {seed}, run {run}: grub2-editenv cannot read the grubenv: {listed.Output}");
@@ -126,9 +129,10 @@ public sealed class BootAndGuardKillLabTests : IDisposable
     private string? NextBoot() => new NextBootResolver(Root).Resolve(new DiagnosticLog()).KernelVersion;
 
     // Most of a run is the runner starting and reading the root; the change itself takes milliseconds, under the root's
-    // change lock. So the kill is aimed there: a random delay after the lock file appears (the change has begun), then
-    // SIGKILL to the runner and every tool it started. Nothing of KmodPS gets to clean up.
-    private int KillAfter(TimeSpan delay, string[] arguments, ref int killed)
+    // change lock. So the kill is aimed there: a random delay after the trigger file appears (the lock file: the change
+    // has begun; the guard's state file: its record is written), then SIGKILL to the runner and every tool it started.
+    // Nothing of KmodPS gets to clean up.
+    private int KillAfter(TimeSpan delay, string[] arguments, ref int killed, string trigger)
     {
         var lockFile = LockFile;
         // A killed holder cannot unlink its lock file; nothing holds it between runs.
@@ -140,7 +144,7 @@ public sealed class BootAndGuardKillLabTests : IDisposable
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
-        while (!File.Exists(lockFile) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        while (!File.Exists(trigger) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
         {
             Thread.Sleep(1);
         }
