@@ -11,7 +11,8 @@ namespace KmodPS.Tests.Lab;
 /// <summary>
 /// Crash safety of every changing cmdlet: each is run as its own runner process on a fresh copy of a lab world
 /// (real dnf, rpm, grub-editenv) and SIGKILLed, with everything it started, at a random moment of its measured
-/// duration, at least <see cref="KilledRuns"/> times. After each kill the root must hold the invariants of
+/// duration, at least <see cref="KilledRuns"/> times: half spread over the whole run, half over the part that holds the
+/// root's change lock (where the writes are). After each kill the root must hold the invariants of
 /// <see cref="ChangeRoot"/> before anything runs again; then the same command must succeed and reach the state an
 /// uninterrupted run reaches, leave no temporary directory of the killed process on this host, and Unlock-Kernel and
 /// Uninstall-KernelUpdateGuard must take out exactly what KmodPS added. KMODPS_KILL_SEED repeats a run's delays;
@@ -106,51 +107,61 @@ public sealed class ChangeKillLabTests : IDisposable
         var host = HostFingerprint();
         using var template = Template(scenario);
 
-        // An uninterrupted run: its duration spreads the kills, its end state is what every second run must reach.
+        // An uninterrupted run: its duration and the part of it that holds the root's change lock spread the kills,
+        // its end state is what every second run must reach.
         TimeSpan duration;
+        TimeSpan? changing;
         EndState finished;
         using (var measured = ChangeRoot.Copy(template.Path))
         using (var runner = ArmedRunner.Start(RunnerCommand(scenario, measured)))
         {
             runner.Go();
+            var locked = WaitForTheChange(measured, runner);
             Assert.True(runner.WaitForExit(TimeSpan.FromMinutes(5)), $"{cmdlet} did not finish in 5 minutes");
             Assert.True(runner.ExitCode == 0, $"{cmdlet} failed uninterrupted ({runner.ExitCode}):\n{runner.Output}");
             duration = runner.Elapsed;
+            changing = duration - locked;
             finished = EndState.Of(measured);
         }
         var before = template.NextBoot();
 
         var seed = int.TryParse(Environment.GetEnvironmentVariable("KMODPS_KILL_SEED"), out var s) ? s : Environment.TickCount;
         var random = new Random(seed);
-        // One delay in each twentieth of the duration, so that every part of the command is hit; more while too few runs were killed.
-        var delays = Enumerable.Range(0, KilledRuns).Select(i => duration * ((i + random.NextDouble()) / KilledRuns)).ToList();
+        // Half the kills spread over the whole run (one in each tenth), half over the part that changes the root, which
+        // may be a few milliseconds of a run that mostly reads: counted from the moment the root's lock file appears.
+        var half = KilledRuns / 2;
+        var plan = Enumerable.Range(0, half).Select(i => (Delay: duration * ((i + random.NextDouble()) / half), Aimed: false))
+            .Concat(Enumerable.Range(0, KilledRuns - half).Select(i => changing is { } window
+                ? (Delay: window * ((i + random.NextDouble()) / (KilledRuns - half)), Aimed: true)
+                : (Delay: duration * random.NextDouble(), Aimed: false)))
+            .ToList();
         var runs = new ConcurrentBag<KillRun>();
         while (true)
         {
-            Parallel.ForEach(delays.Select((d, i) => (Delay: d, Index: runs.Count + i)).ToList(), new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
-                run => runs.Add(Round(scenario, template, run.Index, run.Delay, before, finished)));
+            Parallel.ForEach(plan.Select((p, i) => (p.Delay, p.Aimed, Index: runs.Count + i)).ToList(), new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
+                run => runs.Add(Round(scenario, template, run.Index, run.Delay, run.Aimed, before, finished)));
             var killed = runs.Count(r => r.Killed);
             if (killed >= KilledRuns || runs.Count >= MostRuns)
             {
                 break;
             }
-            delays = Enumerable.Range(0, Math.Min(KilledRuns - killed, MostRuns - runs.Count)).Select(_ => duration * (random.NextDouble() * 0.8)).ToList();
+            plan = Enumerable.Range(0, Math.Min(KilledRuns - killed, MostRuns - runs.Count)).Select(_ => (Delay: duration * (random.NextDouble() * 0.8), Aimed: false)).ToList();
         }
 
         var ordered = runs.OrderBy(r => r.Index).ToList();
-        _output.WriteLine($"{cmdlet}: seed {seed}, uninterrupted {duration.TotalSeconds:0.00} s, {ordered.Count(r => r.Killed)} of {ordered.Count} runs killed, {clock.Elapsed.TotalSeconds:0} s in all (KMODPS_KILL_PARALLEL={Parallelism})");
+        _output.WriteLine($"{cmdlet}: seed {seed}, uninterrupted {duration.TotalSeconds:0.00} s ({(changing is { } c ? $"{c.TotalMilliseconds:0} ms" : "never")} of it holding the root's lock), {ordered.Count(r => r.Killed)} of {ordered.Count} runs killed, {clock.Elapsed.TotalSeconds:0} s in all (KMODPS_KILL_PARALLEL={Parallelism})");
         foreach (var run in ordered)
         {
-            _output.WriteLine($"  run {run.Index,2}: {(run.Killed ? "killed" : "ended ")} after {run.Delay.TotalMilliseconds,6:0} ms{(run.Problems.Count == 0 ? string.Empty : ": " + string.Join(" | ", run.Problems))}");
+            _output.WriteLine($"  run {run.Index,2}: {(run.Killed ? "killed" : "ended ")} after {run.Delay.TotalMilliseconds,6:0} ms{(run.Aimed ? " of the change" : " of the run   ")}{(run.Problems.Count == 0 ? string.Empty : ": " + string.Join(" | ", run.Problems))}");
         }
         var failed = ordered.Where(r => r.Problems.Count > 0).ToList();
         Assert.True(failed.Count == 0, $"{cmdlet} (seed {seed}): {failed.Count} of {ordered.Count} runs ended inconsistent:\n"
-            + string.Join('\n', failed.Select(r => $"run {r.Index}, killed after {r.Delay.TotalMilliseconds:0} ms: {string.Join(" | ", r.Problems)}")));
+            + string.Join('\n', failed.Select(r => $"run {r.Index}, killed after {r.Delay.TotalMilliseconds:0} ms of the {(r.Aimed ? "change" : "run")}: {string.Join(" | ", r.Problems)}")));
         Assert.True(ordered.Count(r => r.Killed) >= KilledRuns, $"{cmdlet} (seed {seed}): only {ordered.Count(r => r.Killed)} of {ordered.Count} runs were killed before they ended");
         Assert.Equal(host, HostFingerprint());
     }
 
-    private KillRun Round(Scenario scenario, ChangeRoot template, int index, TimeSpan delay, string? before, EndState finished)
+    private KillRun Round(Scenario scenario, ChangeRoot template, int index, TimeSpan delay, bool aimed, string? before, EndState finished)
     {
         var problems = new List<string>();
         using var root = ChangeRoot.Copy(template.Path);
@@ -160,6 +171,10 @@ public sealed class ChangeKillLabTests : IDisposable
         {
             pid = runner.ProcessId;
             runner.Go();
+            if (aimed)
+            {
+                WaitForTheChange(root, runner);
+            }
             killed = !runner.WaitForExit(delay);
             if (killed)
             {
@@ -173,7 +188,7 @@ public sealed class ChangeKillLabTests : IDisposable
 
         // Before anything of KmodPS runs again: what a crash leaves must already be consistent.
         problems.AddRange(root.FilesParse().Select(p => "after the kill: " + p));
-        problems.AddRange(root.EveryPinRecorded().Select(p => "after the kill: " + p));
+        problems.AddRange(root.EveryPinRecorded().Concat(root.EveryHookRecorded()).Select(p => "after the kill: " + p));
         if (root.NextBoot() is { } next && next != before && next != finished.NextBoot)
         {
             problems.Add($"after the kill the next boot is {next}, neither the old {before} nor the new {finished.NextBoot}");
@@ -204,7 +219,7 @@ public sealed class ChangeKillLabTests : IDisposable
         {
             _sessions.Add(session);
         }
-        return new KillRun(index, delay, killed, problems);
+        return new KillRun(index, delay, aimed, killed, problems);
     }
 
     private ChangeRoot Template(Scenario scenario)
@@ -229,6 +244,19 @@ public sealed class ChangeKillLabTests : IDisposable
         var problems = template.FilesParse().Concat(template.Settled()).ToList();
         Assert.True(problems.Count == 0, "the start state is inconsistent: " + string.Join(" | ", problems));
         return template;
+    }
+
+    // Until the root's change lock file appears (a change has begun): how long the command had run then; null when it ended first.
+    private static TimeSpan? WaitForTheChange(ChangeRoot root, ArmedRunner runner)
+    {
+        while (!root.ChangeLockExists())
+        {
+            if (runner.WaitForExit(TimeSpan.FromMilliseconds(1)))
+            {
+                return null;
+            }
+        }
+        return runner.Elapsed;
     }
 
     private PowerShellSession Session() => _sessions.TryTake(out var session) ? session : new PowerShellSession();
@@ -266,7 +294,7 @@ public sealed class ChangeKillLabTests : IDisposable
         return string.Join('\n', lines);
     }
 
-    private sealed record KillRun(int Index, TimeSpan Delay, bool Killed, List<string> Problems);
+    private sealed record KillRun(int Index, TimeSpan Delay, bool Aimed, bool Killed, List<string> Problems);
 
     /// <summary>What a change leaves that a second run must reach as well: the lock lines, the guard's files, the next boot.</summary>
     private sealed record EndState(string LockLines, string GuardFiles, string? NextBoot)

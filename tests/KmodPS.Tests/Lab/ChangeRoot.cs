@@ -118,6 +118,29 @@ public sealed partial class ChangeRoot : IDisposable
         return problems;
     }
 
+    /// <summary>Every guard hook in /etc is in the guard's record (guard.json's installation files, pending or confirmed), which Uninstall-KernelUpdateGuard removes by.</summary>
+    public List<string> EveryHookRecorded()
+    {
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        if (File.Exists(Full(GuardState)))
+        {
+            try
+            {
+                recorded.UnionWith(JsonNode.Parse(File.ReadAllText(Full(GuardState)))?["installation"]?["files"]?.AsArray().Select(f => (string?)f).OfType<string>() ?? Enumerable.Empty<string>());
+            }
+            catch (JsonException)
+            {
+                // FilesParse reports it.
+            }
+        }
+        var temporaries = JailTemporaries();
+        return GuardFiles().Where(f => f != "/" + GuardState && !temporaries.Contains(f) && File.Exists(Full(f.TrimStart('/'))) && !recorded.Contains(f))
+            .Select(f => $"the hook {f} is not in the guard's record /{GuardState}").ToList();
+    }
+
+    /// <summary>Whether a KmodPS change holds (or a killed one left) the root's change lock file.</summary>
+    public bool ChangeLockExists() => LockFiles.Any(f => File.Exists(Full(f)));
+
     /// <summary>No change is under way: no intent, the records are exactly KmodPS's lines, and the root's change lock is free.</summary>
     public List<string> Settled()
     {
