@@ -38,7 +38,8 @@ public sealed class ModuleStatusReader
         var dkms = new DkmsTreeReader(_root).Read();
         log.Merge(dkms);
         // One owner query for module files and kernel images alike (at most one rpm process per call).
-        var ownership = PackageOwnershipFactory.Create(_root, host.Family, _runner, "/lib/modules/", "/boot/");
+        var packages = PackageBackend.Of(_root);
+        var ownership = packages.Ownership(host.Family, _runner, "/lib/modules/", "/boot/");
         var paths = trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path)
             .Concat(unowned.SelectMany(InstalledKernelReader.OwnershipProbes)).Distinct().ToArray();
         var owners = ownership?.FindOwners(paths, log) ?? new Dictionary<string, string>();
@@ -50,7 +51,7 @@ public sealed class ModuleStatusReader
         var input = new ModuleStatusInput(
             _root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(_root), host.RunningKernel, nextBoot.KernelVersion,
             secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.IsTrusted(signature), headers, AkmodPackages(owners.Values));
-        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, log);
+        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log);
     }
 
     // akmods keeps the source RPM of each module it builds as /usr/src/akmods/<name>-kmod.latest; the kmod-<name>-<kernel>

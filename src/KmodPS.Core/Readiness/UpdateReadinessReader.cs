@@ -62,7 +62,12 @@ public sealed class UpdateReadinessReader
             snapshot.SecureBoot.Mode == SecureBootMode.Enabled,
             signer is not null && snapshot.SecureBoot.IsTrusted(signer),
             snapshot.NextBoot.KernelVersion);
-        return new UpdateReadinessResult(UpdateReadinessPlanner.Plan(input), reference, log, log.Failures.Count > failuresBefore, snapshot);
+        var checks = UpdateReadinessPlanner.Plan(input);
+        foreach (var check in checks.Where(c => !c.Ready))
+        {
+            check.Problems.ToList().ForEach(p => log.Warn($"{check.KernelVersion}: {p.Module}: {p.Reason}. Next step: {p.Remediation}"));
+        }
+        return new UpdateReadinessResult(checks, reference, log, log.Failures.Count > failuresBefore, snapshot);
     }
 
     private (IReadOnlyList<RepositoryPackage>, IReadOnlySet<string>) QueryRepository(
@@ -76,7 +81,7 @@ public sealed class UpdateReadinessReader
                     .Select(n => Nevra.Name(n.Package!)).Distinct().ToList();
                 var specs = new[] { "kernel-core", "kernel-devel" }.Concat(kmodNames).Concat(kmodNames.Select(n => n + "-*"))
                     .Concat(needed.Select(n => $"kmod-{n.Name.Replace('_', '-')}*")).Distinct().ToList();
-                var snapshotOfRepo = PackageRepositories.Rpm(_root, _runner).Query(specs, offline, log);
+                var snapshotOfRepo = snapshot.Packages.Rpm(_runner).Query(specs, offline, log);
                 if (snapshotOfRepo is null)
                 {
                     return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
@@ -91,7 +96,7 @@ public sealed class UpdateReadinessReader
                 }
                 return (snapshotOfRepo.Available, new HashSet<string>());
             case HostFamily.Debian:
-                var apt = PackageRepositories.Apt(_root, _runner);
+                var apt = snapshot.Packages.Apt(_runner);
                 var installs = new List<string>();
                 if (!named && addCandidates)
                 {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Platform;
 
@@ -55,8 +57,19 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
     {
         if (!KernelRelease.IsValid(version))
         {
-            ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(version));
+            ThrowTerminatingError(ErrorRecordFactory.From(KernelSelection.InvalidKernelVersion(version)));
         }
+    }
+
+    /// <summary>The -KernelVersion of a read (releases or wildcard patterns): an invalid one is terminating before any work.</summary>
+    private protected KernelSelection RequireKernelSelection(string[]? versions)
+    {
+        if (KernelSelection.Parse(versions, out var invalid) is not { } selection)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.From(invalid!));
+            throw new UnreachableException("ThrowTerminatingError returned.");
+        }
+        return selection;
     }
 
     /// <summary>Warnings to the warning stream, failures as non-terminating errors.</summary>
@@ -64,6 +77,14 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
     {
         log.Warnings.ToList().ForEach(WriteWarning);
         log.Failures.ToList().ForEach(WriteFailure);
+    }
+
+    /// <summary>A Core read's diagnostics, then its items to the output.</summary>
+    private protected void WriteReport<T>(Report<T> report)
+    {
+        report.Warnings.ToList().ForEach(WriteWarning);
+        report.Failures.ToList().ForEach(WriteFailure);
+        report.Items.ToList().ForEach(item => WriteObject(item));
     }
 
     private protected void WriteFailure(Failure failure) => WriteError(ErrorRecordFactory.From(failure));
