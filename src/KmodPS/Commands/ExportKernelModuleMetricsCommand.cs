@@ -26,7 +26,10 @@ public sealed class ExportKernelModuleMetricsCommand : KmodCommand
 
     protected override void EndProcessing()
     {
-        var root = ResolveRoot(Root)!;
+        if (ResolveRoot(Root) is not { } root)
+        {
+            return;
+        }
         var log = new DiagnosticLog();
         var text = MetricsExport.Read(root, Runner, checkUpdates: !SkipUpdateCheck, log);
         WriteDiagnostics(log);

@@ -24,8 +24,7 @@ public sealed class GetInstalledKernelCommand : KmodCommand
 
     protected override void ProcessRecord()
     {
-        var kernels = RequireKernelSelection(KernelVersion);
-        if (ResolveRoot(Root) is { } root)
+        if (SelectKernels(KernelVersion) is { } kernels && ResolveRoot(Root) is { } root)
         {
             WriteReport(new InstalledKernelQuery(Runner).Read(root, kernels));
         }

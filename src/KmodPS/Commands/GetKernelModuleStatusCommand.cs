@@ -45,8 +45,7 @@ public sealed class GetKernelModuleStatusCommand : KmodCommand
 
     protected override void ProcessRecord()
     {
-        var kernels = RequireKernelSelection(KernelVersion);
-        if (ResolveRoot(Root) is not { } root)
+        if (SelectKernels(KernelVersion) is not { } kernels || ResolveRoot(Root) is not { } root)
         {
             return;
         }

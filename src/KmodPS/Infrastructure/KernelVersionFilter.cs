@@ -5,7 +5,7 @@ namespace KmodPS.Infrastructure;
 
 /// <summary>
 /// The -KernelVersion filter of the cmdlets that still skip an invalid entry with a non-terminating error instead of
-/// failing before any work (<see cref="KmodCommand.RequireKernelSelection"/>); the matching is Core's <see cref="KernelSelection"/>.
+/// failing before any work (<see cref="KmodCommand.SelectKernels"/>); the matching is Core's <see cref="KernelSelection"/>.
 /// </summary>
 internal sealed class KernelVersionFilter
 {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
@@ -61,15 +60,25 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>The -KernelVersion of a read (releases or wildcard patterns): an invalid one is terminating before any work.</summary>
-    private protected KernelSelection RequireKernelSelection(string[]? versions)
+    /// <summary>
+    /// The -KernelVersion of a read (releases or wildcard patterns). An invalid one typed on the command line is a bad
+    /// argument, terminating before any work; one that came from the pipeline fails that input only, as a bad -Root
+    /// does (<see cref="ResolveRoot"/>), and null is returned.
+    /// </summary>
+    private protected KernelSelection? SelectKernels(string[]? versions)
     {
-        if (KernelSelection.Parse(versions, out var invalid) is not { } selection)
+        if (KernelSelection.Parse(versions, out var invalid) is { } selection)
         {
-            ThrowTerminatingError(ErrorRecordFactory.From(invalid!));
-            throw new UnreachableException("ThrowTerminatingError returned.");
+            return selection;
         }
-        return selection;
+        var error = ErrorRecordFactory.From(invalid!);
+        if (MyInvocation.ExpectingInput)
+        {
+            WriteError(error);
+            return null;
+        }
+        ThrowTerminatingError(error);
+        return null;
     }
 
     /// <summary>Warnings to the warning stream, failures as non-terminating errors.</summary>

@@ -91,10 +91,12 @@ public sealed class GetInstalledKernelTests
     [InlineData("'6.1.0; reboot'")]
     [InlineData("''")]
     [InlineData("\"6.1.0`n\"")]
-    public void MalformedVersionIsInvalidKernelVersion(string argument)
+    public void MalformedVersionIsATerminatingInvalidKernelVersion(string argument)
     {
-        var result = Run($"Get-InstalledKernel -Root $debian -KernelVersion {argument}");
-        var error = Assert.Single(result.Errors);
+        var result = Run($"Get-InstalledKernel -Root $debian -KernelVersion 6.1.0-10-amd64, {argument}");
+        Assert.Empty(result.Errors);
+        var error = result.Terminating;
+        Assert.NotNull(error);
         Assert.StartsWith("InvalidKernelVersion,", error.FullyQualifiedErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Empty(result.Output);
