@@ -8,23 +8,16 @@ namespace KmodPS.Core.Packages;
 /// metadata the package manager has already cached under the root (apt's lists, dnf's and dnf5's repodata).
 /// Unreadable or malformed files are skipped: the answer may be incomplete, never an exception.
 /// </summary>
-internal sealed class CachedKernelCandidates
+internal sealed class CachedKernelCandidates(ISystemRoot root)
 {
-    private readonly ISystemRoot _root;
-
-    public CachedKernelCandidates(ISystemRoot root)
-    {
-        _root = root;
-    }
-
     /// <summary>Every release found, in file order (<see cref="PackageBackend.CachedKernelCandidates"/> orders them).</summary>
     public IEnumerable<CachedKernelCandidate> Read() =>
-        Guard(() => AptListKernelCandidates.Files(_root).ToList()).SelectMany(f => ReadFile(f, AptListKernelCandidates.Read))
-            .Concat(Guard(() => RepodataKernelCandidates.Files(_root).ToList()).SelectMany(f => ReadFile(f, RepodataKernelCandidates.Read)));
+        Guard(() => AptListKernelCandidates.Files(root).ToList()).SelectMany(f => ReadFile(f, AptListKernelCandidates.Read))
+            .Concat(Guard(() => RepodataKernelCandidates.Files(root).ToList()).SelectMany(f => ReadFile(f, RepodataKernelCandidates.Read)));
 
     private IReadOnlyList<CachedKernelCandidate> ReadFile(string path, Func<ISystemRoot, string, IReadOnlyList<CachedKernelCandidate>> read) =>
-        _root.ResolvePath(path) is { } resolved
-            ? Guard(() => CandidateFileMemo.GetOrRead(_root.MapPath(resolved), () => read(_root, resolved)))
+        root.ResolvePath(path) is { } resolved
+            ? Guard(() => CandidateFileMemo.GetOrRead(root.MapPath(resolved), () => read(root, resolved)))
             : Array.Empty<CachedKernelCandidate>();
 
     private static IReadOnlyList<T> Guard<T>(Func<IReadOnlyList<T>> read)

@@ -8,15 +8,8 @@ namespace KmodPS.Core.Packages;
 /// A test root's package backend: its answer file says which package owns which file, what the repositories offer
 /// and what an upgrade would install. No process runs.
 /// </summary>
-internal sealed class TestRootBackend : PackageBackend, IPackageOwnership, IRpmRepository, IAptRepository
+internal sealed class TestRootBackend(TestRootAnswers answers) : PackageBackend, IPackageOwnership, IRpmRepository, IAptRepository
 {
-    private readonly TestRootAnswers _answers;
-
-    public TestRootBackend(TestRootAnswers answers)
-    {
-        _answers = answers;
-    }
-
     public override IPackageOwnership Ownership(HostFamily family, ICommandRunner runner, params string[] interestingPrefixes) => this;
 
     public override IRpmRepository Rpm(ICommandRunner runner) => this;
@@ -26,7 +19,7 @@ internal sealed class TestRootBackend : PackageBackend, IPackageOwnership, IRpmR
     public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var package in _answers.Installed)
+        foreach (var package in answers.Installed)
         {
             foreach (var file in package.Files.Where(paths.Contains))
             {
@@ -37,20 +30,20 @@ internal sealed class TestRootBackend : PackageBackend, IPackageOwnership, IRpmR
     }
 
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log) =>
-        new("testroot", _answers.AvailablePackages(), Array.Empty<string>());
+        new("testroot", answers.AvailablePackages(), Array.Empty<string>());
 
-    public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log) => _answers.Upgrade;
+    public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log) => answers.Upgrade;
 
     public IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log)
     {
-        var known = _answers.Available.Select(a => a.Name).Concat(_answers.Installed.Select(i => i.Package)).ToHashSet(StringComparer.Ordinal);
+        var known = answers.Available.Select(a => a.Name).Concat(answers.Installed.Select(i => i.Package)).ToHashSet(StringComparer.Ordinal);
         return packages.Where(known.Contains).ToHashSet(StringComparer.Ordinal);
     }
 
     private protected override IEnumerable<CachedKernelCandidate> ReadCachedKernelCandidates() =>
-        _answers.Available
+        answers.Available
             .Select(a => (Release: KernelImagePackage.RpmRelease(a.Name, a.Version, a.Release, a.Arch) ?? KernelImagePackage.DebianRelease(a.Name), a.Name, a.Repository))
-            .Concat(_answers.Upgrade.Select(p => (Release: KernelImagePackage.DebianRelease(p), Name: p, Repository: "upgrade")))
+            .Concat(answers.Upgrade.Select(p => (Release: KernelImagePackage.DebianRelease(p), Name: p, Repository: "upgrade")))
             .Where(c => c.Release is not null)
             .Select(c => new CachedKernelCandidate(c.Release!, c.Name, c.Repository));
 }

@@ -12,21 +12,14 @@ namespace KmodPS.Core.Readiness;
 /// Get-InstalledKernel's kernels: the kernels of a root with their owning package (one owner query), whether each
 /// boots next and from which boot entry, and whether a package-manager lock keeps it.
 /// </summary>
-public sealed class InstalledKernelQuery
+public sealed class InstalledKernelQuery(ICommandRunner runner)
 {
-    private readonly ICommandRunner _runner;
-
-    public InstalledKernelQuery(ICommandRunner runner)
-    {
-        _runner = runner;
-    }
-
     /// <summary>The selected kernels, oldest first; a plain name that matches none is a <c>KernelNotFound</c> failure.</summary>
     public Report<InstalledKernel> Read(ISystemRoot root, KernelSelection selection)
     {
         var log = new DiagnosticLog();
         var host = new KernelHostReader(root).Read(log);
-        var owners = PackageBackend.Of(root).Ownership(host.Family, _runner, "/boot/", "/lib/modules/");
+        var owners = PackageBackend.Of(root).Ownership(host.Family, runner, "/boot/", "/lib/modules/");
         var installed = new InstalledKernelReader(root, owners).Read();
         log.Merge(installed);
         var locks = new KernelLockReader(root).Read(log).Items;

@@ -18,15 +18,9 @@ public sealed record ModuleStatusFilter(
 /// Get-KernelModuleStatus's rows: each root is read once (<see cref="ModuleStatusReader"/>) however many inputs
 /// name it, and its diagnostics are reported with the first of them.
 /// </summary>
-public sealed class ModuleStatusQuery
+public sealed class ModuleStatusQuery(ICommandRunner runner)
 {
-    private readonly ICommandRunner _runner;
     private readonly Dictionary<string, ModuleStatusSnapshot> _snapshots = new(StringComparer.Ordinal);
-
-    public ModuleStatusQuery(ICommandRunner runner)
-    {
-        _runner = runner;
-    }
 
     public Report<ModuleStatus> Read(ISystemRoot root, ModuleStatusFilter filter)
     {
@@ -55,7 +49,7 @@ public sealed class ModuleStatusQuery
     {
         if (!_snapshots.TryGetValue(root.RootPath, out var snapshot))
         {
-            snapshot = _snapshots[root.RootPath] = new ModuleStatusReader(root, _runner).Read();
+            snapshot = _snapshots[root.RootPath] = new ModuleStatusReader(root, runner).Read();
             log.Merge(snapshot.Log);
         }
         return snapshot;
