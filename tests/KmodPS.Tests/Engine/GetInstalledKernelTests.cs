@@ -96,7 +96,7 @@ public sealed class GetInstalledKernelTests
         // Terminating: the valid name beside it is not listed either (in a script, the statement stops and the
         // error record reaches the error stream).
         var result = Run($"Get-InstalledKernel -Root $debian -KernelVersion 6.1.0-10-amd64, {argument}");
-        var error = Assert.Single(result.Errors.Select(e => e).Concat(result.Terminating is { } t ? new[] { t } : Array.Empty<System.Management.Automation.ErrorRecord>()));
+        var error = Assert.Single(result.Terminating is { } t ? result.Errors.Append(t) : result.Errors);
         Assert.StartsWith("InvalidKernelVersion,", error.FullyQualifiedErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Empty(result.Output);
