@@ -103,7 +103,7 @@
         @{ Id = 'RunningKernelExcluded'; CoveredBy = 'LockPlannerTests.ExcludingTwiceIsANoOpAndTheRunningKernelIsRefused'; Reason = 'concerns the running kernel of the host (Root /) only' }
         @{ Id = 'RemoveRunningKernel'; CoveredBy = 'RemovalPlannerTests.RunningKernelIsCheckedBeforeTheNextBoot'; Reason = 'concerns the running kernel of the host (Root /) only' }
         @{ Id = 'RemoveDependentPackages'; CoveredBy = 'RemoveKernelLabTests.ForceAlsoRemovesTheKmodBuiltForTheKernel'; Reason = 'needs the rpm database of a real dnf root' }
-        @{ Id = 'KernelNotRemoved'; CoveredBy = 'RemovalReadBackTests.SuccessWithPackagesStillInstalledIsNotBelieved'; Reason = 'needs a package manager that ran' }
+        @{ Id = 'KernelNotRemoved'; CoveredBy = 'RemovalPlannerTests.AFailedCommandIsKernelNotRemovedWithItsErrorAndNothingIsReadBack'; Reason = 'needs a package manager that ran and failed' }
         @{ Id = 'DkmsSourceNotFound'; CoveredBy = 'RepairPlannerDkmsTests.MissingWithoutAnyDkmsSourceFails'; Reason = 'a files-only root has no dkms, which is checked first' }
         @{ Id = 'InvalidDkmsName'; CoveredBy = 'RepairPlannerDkmsTests.AnUnsafeNameInTheDkmsTreeIsNeverPassedToDkms'; Reason = 'a files-only root has no dkms, which is checked first' }
         @{ Id = 'CompilerNotFound'; CoveredBy = 'RepairPlannerDkmsTests.AddedOnlyModuleIsBuiltAndInstalledButNeedsACompiler'; Reason = 'needs a root with dkms but no compiler' }

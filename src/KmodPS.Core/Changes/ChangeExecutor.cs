@@ -29,7 +29,7 @@ public sealed class ChangeExecutor
         _verbose = verbose ?? (_ => { });
     }
 
-    /// <summary>Test seam: fails every change after this many steps, as a crash in the next step would.</summary>
+    /// <summary>Test seam: fails every change after this many steps (at the read-back when it has no more), as a crash would.</summary>
     internal static int? InjectFailureAfterStep { get; set; }
 
     public ChangeOutcome Execute(ChangePlan plan, CancellationToken cancellationToken = default)
@@ -56,11 +56,12 @@ public sealed class ChangeExecutor
             return new ChangeOutcome(stale, warnings, context);
         }
         var saved = new SavedFiles(context.Jail, _root);
+        var journal = new SavedFiles(context.Jail, _root);
         try
         {
             saved.Save(plan.Touches
-                .Concat(plan.Steps.OfType<FileChange>().SelectMany(f => f.BackupPath is { } backup ? new[] { f.TreePath, backup } : new[] { f.TreePath }))
-                .Concat(plan.Journal?.Files ?? Array.Empty<string>()));
+                .Concat(plan.Steps.OfType<FileChange>().SelectMany(f => f.BackupPath is { } backup ? new[] { f.TreePath, backup } : new[] { f.TreePath })));
+            journal.Save(plan.Journal?.Files ?? Array.Empty<string>());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
         {
@@ -85,7 +86,7 @@ public sealed class ChangeExecutor
             }
             catch (OperationCanceledException)
             {
-                Undo(plan, saved, ran, warnings);
+                Undo(plan, saved, journal, ran, warnings);
                 throw;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException or CommandNotFoundException)
@@ -94,13 +95,17 @@ public sealed class ChangeExecutor
             }
             if (failure is not null)
             {
-                return new ChangeOutcome(Undone(failure, plan.Reversible || ran.Count == 0 ? Undo(plan, saved, ran, warnings) : Array.Empty<string>()), warnings, context);
+                return new ChangeOutcome(Undone(failure, plan.Reversible || ran.Count == 0 ? Undo(plan, saved, journal, ran, warnings) : Array.Empty<string>()), warnings, context);
             }
             ran.Add(step);
         }
         Failure? readBack;
         try
         {
+            if (InjectFailureAfterStep is { } after && ran.Count >= after)
+            {
+                throw new IOException($"injected failure after step {ran.Count}, before the read-back");
+            }
             readBack = plan.ReadBack?.Invoke();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -109,8 +114,9 @@ public sealed class ChangeExecutor
         }
         if (readBack is not null)
         {
-            return new ChangeOutcome(Undone(readBack, plan.Reversible ? Undo(plan, saved, ran, warnings) : Array.Empty<string>()), warnings, context);
+            return new ChangeOutcome(Undone(readBack, plan.Reversible ? Undo(plan, saved, journal, ran, warnings) : Array.Empty<string>()), warnings, context);
         }
+        warnings.AddRange(plan.Leftovers?.Invoke() ?? Array.Empty<string>());
         if (plan.Journal?.Complete(context) is { } unsettled)
         {
             warnings.Add(unsettled.Message);
@@ -129,8 +135,10 @@ public sealed class ChangeExecutor
         _ => new Failure(plan.FailureId, FailureCategory.WriteError, message, plan.Target),
     };
 
-    // Undo commands first (newest first), then the files: what a command wrote is overwritten by the saved copy.
-    private List<string> Undo(ChangePlan plan, SavedFiles saved, IReadOnlyList<ChangeStep> ran, List<string> warnings)
+    // Undo commands first (newest first), then the files: what a command wrote is overwritten by the saved copy. The
+    // journal's files go back last, and only when everything else did: a journal that still claims what is left lets
+    // the next change finish the job.
+    private List<string> Undo(ChangePlan plan, SavedFiles saved, SavedFiles journal, IReadOnlyList<ChangeStep> ran, List<string> warnings)
     {
         var left = new List<string>();
         var context = new ChangeContext(_root, _runner, _verbose, CancellationToken.None);
@@ -152,6 +160,10 @@ public sealed class ChangeExecutor
             }
         }
         left.AddRange(saved.Restore(warnings, _verbose));
+        if (left.Count == 0)
+        {
+            left.AddRange(journal.Restore(warnings, _verbose));
+        }
         return left;
     }
 

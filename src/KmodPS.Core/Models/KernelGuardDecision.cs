@@ -41,7 +41,7 @@ public sealed class KernelGuardDecision
     /// <summary>The newest installed kernel that has every module the host needs.</summary>
     public string? LastHealthyKernel { get; }
 
-    /// <summary>NotRequested, Ran, Unavailable (no Repair-KernelModule in this KmodPS) or Failed: why.</summary>
+    /// <summary>NotRequested; Ran, or Ran with n error(s): the first; Skipped (-WhatIf, declined); Failed: why nothing could run.</summary>
     public string Repair { get; }
 
     /// <summary>False when the decision was not carried out (-WhatIf, a declined -Confirm, or a failure).</summary>

@@ -1,6 +1,8 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
 using KmodPS.Core.Platform;
 
 namespace KmodPS.Core.Removal;
@@ -9,13 +11,15 @@ namespace KmodPS.Core.Removal;
 /// Pure: decides whether a kernel may be removed and with which command. Refusals that <c>-Force</c> never overrides
 /// come first (running kernel, next-boot kernel or an unknown next boot, locked kernel, last healthy kernel); the
 /// only thing <c>-Force</c> allows is also removing the packages that depend on the kernel's packages (kmods built
-/// for it, Debian metapackages), which otherwise refuses with <c>RemoveDependentPackages</c>.
+/// for it, Debian metapackages), which otherwise refuses with <c>RemoveDependentPackages</c>. The plan is one
+/// package-manager command, not reversible: what the package manager removed stays removed.
 /// </summary>
 public static class RemovalPlanner
 {
     private static readonly string[] RpmTools = { "dnf", "dnf5", "yum" };
 
-    public static RemovalPlan Plan(RemovalRequest request)
+    /// <param name="output">Receives the package manager's output once it ran (-Verbose).</param>
+    public static ChangePlan Plan(RemovalRequest request, Action<string>? output = null)
     {
         var k = request.KernelVersion;
         if (request.RunningKernel == k)
@@ -69,10 +73,10 @@ public static class RemovalPlanner
             names.AddRange(request.Dependents.Select(p => p.Spec));
             warnings.Add($"-Force: also removing the packages that depend on kernel {k}: {dependents}.");
         }
-        return request.Packages[0].IsRpm ? PlanDnf(request, names, warnings) : PlanApt(request, names, warnings);
+        return request.Packages[0].IsRpm ? PlanDnf(request, names, warnings, output) : PlanApt(request, names, warnings, output);
     }
 
-    private static RemovalPlan PlanDnf(RemovalRequest request, List<string> names, List<string> warnings)
+    private static ChangePlan PlanDnf(RemovalRequest request, List<string> names, List<string> warnings, Action<string>? output)
     {
         var tool = RpmTools.FirstOrDefault(request.Programs.ContainsKey);
         if (tool is null)
@@ -90,10 +94,18 @@ public static class RemovalPlanner
         arguments.AddRange(new[] { "--disablerepo=*", "-y", "remove" });
         arguments.AddRange(names);
         var command = new CommandRequest(request.Programs[tool], arguments) { Timeout = TimeSpan.FromMinutes(30) };
-        return new RemovalPlan(command, names, request.IsHostRoot ? null : request.RpmDatabasePath, warnings, null);
+        if (request.IsHostRoot)
+        {
+            return Remove(request, command, names, warnings, Array.Empty<TemporaryFile>(), output);
+        }
+        // rpm built for other distributions (Debian's) keeps its database in ~/.rpmdb: a private HOME names the root's.
+        var macros = RpmDatabase.PrivateHomeMacros(request.RpmDatabasePath);
+        var home = new TemporaryFile(Path.Combine(request.PrivateHome, macros.FileName), macros.Text);
+        command = command with { Environment = new Dictionary<string, string>(command.Environment) { ["HOME"] = request.PrivateHome } };
+        return Remove(request, command, names, warnings, new[] { home }, output);
     }
 
-    private static RemovalPlan PlanApt(RemovalRequest request, List<string> names, List<string> warnings)
+    private static ChangePlan PlanApt(RemovalRequest request, List<string> names, List<string> warnings, Action<string>? output)
     {
         if (!request.IsHostRoot)
         {
@@ -112,7 +124,32 @@ public static class RemovalPlanner
             Timeout = TimeSpan.FromMinutes(30),
             Environment = new Dictionary<string, string> { ["LC_ALL"] = "C", ["DEBIAN_FRONTEND"] = "noninteractive" },
         };
-        return new RemovalPlan(command, names, null, warnings, null);
+        return Remove(request, command, names, warnings, Array.Empty<TemporaryFile>(), output);
+    }
+
+    private static ChangePlan Remove(RemovalRequest request, CommandRequest command, List<string> names, List<string> warnings, IReadOnlyList<TemporaryFile> files, Action<string>? output)
+    {
+        var kernel = request.KernelVersion;
+        var step = new CommandChange(command,
+            result =>
+            {
+                output?.Invoke(result.StandardOutput.Trim());
+                return result.Succeeded ? null : new Failure(ErrorIds.KernelNotRemoved, FailureCategory.InvalidResult,
+                $"Kernel {kernel} was not removed: {command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", kernel);
+            },
+            files,
+            // dnf follows links under the root as host paths: a directory it writes must be the same for it as for the jail.
+            context =>
+            {
+                context.Jail.RequireSameForPrefixTools(PrefixToolDirectories.Dnf);
+                return null;
+            });
+        return new ChangePlan("Remove kernel packages " + string.Join(", ", names), kernel, ErrorIds.KernelNotRemoved)
+        {
+            Steps = new[] { step },
+            Warnings = warnings,
+            Reversible = false,
+        };
     }
 
     private static string Describe(RemovalRequest request, string kernel) =>
@@ -121,6 +158,6 @@ public static class RemovalPlanner
         : health.IsHealthy ? $"{kernel} (healthy)"
         : $"{kernel} (unhealthy: {health.Summary})";
 
-    private static RemovalPlan Refuse(string id, FailureCategory category, string message, string kernel, string? action = null) =>
-        RemovalPlan.Refuse(new Failure(id, category, message, kernel, action));
+    private static ChangePlan Refuse(string id, FailureCategory category, string message, string kernel, string? action = null) =>
+        ChangePlan.Refuse("Remove kernel packages", kernel, ErrorIds.KernelNotRemoved, new Failure(id, category, message, kernel, action));
 }

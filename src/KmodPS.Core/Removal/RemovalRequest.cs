@@ -2,6 +2,7 @@ using KmodPS.Core.Boot;
 using KmodPS.Core.Guard;
 using KmodPS.Core.Models;
 using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Core.Removal;
 
@@ -28,4 +29,8 @@ public sealed record RemovalRequest(
     IReadOnlyList<string> Locks,
     bool Force,
     IReadOnlyDictionary<string, string> Programs,
-    string RpmDatabasePath);
+    string RpmDatabasePath)
+{
+    /// <summary>The private HOME dnf gets under an alternate root (created for the command and deleted after it).</summary>
+    public string PrivateHome { get; init; } = TemporaryDirectories.NewPath();
+}

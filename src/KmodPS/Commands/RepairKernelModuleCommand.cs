@@ -1,14 +1,12 @@
 using System.Management.Automation;
 using System.Text.RegularExpressions;
-using KmodPS.Core.Diagnostics;
-using KmodPS.Core.Dkms;
 using KmodPS.Completion;
-using KmodPS.Infrastructure;
+using KmodPS.Core.Changes;
+using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Models;
-using KmodPS.Core.Readiness;
 using KmodPS.Core.Platform;
 using KmodPS.Core.Repair;
-using KmodPS.Core.SecureBoot;
+using KmodPS.Infrastructure;
 
 namespace KmodPS.Commands;
 
@@ -18,13 +16,11 @@ namespace KmodPS.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "KernelModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RepairResult))]
-public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
+public sealed partial class RepairKernelModuleCommand : KmodCommand
 {
     private const int ProgressId = 7;
-    private readonly List<(ISystemRoot Root, List<Selector> Selectors)> _work = new();
-    private VerboseCommandRunner? _reader;
-    private StreamingCommandRunner? _streaming;
-    private bool _privilegeChecked;
+    private readonly List<(ISystemRoot Root, List<(string[]? Names, string[]? Kernels)> Selections)> _work = new();
+    private StreamingCommandRunner? _builder;
 
     /// <summary>Module names as Get-KernelModuleStatus shows them (or DKMS module names); wildcards allowed. All modules that need repair when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -44,12 +40,14 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Root { get; set; }
 
-    private sealed record Selector(string[]? Names, string[]? Kernels);
-
-    protected override void BeginProcessing()
+    // Reads go through the verbose runner; dkms and dnf stream their output as they run.
+    private protected override ICommandRunner CreateRunner()
     {
-        _reader = new VerboseCommandRunner(WriteVerbose);
-        _streaming = new StreamingCommandRunner(WriteVerbose);
+        var reader = new VerboseCommandRunner(WriteVerbose);
+        var builder = new StreamingCommandRunner(WriteVerbose);
+        _builder = builder;
+        OwnRunner(() => { reader.Stop(); builder.Stop(); }, () => { reader.Dispose(); builder.Dispose(); });
+        return reader;
     }
 
     // Input is only collected here: every pair of a root is planned together (shared DKMS builds, one
@@ -70,129 +68,81 @@ public sealed partial class RepairKernelModuleCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(kernelErrors[0]);
         }
-        var root = RootResolver.Resolve(this, Root);
+        if (ResolveRoot(Root) is not { } root)
+        {
+            return;
+        }
         var entry = _work.FirstOrDefault(w => w.Root.RootPath == root.RootPath);
         if (entry.Root is null)
         {
-            entry = (root, new List<Selector>());
+            entry = (root, new List<(string[]?, string[]?)>());
             _work.Add(entry);
         }
-        entry.Selectors.Add(new Selector(Name is { Length: > 0 } ? Name : null, KernelVersion is { Length: > 0 } ? KernelVersion : null));
+        entry.Selections.Add((Name is { Length: > 0 } ? Name : null, KernelVersion is { Length: > 0 } ? KernelVersion : null));
     }
 
     protected override void EndProcessing()
     {
-        foreach (var (root, selectors) in _work)
+        foreach (var (root, selections) in _work)
         {
-            RepairRoot(root, selectors);
+            Repair(root, selections);
         }
     }
 
-    private void RepairRoot(ISystemRoot root, List<Selector> selectors)
+    private void Repair(ISystemRoot root, List<(string[]? Names, string[]? Kernels)> selections)
     {
-        var before = new ModuleStatusReader(root, _reader!).Read();
-        DiagnosticOutput.Write(this, before.Log);
+        var reader = Runner;
+        var repair = new KernelModuleRepair(root, reader, _builder, WriteVerbose);
+        var progress = new ProgressRecord(ProgressId, "Repair-KernelModule", "Planning");
         var selectionErrors = new List<ErrorRecord>();
-        var pairs = RepairSelection.Pairs(root, before, selectors.Select(s => (s.Names, s.Kernels)), selectionErrors);
+        var run = repair.Plan(snapshot => RepairSelection.Pairs(root, snapshot, selections, selectionErrors), (_, command) =>
+        {
+            progress.CurrentOperation = command.DisplayText;
+            WriteProgress(progress);
+        });
+        WriteDiagnostics(run.Before.Log);
         selectionErrors.ForEach(WriteError);
-        if (pairs.Count == 0)
+        if (run.IsEmpty)
         {
             WriteVerbose($"Nothing to repair under {root.RootPath}: every selected module is installed for every selected kernel.");
             return;
         }
-        var log = new DiagnosticLog();
-        var input = new RepairReader(root, _reader!).Read(before, pairs, log);
-        DiagnosticOutput.Write(this, log);
-        var plan = RepairPlanner.Plan(input);
-        WarnIfDkmsKeyNotEnrolled(root, before, plan);
-        var executions = Execute(root, plan);
-        var after = executions.Count > 0 ? new ModuleStatusReader(root, _reader!).Read() : before;
-        foreach (var entry in RepairReport.Build(plan, executions, WhatIfMode.IsOn(this), after.Rows, after.Dkms, root.RootPath))
+        WriteDiagnostics(run.Log);
+        run.Warnings.ToList().ForEach(WriteWarning);
+        var results = repair.Apply(run, plan => Confirm(run, plan, progress), WhatIfMode.IsOn(this));
+        if (run.Changes.Count > 0)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            progress.PercentComplete = 100;
+            WriteProgress(progress);
+        }
+        if (results.NotPermitted is { } notPermitted)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.From(notPermitted));
+        }
+        foreach (var entry in results.Entries)
         {
             if (entry.Error is { } error)
             {
-                WriteError(ErrorRecordFactory.From(error));
+                WriteFailure(error);
             }
             WriteObject(entry.Result);
         }
     }
 
-    private Dictionary<string, RepairExecution> Execute(ISystemRoot root, RepairPlan plan)
+    // One confirmation per module/version and kernel (the action several module names may share), with its commands.
+    private bool Confirm(RepairRun run, ChangePlan plan, ProgressRecord progress)
     {
-        var executions = new Dictionary<string, RepairExecution>(StringComparer.Ordinal);
-        if (plan.Actions.Count == 0)
-        {
-            return executions;
-        }
-        var progress = new ProgressRecord(ProgressId, "Repair-KernelModule", "Planning");
-        for (var i = 0; i < plan.Actions.Count; i++)
-        {
-            var action = plan.Actions[i];
-            var commands = string.Join(" ; ", action.CommandLines);
-            progress.StatusDescription = $"{action.Target} ({i + 1} of {plan.Actions.Count})";
-            progress.PercentComplete = i * 100 / plan.Actions.Count;
-            progress.CurrentOperation = action.CommandLines[0];
-            WriteProgress(progress);
-            if (!ShouldProcess($"Repair {action.Target}: {commands}", $"Run {commands}?", "Repair-KernelModule"))
-            {
-                continue;
-            }
-            EnsurePrivileged();
-            executions[action.Key] = RepairExecutor.Run(action, _streaming!, root, command =>
-            {
-                progress.CurrentOperation = command.DisplayText;
-                WriteProgress(progress);
-            });
-        }
-        progress.RecordType = ProgressRecordType.Completed;
-        progress.PercentComplete = 100;
+        var index = run.Changes.ToList().FindIndex(c => ReferenceEquals(c.Plan, plan));
+        progress.StatusDescription = $"{plan.Target} ({index + 1} of {run.Changes.Count})";
+        progress.PercentComplete = index * 100 / run.Changes.Count;
+        progress.CurrentOperation = run.Changes[index].Action.CommandLines[0];
         WriteProgress(progress);
-        return executions;
-    }
-
-    private void WarnIfDkmsKeyNotEnrolled(ISystemRoot root, ModuleStatusSnapshot snapshot, RepairPlan plan)
-    {
-        if (snapshot.SecureBoot.Mode != SecureBootMode.Enabled || !plan.Actions.Any(a => a.Provider == ModuleProvider.Dkms))
-        {
-            return;
-        }
-        var signer = DkmsSigningCertificate.AsSigner(root);
-        if (signer is null || !snapshot.SecureBoot.IsTrusted(signer))
-        {
-            var certificate = DkmsSigningCertificate.FindPath(root) ?? "<the DKMS signing certificate>";
-            WriteWarning($"Secure Boot is on and the DKMS signing key is not enrolled: modules dkms builds now will be rejected at load until you enrol it: mokutil --import {certificate}");
-        }
-    }
-
-    // dkms install, chroot and dnf need root; checked before the first confirmed change, not under -WhatIf.
-    private void EnsurePrivileged()
-    {
-        if (_privilegeChecked)
-        {
-            return;
-        }
-        _privilegeChecked = true;
-        if (ProcessPrivileges.EffectiveUserId() is not (0 or null))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.RootRequired, FailureCategory.PermissionDenied,
-                "Repair-KernelModule runs dkms (and chroot or dnf), which need root: run it as root (sudo).", Root ?? "/"));
-        }
+        return ShouldApply(plan);
     }
 
     private static string WithoutWildcards(string name) => name.Replace("*", "x").Replace("?", "x").Replace("[", "x").Replace("]", "x");
 
     [GeneratedRegex(@"^[A-Za-z0-9_.+-]+\z")]
     private static partial Regex ValidName();
-
-    protected override void StopProcessing()
-    {
-        _reader?.Stop();
-        _streaming?.Stop();
-    }
-
-    public void Dispose()
-    {
-        _reader?.Dispose();
-        _streaming?.Dispose();
-    }
 }

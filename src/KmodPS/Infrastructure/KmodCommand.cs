@@ -116,9 +116,7 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
             plan.Warnings.ToList().ForEach(WriteWarning);
             return new ChangeOutcome(null, plan.Warnings, null);
         }
-        var steps = string.Join(Environment.NewLine, plan.Describe().Select(s => "  " + s));
-        var action = $"{plan.Action}:{Environment.NewLine}{steps}";
-        if (!ShouldProcess(plan.Target, action))
+        if (!ShouldApply(plan))
         {
             return null;
         }
@@ -130,6 +128,13 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
             return null;
         }
         return outcome;
+    }
+
+    /// <summary>The one confirmation of a change: ShouldProcess names the plan's target and lists every step.</summary>
+    private protected bool ShouldApply(ChangePlan plan)
+    {
+        var steps = string.Join(Environment.NewLine, plan.Describe().Select(s => "  " + s));
+        return ShouldProcess(plan.Target, $"{plan.Action}:{Environment.NewLine}{steps}");
     }
 
     protected override void StopProcessing() => _stop?.Invoke();

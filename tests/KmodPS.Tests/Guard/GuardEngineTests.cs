@@ -111,34 +111,38 @@ public sealed class GuardEngineTests : IDisposable
         var root = Copy("alma-basic");
         var before = Listing(root);
         Assert.Contains(Run(root, $"Invoke-KernelUpdateGuard {version} -Root $root").ErrorIds, id => id.StartsWith("InvalidKernelVersion,", StringComparison.Ordinal));
-        Assert.Contains(Run(root, "Invoke-KernelUpdateGuard 9.9.9-none -Root $root").ErrorIds, id => id.StartsWith("KernelNotFound,", StringComparison.Ordinal));
+        // A kernel that is not installed fails that input only: non-terminating, no verdict.
+        var notFound = Run(root, "Invoke-KernelUpdateGuard 9.9.9-none -Root $root");
+        Assert.Equal("KernelNotFound,KmodPS.Commands.InvokeKernelUpdateGuardCommand", Assert.Single(notFound.ErrorIds));
+        Assert.Null(notFound.Terminating);
+        Assert.Empty(notFound.Output);
         Assert.Equal(before, Listing(root));
     }
 
     [Fact]
-    public void RepairIsReportedUnavailableWhenThisKmodPSHasNoRepairCmdlet()
+    public void RepairUnderWhatIfIsSkippedAndRecordsNothing()
     {
         var root = Copy("alma-basic");
         var result = Run(root, "Invoke-KernelUpdateGuard 5.14.0-611.41.1.el9_7 -Root $root -Repair -WhatIf");
         var decision = (KernelGuardDecision)Assert.Single(result.Output).BaseObject;
-        if (_ps.Run("Get-Command Repair-KernelModule -ErrorAction SilentlyContinue").Output.Count == 0)
-        {
-            Assert.Equal("Unavailable", decision.Repair);
-            Assert.Contains(result.Warnings, w => w.Contains("Repair-KernelModule is not available", StringComparison.Ordinal));
-        }
-        Assert.False(File.Exists(Path.Combine(root, "var/lib/kmodps/guard.json")));
+        Assert.Equal(("Skipped", false), (decision.Repair, File.Exists(Path.Combine(root, "var/lib/kmodps/guard.json"))));
     }
 
     [Fact]
-    public void RepairRunsRepairKernelModuleWhenItExists()
+    public void RepairCallsTheRepairServiceDirectlyNotACommandOfThatName()
     {
-        var root = Copy("alma-basic");
+        // DebianDkmsStale: 6.1.0-55-amd64 has no headers, so its v4l2loopback repair is Blocked without running anything.
+        var root = Path.Combine(_temp.FullName, "deb-repair");
         using var session = new PowerShellSession();
-        session.Run("function global:Repair-KernelModule { [CmdletBinding(SupportsShouldProcess)] param([string[]]$KernelVersion, [string]$Root) $global:repairCall = \"$KernelVersion|$Root\" }");
-        var result = session.Run("Invoke-KernelUpdateGuard 5.14.0-611.41.1.el9_7 -Root $root -Repair -WarningAction SilentlyContinue -ErrorAction SilentlyContinue", new Dictionary<string, object?> { ["root"] = root });
+        Assert.Empty(session.Run("New-KmodTestRoot $root -Scenario DebianDkmsStale", new Dictionary<string, object?> { ["root"] = root }).ErrorIds);
+        session.Run("function global:Repair-KernelModule { [CmdletBinding(SupportsShouldProcess)] param([string[]]$KernelVersion, [string]$Root) $global:repairCall = 'called' }");
+        var result = session.Run("Invoke-KernelUpdateGuard 6.1.0-55-amd64 -Root $root -Repair -Confirm:$false", new Dictionary<string, object?> { ["root"] = root });
         var decision = (KernelGuardDecision)Assert.Single(result.Output).BaseObject;
-        Assert.Equal("Ran", decision.Repair);
-        Assert.Equal($"5.14.0-611.41.1.el9_7.x86_64|{root}", session.Run("$global:repairCall").Output.Single().ToString());
+        Assert.StartsWith("Ran with 1 error(s): headers not installed for 6.1.0-55-amd64", decision.Repair, StringComparison.Ordinal);
+        Assert.Contains(result.Warnings, w => w.StartsWith("Repairing the modules of 6.1.0-55-amd64: headers not installed", StringComparison.Ordinal));
+        Assert.DoesNotContain(session.Run("$global:repairCall").Output, o => o is not null);
+        // The verdict is recorded through the change pipeline.
+        Assert.Contains("\"kernelVersion\": \"6.1.0-55-amd64\"", File.ReadAllText(Path.Combine(root, "var/lib/kmodps/guard.json")), StringComparison.Ordinal);
     }
 
     private static string Listing(string root) => string.Join('\n',

@@ -63,9 +63,12 @@ public sealed class RepairLabTests : IDisposable
         // What if: lines go to the host; the runner has one.
         var (exit, shown, _) = RunnerProcess.Run("Repair-KernelModule", "-Root", root, "-WhatIf", "-WarningAction", "SilentlyContinue");
         Assert.Equal(0, exit);
-        Assert.Contains($"What if: Repair v4l2loopback/0.12.7 on {K}: unshare --mount --propagation private --mount-proc={root}/proc -- chroot {root} "
-            + $"/usr/sbin/dkms build --force -m v4l2loopback -v 0.12.7 -k {K} ; ", shown.ReplaceLineEndings(string.Empty));
-        Assert.Contains($"/usr/sbin/dkms install -m v4l2loopback -v 0.12.7 -k {KOld}", shown.ReplaceLineEndings(string.Empty));
+        // One What if per module/version and kernel, naming it as the target and listing every command it would run.
+        var whatIfLines = shown.ReplaceLineEndings(string.Empty);
+        Assert.Contains($"What if: Performing the operation \"Repair:  run unshare --mount --propagation private --mount-proc={root}/proc -- chroot {root} "
+            + $"/usr/sbin/dkms build --force -m v4l2loopback -v 0.12.7 -k {K}  run unshare ", whatIfLines);
+        Assert.Contains($"/usr/sbin/dkms install --force -m v4l2loopback -v 0.12.7 -k {K}\" on target \"v4l2loopback/0.12.7 on {K}\".", whatIfLines);
+        Assert.Contains($"/usr/sbin/dkms install -m v4l2loopback -v 0.12.7 -k {KOld}", whatIfLines);
         Assert.Equal(before, StateFingerprint(root));
 
         var run = _ps.Run("Repair-KernelModule -Root $root -Confirm:$false -Verbose", root);

@@ -1,3 +1,4 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Dkms;
 using KmodPS.Core.Models;
@@ -25,7 +26,7 @@ public sealed class RepairExecutionTests : IDisposable
     {
         WriteFile("var/lib/dkms/v4l2loopback/0.12.7/build/make.log", "DKMS make.log for v4l2loopback-0.12.7\nerror: something broke\n");
         var runner = new ScriptedRunner(10, "Error! Bad return status for module build on kernel: 6.1.0-56-amd64 (x86_64)\nConsult /var/lib/dkms/v4l2loopback/0.12.7/build/make.log for more information.");
-        var execution = RepairExecutor.Run(Rebuild(), runner, new DirectorySystemRoot(_root));
+        var execution = Run(Rebuild(), runner);
         Assert.False(execution.Succeeded);
         Assert.Equal((10, 0), (execution.ExitCode, execution.FailedIndex!.Value));
         Assert.Single(runner.Ran);
@@ -36,8 +37,9 @@ public sealed class RepairExecutionTests : IDisposable
     [Fact]
     public void AMissingProgramIsExitCode127()
     {
-        var execution = RepairExecutor.Run(Rebuild(), new ScriptedRunner(notFound: true), new DirectorySystemRoot(_root));
-        Assert.Equal(127, execution.ExitCode);
+        var execution = Run(Rebuild(), new ScriptedRunner(notFound: true));
+        Assert.Equal((127, 0), (execution.ExitCode, execution.FailedIndex!.Value));
+        Assert.Single(execution.Ran);
     }
 
     [Fact]
@@ -134,6 +136,26 @@ public sealed class RepairExecutionTests : IDisposable
         var chrooted = DkmsCommands.Command(DkmsCommands.Invocation("/w", false, DkmsPath), "install", true, "m", "1", K);
         Assert.Equal("dkms install --force", RepairResultFactory.ShortName(chrooted));
         Assert.Equal("dnf install", RepairResultFactory.ShortName(PackageCommands.DnfInstall("dnf", "/w", false, "9", "kmod-x-1-1.x86_64")));
+    }
+
+    [Fact]
+    public void EachCommandIsAStepOfOneChangeThatIsNotUndone()
+    {
+        var change = new RepairChange(Rebuild());
+        Assert.Equal(("Repair", "v4l2loopback/0.12.7 on " + K, false), (change.Plan.Action, change.Plan.Target, change.Plan.Reversible));
+        Assert.Equal(change.Action.CommandLines.Select(c => "run " + c), change.Plan.Describe());
+        var runner = new ScriptedRunner();
+        var execution = change.Execution(new ChangeExecutor(new DirectorySystemRoot(_root), runner).Execute(change.Plan));
+        Assert.True(execution.Succeeded);
+        Assert.Equal(change.Action.CommandLines, execution.Ran);
+        Assert.Equal(execution.Ran, runner.Ran);
+    }
+
+    // What KernelModuleRepair does with each confirmed action: run its change through the one executor.
+    private RepairExecution Run(RepairAction action, ICommandRunner runner)
+    {
+        var change = new RepairChange(action);
+        return change.Execution(new ChangeExecutor(new DirectorySystemRoot(_root), runner).Execute(change.Plan));
     }
 
     private static RepairDecision Decision(RepairAction action) =>

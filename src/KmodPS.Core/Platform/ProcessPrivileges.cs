@@ -1,4 +1,4 @@
-namespace KmodPS.Infrastructure;
+namespace KmodPS.Core.Platform;
 
 /// <summary>Who this process runs as, from <c>/proc/self/status</c> (the effective uid, as the kernel checks it).</summary>
 internal static class ProcessPrivileges

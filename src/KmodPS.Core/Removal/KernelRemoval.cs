@@ -1,0 +1,106 @@
+using KmodPS.Core.Boot;
+using KmodPS.Core.Changes;
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Guard;
+using KmodPS.Core.Hosts;
+using KmodPS.Core.Kernels;
+using KmodPS.Core.Locks;
+using KmodPS.Core.Models;
+using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
+using KmodPS.Core.Readiness;
+
+namespace KmodPS.Core.Removal;
+
+/// <summary>
+/// Remove-Kernel's service: reads what <see cref="RemovalPlanner"/> decides on (fresh for each kernel: an earlier
+/// removal changes health, the next boot and the packages) and returns its plan with the read-back that judges the
+/// removal by what the root shows afterwards, and the leftovers the admin should hear about.
+/// </summary>
+public sealed class KernelRemoval
+{
+    private static readonly string[] PackageTools = { "dnf", "dnf5", "yum", "apt-get" };
+
+    private readonly ISystemRoot _root;
+    private readonly ICommandRunner _runner;
+    private readonly Action<string> _verbose;
+
+    public KernelRemoval(ISystemRoot root, ICommandRunner runner, Action<string>? verbose = null)
+    {
+        _root = root;
+        _runner = runner;
+        _verbose = verbose ?? (_ => { });
+    }
+
+    /// <summary>The plan that removes the installed kernel <paramref name="name"/> names, or why it refuses (KernelNotFound first).</summary>
+    /// <param name="force">Also remove the packages that depend on the kernel's packages; never overrides a protection.</param>
+    public ChangePlan Plan(string name, bool force)
+    {
+        var snapshot = new ModuleStatusReader(_root, _runner).Read();
+        var kernel = KernelNameMatcher.Match(snapshot.Kernels.Select(k => k.KernelVersion), name);
+        if (kernel is null)
+        {
+            return Refuse(name, new Failure(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{name}' is installed under {_root.RootPath}.", name));
+        }
+        var family = snapshot.Host.Family;
+        var log = new DiagnosticLog();
+        var installed = new InstalledPackageReader(_root, _runner).Read(family, log);
+        if (installed is null)
+        {
+            // Reported per kernel like the other refusals: the target is the kernel, not the root.
+            return Refuse(kernel, log.Failures[0] with { Target = kernel });
+        }
+        var packages = KernelPackageMatcher.OfRelease(installed, kernel);
+        var locks = new KernelLockReader(_root).LocksKeeping(kernel);
+        if (locks.Failures.Count > 0)
+        {
+            return Refuse(kernel, locks.Failures[0]);
+        }
+        var plan = RemovalPlanner.Plan(new RemovalRequest(
+            kernel,
+            family,
+            _root.RootPath,
+            _root.IsHostRoot,
+            snapshot.Host.RunningKernel,
+            snapshot.NextBoot,
+            snapshot.Kernels,
+            KernelHealth.Evaluate(snapshot.Kernels.Select(k => k.KernelVersion), snapshot.Rows),
+            packages,
+            KernelPackageMatcher.Dependents(installed, packages, kernel),
+            locks.Items,
+            force,
+            PackageTools.Select(t => (Name: t, Path: _runner.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!),
+            RpmDatabase.Path(_root)), _verbose);
+        return plan.IsRefused ? plan : plan with { ReadBack = () => ReadBack(kernel, family), Leftovers = () => Leftovers(kernel) };
+    }
+
+    private Failure? ReadBack(string kernel, HostFamily family)
+    {
+        var log = new DiagnosticLog();
+        var left = new InstalledPackageReader(_root, _runner).Read(family, log) is { } after ? KernelPackageMatcher.OfRelease(after, kernel) : null;
+        var image = new InstalledKernelReader(_root).Read().Items.FirstOrDefault(k => k.KernelVersion == kernel);
+        var imageLeft = image?.ImagePath is null ? null : _root.MapPath(image.ImagePath);
+        if (RemovalReadBack.Check(kernel, left, imageLeft, log.Failures.FirstOrDefault()?.Message) is { } failure)
+        {
+            return failure;
+        }
+        _verbose($"Read back: no package of kernel {kernel} is installed under {_root.RootPath}.");
+        return null;
+    }
+
+    private IReadOnlyList<string> Leftovers(string kernel)
+    {
+        var leftovers = new List<string>();
+        if (new InstalledKernelReader(_root).Read().Items.FirstOrDefault(k => k.KernelVersion == kernel)?.ModulesDirectory is { } modules)
+        {
+            leftovers.Add($"Kernel {kernel} is removed, but {_root.MapPath(modules)} still holds files no package owned (DKMS or manual modules); remove them with dkms remove or by hand.");
+        }
+        if (new NextBootResolver(_root).ReadEntries().Items.FirstOrDefault(e => e.KernelVersion == kernel) is { } entry)
+        {
+            leftovers.Add($"Kernel {kernel} is removed, but the boot entry {entry.Id} ({entry.Source}) still names it; kernel-install or update-grub normally removes it.");
+        }
+        return leftovers;
+    }
+
+    private static ChangePlan Refuse(string target, Failure refusal) => ChangePlan.Refuse("Remove kernel packages", target, ErrorIds.KernelNotRemoved, refusal);
+}
