@@ -1,5 +1,4 @@
 using KmodPS.Core.Diagnostics;
-using KmodPS.Core.Platform;
 
 namespace KmodPS.Core.Packages;
 
@@ -18,14 +17,4 @@ public interface IAptRepository
 
     /// <summary>Of the named packages, those that are installed or have a candidate version.</summary>
     IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log);
-}
-
-/// <summary>The repositories of a root, as its <see cref="PackageBackend"/> answers for them.</summary>
-public static class PackageRepositories
-{
-    /// <exception cref="InvalidDataException">The root has an answer file that cannot be read as one.</exception>
-    public static IRpmRepository Rpm(ISystemRoot root, ICommandRunner runner) => PackageBackend.Of(root).Rpm(runner);
-
-    /// <exception cref="InvalidDataException">The root has an answer file that cannot be read as one.</exception>
-    public static IAptRepository Apt(ISystemRoot root, ICommandRunner runner) => PackageBackend.Of(root).Apt(runner);
 }

@@ -7,9 +7,9 @@ using KmodPS.Tests.Locks;
 namespace KmodPS.Tests.Packages;
 
 /// <summary>A test root's answer file is one package backend, chosen with the others in one place; rpm, dpkg, dnf and apt never see it.</summary>
-public sealed class PackageRepositoriesTests : IDisposable
+public sealed class PackageBackendTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "kmodps-repositories-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "kmodps-backend-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -29,12 +29,13 @@ public sealed class PackageRepositoriesTests : IDisposable
         var runner = new FakeDnfRunner();
         var log = new DiagnosticLog();
 
-        var rpm = PackageRepositories.Rpm(root, runner);
-        var apt = PackageRepositories.Apt(root, runner);
+        var backend = PackageBackend.Of(root);
+        var rpm = backend.Rpm(runner);
+        var apt = backend.Apt(runner);
 
         Assert.Equal("kernel-core", Assert.Single(rpm.Query(new[] { "kernel-core" }, offline: true, log)!.Available).Name);
         Assert.Equal(new[] { "linux-image-6.1.0-56-amd64" }, apt.SimulateUpgrade(log));
-        var owners = PackageBackend.Of(root).Ownership(HostFamily.Debian, runner, "/boot/")!.FindOwners(new[] { "/boot/vmlinuz-6.1.0-55-amd64", "/boot/config-6.1.0-55-amd64" }, log);
+        var owners = backend.Ownership(HostFamily.Debian, runner, "/boot/")!.FindOwners(new[] { "/boot/vmlinuz-6.1.0-55-amd64", "/boot/config-6.1.0-55-amd64" }, log);
         Assert.Equal("linux-image-6.1.0-55-amd64", Assert.Single(owners).Value);
         Assert.Equal(new[] { "linux-image-6.1.0-55-amd64" }, apt.Available(new[] { "linux-image-6.1.0-55-amd64", "linux-image-6.1.0-57-amd64" }, log));
         Assert.Empty(runner.Requests);
@@ -47,8 +48,10 @@ public sealed class PackageRepositoriesTests : IDisposable
         Directory.CreateDirectory(_root);
         var root = new DirectorySystemRoot(_root);
 
-        Assert.IsType<DnfQuery>(PackageRepositories.Rpm(root, new FakeDnfRunner()));
-        Assert.IsType<AptQuery>(PackageRepositories.Apt(root, new FakeDnfRunner()));
-        Assert.Null(PackageBackend.Of(root).Ownership(HostFamily.Debian, new FakeDnfRunner()));
+        var backend = PackageBackend.Of(root);
+
+        Assert.IsType<DnfQuery>(backend.Rpm(new FakeDnfRunner()));
+        Assert.IsType<AptQuery>(backend.Apt(new FakeDnfRunner()));
+        Assert.Null(backend.Ownership(HostFamily.Debian, new FakeDnfRunner()));
     }
 }
