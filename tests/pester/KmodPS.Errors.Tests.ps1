@@ -22,8 +22,26 @@ Describe 'Stable error ids' -Tag Errors {
         { & $_ -Root TestDrive:/alma -KernelVersion 9.9.9-nope -ErrorAction Stop } | Should -Throw -ErrorId 'KernelNotFound,*'
     }
 
-    It 'InvalidKernelVersion from <_>' -ForEach @('Get-InstalledKernel', 'Get-KernelModuleStatus', 'Test-KernelUpdate') {
-        { & $_ -Root TestDrive:/alma -KernelVersion '5.14; reboot' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidKernelVersion,*'
+    # A bad argument is terminating whatever -ErrorAction says, and stops the command before it reads anything.
+    It 'InvalidKernelVersion from <_> is terminating, even beside a valid version' -ForEach @('Get-InstalledKernel', 'Get-KernelModuleStatus', 'Test-KernelUpdate') {
+        $out = $null
+        { $script:out = & $_ -Root TestDrive:/alma -KernelVersion '5.14.0-611.41.1.el9_7.x86_64', '5.14; reboot' -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'InvalidKernelVersion,*'
+        $script:out | Should -BeNullOrEmpty
+    }
+
+    It 'InvalidKernelVersion from the pipeline is non-terminating for that input only: <_>' -ForEach @('Get-InstalledKernel', 'Get-KernelModuleStatus') {
+        $inputs = [pscustomobject]@{ KernelVersion = @('5.14; reboot'); Root = (Resolve-Path TestDrive:/alma).ProviderPath }, [pscustomobject]@{ KernelVersion = @('5.14.0-611.41.1.el9_7.x86_64'); Root = (Resolve-Path TestDrive:/alma).ProviderPath }
+        $out = $inputs | & $_ -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        @($failed | Where-Object FullyQualifiedErrorId -Like 'InvalidKernelVersion,*').Count | Should -Be 1
+        $out.KernelVersion | Select-Object -Unique | Should -Be '5.14.0-611.41.1.el9_7.x86_64'
+    }
+
+    It 'RootNotFound from the pipeline is non-terminating for that input only: <_>' -ForEach @('Get-InstalledKernel', 'Get-KernelHost', 'Get-KernelModuleStatus') {
+        $inputs = [pscustomobject]@{ KernelVersion = @('*'); Root = '/no/such/root' }, [pscustomobject]@{ KernelVersion = @('*'); Root = (Resolve-Path TestDrive:/alma).ProviderPath }
+        $out = $inputs | & $_ -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        @($failed | Where-Object FullyQualifiedErrorId -Like 'RootNotFound,*').Count | Should -Be 1
+        $out | Should -Not -BeNullOrEmpty
     }
 
     It 'InvalidKernelVersion from <_>, before any confirmation' -ForEach @('Set-DefaultKernel', 'Lock-Kernel') {

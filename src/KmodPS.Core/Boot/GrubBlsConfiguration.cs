@@ -8,33 +8,24 @@ namespace KmodPS.Core.Boot;
 /// first by <see cref="BlsFileNameOrder"/>; <c>saved_entry</c> normally holds a BLS id. The default is read from
 /// grubenv and the entries, never from grubby's index, which can disagree with what boots (oracle-linux#148).
 /// </summary>
-internal sealed class GrubBlsConfiguration : IBootLoaderConfiguration
+internal sealed class GrubBlsConfiguration(ISystemRoot root, GrubLayout layout) : IBootLoaderConfiguration
 {
     public const string EntriesDirectory = "/boot/loader/entries";
 
-    private readonly ISystemRoot _root;
-    private readonly GrubLayout _layout;
-
-    public GrubBlsConfiguration(ISystemRoot root, GrubLayout layout)
-    {
-        _root = root;
-        _layout = layout;
-    }
-
     /// <summary>Where this GRUB keeps its configuration and environment block.</summary>
-    public GrubLayout Layout => _layout;
+    public GrubLayout Layout => layout;
 
     public BootLoaderKind Kind => BootLoaderKind.GrubBls;
 
     public IReadOnlyList<BootEntry> ReadEntries(DiagnosticLog log) => ReadMenu(log).Select(n => n.Entry!).ToList();
 
     public NextBoot Resolve(DiagnosticLog log) =>
-        new GrubNextBoot(_root, _layout).Resolve(ReadMenu(log), "BLS entry in blscfg's order (newest kernel first)", log);
+        new GrubNextBoot(root, layout).Resolve(ReadMenu(log), "BLS entry in blscfg's order (newest kernel first)", log);
 
     private List<GrubMenuNode> ReadMenu(DiagnosticLog log)
     {
         var nodes = new List<(string Id, GrubMenuNode Node)>();
-        foreach (var name in _root.ListDirectory(EntriesDirectory))
+        foreach (var name in root.ListDirectory(EntriesDirectory))
         {
             if (name.StartsWith('.') || !name.EndsWith(".conf", StringComparison.Ordinal) || name.Length <= ".conf".Length)
             {
@@ -44,11 +35,11 @@ internal sealed class GrubBlsConfiguration : IBootLoaderConfiguration
             BlsEntryFile file;
             try
             {
-                file = BlsEntryFile.Parse(_root.ReadAllText(path));
+                file = BlsEntryFile.Parse(root.ReadAllText(path));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+                log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
                 continue;
             }
             var linux = file.Get("linux");

@@ -7,40 +7,31 @@ namespace KmodPS.Core.Boot;
 /// GRUB 2 whose <c>grub.cfg</c> lists the entries itself (Debian and Ubuntu's <c>10_linux</c>: a plain entry for the
 /// newest kernel, then a submenu "Advanced options" with a normal and a recovery entry per kernel).
 /// </summary>
-internal sealed class GrubClassicConfiguration : IBootLoaderConfiguration
+internal sealed class GrubClassicConfiguration(ISystemRoot root, GrubLayout layout) : IBootLoaderConfiguration
 {
-    private readonly ISystemRoot _root;
-    private readonly GrubLayout _layout;
-
-    public GrubClassicConfiguration(ISystemRoot root, GrubLayout layout)
-    {
-        _root = root;
-        _layout = layout;
-    }
-
     /// <summary>Where this GRUB keeps its configuration and environment block.</summary>
-    public GrubLayout Layout => _layout;
+    public GrubLayout Layout => layout;
 
-    public BootLoaderKind Kind => _layout.Kind;
+    public BootLoaderKind Kind => layout.Kind;
 
     public IReadOnlyList<BootEntry> ReadEntries(DiagnosticLog log) => Flatten(ReadMenu(log)).ToList();
 
-    public NextBoot Resolve(DiagnosticLog log) => new GrubNextBoot(_root, _layout).Resolve(ReadMenu(log), "menu entry", log);
+    public NextBoot Resolve(DiagnosticLog log) => new GrubNextBoot(root, layout).Resolve(ReadMenu(log), "menu entry", log);
 
     private IReadOnlyList<GrubMenuNode> ReadMenu(DiagnosticLog log)
     {
-        if (_layout.ConfigPath is not { } path)
+        if (layout.ConfigPath is not { } path)
         {
             return Array.Empty<GrubMenuNode>();
         }
         IReadOnlyList<GrubMenuNode> menu;
         try
         {
-            menu = GrubMenuParser.Parse(_root.ReadAllText(path));
+            menu = GrubMenuParser.Parse(root.ReadAllText(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+            log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
             return Array.Empty<GrubMenuNode>();
         }
         Attach(menu, prefix: null, path);

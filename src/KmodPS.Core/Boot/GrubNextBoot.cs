@@ -8,33 +8,24 @@ namespace KmodPS.Core.Boot;
 /// and <c>grubenv</c>: <c>next_entry</c> first (one boot), else the compiled default, where <c>${saved_entry}</c>
 /// stands for grubenv's <c>saved_entry</c>.
 /// </summary>
-internal sealed class GrubNextBoot
+internal sealed class GrubNextBoot(ISystemRoot root, GrubLayout layout)
 {
-    private readonly ISystemRoot _root;
-    private readonly GrubLayout _layout;
-
-    public GrubNextBoot(ISystemRoot root, GrubLayout layout)
-    {
-        _root = root;
-        _layout = layout;
-    }
-
     public NextBoot Resolve(IReadOnlyList<GrubMenuNode> menu, string menuDescription, DiagnosticLog log)
     {
         var header = ReadHeader(log);
-        var configured = GrubDefaultsFile.ReadGrubDefault(_root, log);
+        var configured = GrubDefaultsFile.ReadGrubDefault(root, log);
         if (!TryFindCompiledDefault(header, configured, log, out var compiled, out var compiledFrom))
         {
             return Unknown(compiledFrom, log);
         }
-        var env = GrubEnvironment.Read(_root, _layout.EnvironmentPath, log);
+        var env = GrubEnvironment.Read(root, layout.EnvironmentPath, log);
         if (env.Unreadable)
         {
-            return Unknown($"{_root.MapPath(env.Path!)} cannot be read, so saved_entry and next_entry are not known.", log);
+            return Unknown($"{root.MapPath(env.Path!)} cannot be read, so saved_entry and next_entry are not known.", log);
         }
         if (header is { UsesBootCounter: true } && !string.IsNullOrEmpty(env["boot_counter"]) && env["boot_success"] == "0")
         {
-            return Unknown($"{_layout.ConfigPath} counts boot attempts (boot_counter={env["boot_counter"]}, boot_success=0 in {env.Path}); after failed boots it switches the default to the rollback entry, so the next entry depends on that counter.", log);
+            return Unknown($"{layout.ConfigPath} counts boot attempts (boot_counter={env["boot_counter"]}, boot_success=0 in {env.Path}); after failed boots it switches the default to the rollback entry, so the next entry depends on that counter.", log);
         }
         if (ChooseSelector(header, compiled, compiledFrom, env) is not { } choice)
         {
@@ -42,7 +33,7 @@ internal sealed class GrubNextBoot
         }
         var (selector, origin, oneShot, fromSavedEntry) = choice;
 
-        var selection = GrubDefaultSelector.Select(menu, selector, _layout.IdFirst);
+        var selection = GrubDefaultSelector.Select(menu, selector, layout.IdFirst);
         if (selection.Entry is not { } node)
         {
             var hint = fromSavedEntry ? " The entry it named is gone (a removed kernel?); set the default again." : string.Empty;
@@ -60,7 +51,7 @@ internal sealed class GrubNextBoot
         {
             return Unknown($"{Capitalize(origin)}; {how}, but its kernel image {missing} does not exist under the root, so GRUB cannot boot it.", log, oneShot, entry.Id);
         }
-        return new NextBoot(_layout.Kind, entry.KernelVersion, entry.Id, oneShot, $"{Capitalize(origin)}; {how}: kernel {entry.KernelVersion}.");
+        return new NextBoot(layout.Kind, entry.KernelVersion, entry.Id, oneShot, $"{Capitalize(origin)}; {how}: kernel {entry.KernelVersion}.");
     }
 
     // next_entry first (when the header copies it), then the compiled default with ${saved_entry} read from grubenv.
@@ -87,7 +78,7 @@ internal sealed class GrubNextBoot
         return new GrubSelector(saved, origin, oneShot, true);
     }
 
-    private GrubConfigHeader? ReadHeader(DiagnosticLog log) => GrubConfigHeader.Read(_root, _layout.ConfigPath, log);
+    private GrubConfigHeader? ReadHeader(DiagnosticLog log) => GrubConfigHeader.Read(root, layout.ConfigPath, log);
 
     // The compiled grub.cfg is what GRUB runs; /etc/default/grub only matters through grub-mkconfig, so it is used when
     // there is no grub.cfg to read and otherwise only checked for drift.
@@ -96,14 +87,14 @@ internal sealed class GrubNextBoot
         if (header is not null)
         {
             compiled = header.CompiledDefault;
-            from = $"compiled into {_layout.ConfigPath}";
+            from = $"compiled into {layout.ConfigPath}";
             if (header.HasButtonDefault)
             {
-                log.Warn($"{_layout.ConfigPath} sets a different default when the machine is powered on with the CMOS button (GRUB_BUTTON_CMOS_ADDRESS); KmodPS reports the ordinary default.");
+                log.Warn($"{layout.ConfigPath} sets a different default when the machine is powered on with the CMOS button (GRUB_BUTTON_CMOS_ADDRESS); KmodPS reports the ordinary default.");
             }
             if (configured is { Value.IsStatic: true } c && compiled is not null && GrubDefaultsFile.Compile(c.Value.Value) != compiled)
             {
-                log.Warn($"GRUB_DEFAULT={c.Value.Value} in {c.Source} differs from the default '{compiled}' compiled into {_layout.ConfigPath}; grub-mkconfig (update-grub) has not been run since it changed, and GRUB uses the compiled value.");
+                log.Warn($"GRUB_DEFAULT={c.Value.Value} in {c.Source} differs from the default '{compiled}' compiled into {layout.ConfigPath}; grub-mkconfig (update-grub) has not been run since it changed, and GRUB uses the compiled value.");
             }
             return true;
         }
@@ -130,13 +121,13 @@ internal sealed class GrubNextBoot
             return null;
         }
         var candidates = new[] { linux, TreePath.Combine("/boot", linux) };
-        return candidates.Any(_root.FileExists) ? null : linux;
+        return candidates.Any(root.FileExists) ? null : linux;
     }
 
     private NextBoot Unknown(string why, DiagnosticLog log, bool oneShot = false, string? entryId = null)
     {
         log.Warn($"The next boot kernel cannot be known: {why}");
-        return new NextBoot(_layout.Kind, null, entryId, oneShot, why);
+        return new NextBoot(layout.Kind, null, entryId, oneShot, why);
     }
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

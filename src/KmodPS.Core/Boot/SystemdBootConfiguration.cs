@@ -10,18 +10,9 @@ namespace KmodPS.Core.Boot;
 /// <see cref="SystemdBootOrder"/>. A variable or pattern that is set but matches no entry makes the answer unknown:
 /// systemd-boot would fall through to the next rule, but the configuration no longer says what the admin meant.
 /// </summary>
-internal sealed class SystemdBootConfiguration : IBootLoaderConfiguration
+internal sealed class SystemdBootConfiguration(ISystemRoot root, SystemdBootLayout layout) : IBootLoaderConfiguration
 {
-    private readonly ISystemRoot _root;
-    private readonly SystemdBootLayout _layout;
-
-    public SystemdBootConfiguration(ISystemRoot root, SystemdBootLayout layout)
-    {
-        _root = root;
-        _layout = layout;
-    }
-
-    public SystemdBootLayout Layout => _layout;
+    public SystemdBootLayout Layout => layout;
 
     public BootLoaderKind Kind => BootLoaderKind.SystemdBoot;
 
@@ -30,12 +21,12 @@ internal sealed class SystemdBootConfiguration : IBootLoaderConfiguration
     public NextBoot Resolve(DiagnosticLog log)
     {
         var entries = ReadSorted(log);
-        var oneShot = EfiVariables.ReadString(_root, "LoaderEntryOneShot", log);
-        var efiDefault = EfiVariables.ReadString(_root, "LoaderEntryDefault", log);
+        var oneShot = EfiVariables.ReadString(root, "LoaderEntryOneShot", log);
+        var efiDefault = EfiVariables.ReadString(root, "LoaderEntryDefault", log);
         var confDefault = ReadLoaderConfDefault(log);
         var useSavedEfi = string.Equals(efiDefault, "@saved", StringComparison.OrdinalIgnoreCase);
         var useSavedConf = string.Equals(confDefault, "@saved", StringComparison.OrdinalIgnoreCase);
-        var lastBooted = useSavedEfi || useSavedConf ? EfiVariables.ReadString(_root, "LoaderEntryLastBooted", log) : null;
+        var lastBooted = useSavedEfi || useSavedConf ? EfiVariables.ReadString(root, "LoaderEntryLastBooted", log) : null;
         var efiDir = EfiVariables.Directory;
 
         var rules = new List<(string Origin, string? Pattern, bool OneShot)>
@@ -47,11 +38,11 @@ internal sealed class SystemdBootConfiguration : IBootLoaderConfiguration
         };
         if (useSavedConf && !useSavedEfi)
         {
-            rules.Add(($"'default @saved' in {_layout.LoaderConf}: LoaderEntryLastBooted", lastBooted, false));
+            rules.Add(($"'default @saved' in {layout.LoaderConf}: LoaderEntryLastBooted", lastBooted, false));
         }
         else if (!useSavedConf)
         {
-            rules.Add(($"'default' in {_layout.LoaderConf}", confDefault, false));
+            rules.Add(($"'default' in {layout.LoaderConf}", confDefault, false));
         }
 
         foreach (var (origin, pattern, isOneShot) in rules)
@@ -77,21 +68,21 @@ internal sealed class SystemdBootConfiguration : IBootLoaderConfiguration
 
     private List<SystemdBootEntry> ReadSorted(DiagnosticLog log)
     {
-        var reader = new SystemdBootEntryReader(_root);
-        var entries = _layout.Partitions.SelectMany(p => reader.Read(p, log)).ToList();
+        var reader = new SystemdBootEntryReader(root);
+        var entries = layout.Partitions.SelectMany(p => reader.Read(p, log)).ToList();
         entries.Sort(SystemdBootOrder.Instance);
         return entries;
     }
 
     private string? ReadLoaderConfDefault(DiagnosticLog log)
     {
-        if (_layout.LoaderConf is not { } path)
+        if (layout.LoaderConf is not { } path)
         {
             return null;
         }
         try
         {
-            var value = BlsEntryFile.Parse(_root.ReadAllText(path)).GetLast("default");
+            var value = BlsEntryFile.Parse(root.ReadAllText(path)).GetLast("default");
             if (value is not null && value.StartsWith('@') && !value.Equals("@saved", StringComparison.OrdinalIgnoreCase))
             {
                 log.Warn($"'default {value}' in {path} is not a special id systemd-boot knows; it ignores the line.");
@@ -101,7 +92,7 @@ internal sealed class SystemdBootConfiguration : IBootLoaderConfiguration
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+            log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
             return null;
         }
     }

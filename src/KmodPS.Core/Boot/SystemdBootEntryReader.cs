@@ -11,29 +11,22 @@ namespace KmodPS.Core.Boot;
 /// <c>.osrel</c> section (the kernel release comes from their <c>.uname</c> section, else from a file name of the
 /// form <c>&lt;token&gt;-&lt;release&gt;.efi</c>). Ids are the lower-case file names, as systemd-boot uses them.
 /// </summary>
-internal sealed class SystemdBootEntryReader
+internal sealed class SystemdBootEntryReader(ISystemRoot root)
 {
-    private readonly ISystemRoot _root;
-
-    public SystemdBootEntryReader(ISystemRoot root)
-    {
-        _root = root;
-    }
-
     public IEnumerable<SystemdBootEntry> Read(string partition, DiagnosticLog log) =>
         ReadType1(partition, log).Concat(ReadType2(partition, log));
 
     private IEnumerable<SystemdBootEntry> ReadType1(string partition, DiagnosticLog log)
     {
         var directory = TreePath.Combine(partition, "loader/entries");
-        foreach (var name in _root.ListDirectory(directory))
+        foreach (var name in root.ListDirectory(directory))
         {
             if (name.StartsWith('.') || name.StartsWith("auto-", StringComparison.Ordinal) || !name.EndsWith(".conf", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
             var path = TreePath.Combine(directory, name);
-            if (!_root.FileExists(path) || ReadText(path, log) is not { } text)
+            if (!root.FileExists(path) || ReadText(path, log) is not { } text)
             {
                 continue;
             }
@@ -45,7 +38,7 @@ internal sealed class SystemdBootEntryReader
                 log.Warn($"{path} has neither a 'linux' nor an 'efi' line; systemd-boot skips it.");
                 continue;
             }
-            if (!_root.FileExists(TreePath.Combine(partition, loader)))
+            if (!root.FileExists(TreePath.Combine(partition, loader)))
             {
                 log.Warn($"{path} loads {loader}, which does not exist in {partition}; systemd-boot skips the entry.");
                 continue;
@@ -64,14 +57,14 @@ internal sealed class SystemdBootEntryReader
     private IEnumerable<SystemdBootEntry> ReadType2(string partition, DiagnosticLog log)
     {
         var directory = TreePath.Combine(partition, "EFI/Linux");
-        foreach (var name in _root.ListDirectory(directory))
+        foreach (var name in root.ListDirectory(directory))
         {
             if (name.StartsWith('.') || name.StartsWith("auto-", StringComparison.Ordinal) || !name.EndsWith(".efi", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
             var path = TreePath.Combine(directory, name);
-            if (!_root.FileExists(path) || ReadSections(path, log) is not { } sections)
+            if (!root.FileExists(path) || ReadSections(path, log) is not { } sections)
             {
                 continue;
             }
@@ -126,11 +119,11 @@ internal sealed class SystemdBootEntryReader
     {
         try
         {
-            return _root.ReadAllText(path);
+            return root.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+            log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
             return null;
         }
     }
@@ -139,7 +132,7 @@ internal sealed class SystemdBootEntryReader
     {
         try
         {
-            using var stream = _root.OpenRead(path);
+            using var stream = root.OpenRead(path);
             var sections = PeSections.Read(stream, ".osrel", ".uname");
             if (sections is null)
             {
@@ -149,7 +142,7 @@ internal sealed class SystemdBootEntryReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+            log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
             return null;
         }
     }

@@ -5,16 +5,9 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Hosts;
 
 /// <summary>Reads <c>/etc/os-release</c> (or <c>/usr/lib/os-release</c>) and the running kernel of a root.</summary>
-public sealed class KernelHostReader
+public sealed class KernelHostReader(ISystemRoot root)
 {
     private static readonly string[] OsReleasePaths = { "/etc/os-release", "/usr/lib/os-release" };
-
-    private readonly ISystemRoot _root;
-
-    public KernelHostReader(ISystemRoot root)
-    {
-        _root = root;
-    }
 
     public KernelHost Read(DiagnosticLog log)
     {
@@ -26,27 +19,27 @@ public sealed class KernelHostReader
             ? like.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             : Array.Empty<string>();
         var family = HostFamilyClassifier.Classify(id, idLike);
-        return new KernelHost(_root.RootPath, family, id, idLike, versionId, prettyName, RunningKernel.Read(_root));
+        return new KernelHost(root.RootPath, family, id, idLike, versionId, prettyName, RunningKernel.Read(root));
     }
 
     private IReadOnlyDictionary<string, string> ReadOsRelease(DiagnosticLog log)
     {
         foreach (var path in OsReleasePaths)
         {
-            if (!_root.FileExists(path))
+            if (!root.FileExists(path))
             {
                 continue;
             }
             try
             {
-                return OsRelease.Parse(_root.ReadAllText(path));
+                return OsRelease.Parse(root.ReadAllText(path));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+                log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
             }
         }
-        log.Warn($"No os-release file under {_root.RootPath}; the distribution family is Unknown.");
+        log.Warn($"No os-release file under {root.RootPath}; the distribution family is Unknown.");
         return new Dictionary<string, string>();
     }
 }

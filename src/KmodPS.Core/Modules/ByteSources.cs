@@ -37,23 +37,16 @@ public sealed class FileByteSource : IByteSource, IDisposable
 }
 
 /// <summary>Bytes already in memory (a decompressed module).</summary>
-public sealed class MemoryByteSource : IByteSource
+public sealed class MemoryByteSource(byte[] data) : IByteSource
 {
-    private readonly byte[] _data;
-
-    public MemoryByteSource(byte[] data)
-    {
-        _data = data;
-    }
-
-    public long Length => _data.Length;
+    public long Length => data.Length;
 
     public void ReadExactly(long offset, Span<byte> buffer)
     {
-        if (offset < 0 || offset + buffer.Length > _data.Length)
+        if (offset < 0 || offset + buffer.Length > data.Length)
         {
             throw new InvalidDataException("truncated data");
         }
-        _data.AsSpan((int)offset, buffer.Length).CopyTo(buffer);
+        data.AsSpan((int)offset, buffer.Length).CopyTo(buffer);
     }
 }

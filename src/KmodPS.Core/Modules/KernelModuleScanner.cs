@@ -8,37 +8,30 @@ namespace KmodPS.Core.Modules;
 /// non-kernel directories), plus files under kernel/ that modules.order does not list and whose .modinfo
 /// lacks <c>intree=Y</c>. In-tree modules are not read, except one for the kernel's reference vermagic.
 /// </summary>
-public sealed class KernelModuleScanner
+public sealed class KernelModuleScanner(ISystemRoot root)
 {
     private static readonly HashSet<string> SkippedTopLevel = new(StringComparer.Ordinal) { "kernel", "build", "source", "vdso", "initrd", "systemtap" };
-
-    private readonly ISystemRoot _root;
-
-    public KernelModuleScanner(ISystemRoot root)
-    {
-        _root = root;
-    }
 
     public KernelModuleTree Scan(string kernelVersion, DiagnosticLog log)
     {
         var directory = TreePath.Combine("/lib/modules", kernelVersion);
         var found = new List<ScannedModule>();
-        foreach (var top in _root.ListDirectory(directory))
+        foreach (var top in root.ListDirectory(directory))
         {
             var path = TreePath.Combine(directory, top);
-            if (SkippedTopLevel.Contains(top) || _root.IsSymbolicLink(path) || !_root.DirectoryExists(path))
+            if (SkippedTopLevel.Contains(top) || root.IsSymbolicLink(path) || !root.DirectoryExists(path))
             {
                 continue;
             }
             var location = top switch { "extra" => ModuleLocation.Extra, "updates" => ModuleLocation.Updates, "weak-updates" => ModuleLocation.WeakUpdates, _ => ModuleLocation.Other };
-            foreach (var file in _root.EnumerateFilesRecursive(path).Where(f => ModuleFileReader.IsModuleFileName(f)))
+            foreach (var file in root.EnumerateFilesRecursive(path).Where(f => ModuleFileReader.IsModuleFileName(f)))
             {
                 found.Add(Read(kernelVersion, file, location));
             }
         }
         var inTreeOrder = ReadModulesOrder(directory);
         ModuleFileInfo? reference = null;
-        foreach (var file in _root.EnumerateFilesRecursive(TreePath.Combine(directory, "kernel")).Where(f => ModuleFileReader.IsModuleFileName(f)))
+        foreach (var file in root.EnumerateFilesRecursive(TreePath.Combine(directory, "kernel")).Where(f => ModuleFileReader.IsModuleFileName(f)))
         {
             var relative = WithoutCompression(file[(directory.Length + 1)..]);
             if (inTreeOrder is not null && inTreeOrder.Contains(relative))
@@ -54,7 +47,7 @@ public sealed class KernelModuleScanner
             }
             found.Add(scanned);
         }
-        if (inTreeOrder is null && _root.DirectoryExists(TreePath.Combine(directory, "kernel")))
+        if (inTreeOrder is null && root.DirectoryExists(TreePath.Combine(directory, "kernel")))
         {
             log.Warn($"{directory}/modules.order is missing: every module under kernel/ was read to tell in-tree from out-of-tree.");
         }
@@ -65,10 +58,10 @@ public sealed class KernelModuleScanner
     {
         string? linkTarget = null;
         var resolved = path;
-        if (_root.IsSymbolicLink(path))
+        if (root.IsSymbolicLink(path))
         {
-            linkTarget = _root.ReadLink(path);
-            resolved = _root.ResolvePath(path) ?? string.Empty;
+            linkTarget = root.ReadLink(path);
+            resolved = root.ResolvePath(path) ?? string.Empty;
             if (resolved.Length == 0)
             {
                 return new ScannedModule(kernelVersion, path, location, linkTarget, null, $"dangling link to {linkTarget}");
@@ -76,7 +69,7 @@ public sealed class KernelModuleScanner
         }
         try
         {
-            return new ScannedModule(kernelVersion, path, location, linkTarget, ModuleFileReader.Read(_root.MapPath(resolved), path), null);
+            return new ScannedModule(kernelVersion, path, location, linkTarget, ModuleFileReader.Read(root.MapPath(resolved), path), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -88,7 +81,7 @@ public sealed class KernelModuleScanner
     {
         try
         {
-            return ModuleFileReader.Read(_root.MapPath(_root.ResolvePath(path) ?? path), path);
+            return ModuleFileReader.Read(root.MapPath(root.ResolvePath(path) ?? path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -99,13 +92,13 @@ public sealed class KernelModuleScanner
     private HashSet<string>? ReadModulesOrder(string directory)
     {
         var path = TreePath.Combine(directory, "modules.order");
-        if (!_root.FileExists(path))
+        if (!root.FileExists(path))
         {
             return null;
         }
         try
         {
-            return _root.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            return root.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(WithoutCompression).ToHashSet(StringComparer.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

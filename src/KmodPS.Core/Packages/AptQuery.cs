@@ -8,17 +8,8 @@ namespace KmodPS.Core.Packages;
 /// Debian-family repository answers: <c>apt-get -s dist-upgrade</c> (what an upgrade would install) and
 /// <c>apt-cache policy</c> (whether named packages have a candidate), with <c>-o Dir=</c> for an alternate root.
 /// </summary>
-public sealed partial class AptQuery : IAptRepository
+public sealed partial class AptQuery(ISystemRoot root, ICommandRunner runner) : IAptRepository
 {
-    private readonly ISystemRoot _root;
-    private readonly ICommandRunner _runner;
-
-    public AptQuery(ISystemRoot root, ICommandRunner runner)
-    {
-        _root = root;
-        _runner = runner;
-    }
-
     /// <summary>Package names an upgrade would install (Inst lines of the simulation).</summary>
     public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log)
     {
@@ -64,25 +55,25 @@ public sealed partial class AptQuery : IAptRepository
     private CommandResult? Run(string tool, string[] arguments, DiagnosticLog log)
     {
         var options = new List<string> { "-o", "Debug::NoLocking=true" };
-        if (!_root.IsHostRoot)
+        if (!root.IsHostRoot)
         {
-            options.AddRange(new[] { "-o", "Dir=" + _root.RootPath });
+            options.AddRange(new[] { "-o", "Dir=" + root.RootPath });
         }
         try
         {
-            var result = _runner.Run(new CommandRequest(tool, options.Concat(arguments)) { Timeout = TimeSpan.FromMinutes(3) });
+            var result = runner.Run(new CommandRequest(tool, options.Concat(arguments)) { Timeout = TimeSpan.FromMinutes(3) });
             if (result.Succeeded)
             {
                 return result;
             }
             log.Fail(new Failure(ErrorIds.PackageQueryFailed, FailureCategory.ResourceUnavailable,
-                $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", _root.RootPath,
+                $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", root.RootPath,
                 "Run 'apt-get update' if the package lists are missing; if another apt or dpkg holds the lock, retry when it has finished."));
             return null;
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, e.Message, _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, e.Message, root.RootPath));
             return null;
         }
     }

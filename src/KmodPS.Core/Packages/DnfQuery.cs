@@ -7,45 +7,36 @@ namespace KmodPS.Core.Packages;
 /// One <c>dnf repoquery</c> (dnf4, dnf5 or yum's dnf) for kernel packages and kmod candidates, with their
 /// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files).
 /// </summary>
-public sealed class DnfQuery : IRpmRepository
+public sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRepository
 {
     private const string RecordMark = "@@KMODPS@@";
     private const string QueryFormat = RecordMark + "%{name}|%{version}|%{release}|%{arch}|%{reponame}\n@R\n%{requires}\n@P\n%{provides}\n";
 
-    private readonly ISystemRoot _root;
-    private readonly ICommandRunner _runner;
-
-    public DnfQuery(ISystemRoot root, ICommandRunner runner)
-    {
-        _root = root;
-        _runner = runner;
-    }
-
-    public string? Tool => new[] { "dnf", "dnf5", "yum" }.FirstOrDefault(t => _runner.FindProgram(t) is not null);
+    public string? Tool => new[] { "dnf", "dnf5", "yum" }.FirstOrDefault(t => runner.FindProgram(t) is not null);
 
     /// <summary>Available packages matching the specs; null with a failure logged when dnf is absent or fails.</summary>
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log)
     {
         if (Tool is not { } tool)
         {
-            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, "No dnf, dnf5 or yum on this machine: repository candidates cannot be checked.", root.RootPath));
             return null;
         }
         try
         {
-            RootJail.For(_root).RequireSameForPrefixTools(PrefixToolDirectories.Dnf);
+            RootJail.For(root).RequireSameForPrefixTools(PrefixToolDirectories.Dnf);
         }
         catch (PathOutsideRootException e)
         {
-            log.Fail(new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, root.RootPath));
             return null;
         }
         var arguments = new List<string>();
-        if (!_root.IsHostRoot)
+        if (!root.IsHostRoot)
         {
             // dnf prefixes cachedir/logdir with the installroot itself; only the repo files must be pointed into the root.
-            arguments.AddRange(new[] { "--installroot", _root.RootPath, "--setopt=reposdir=" + RootJail.For(_root).ToolPath("/etc/yum.repos.d") });
-            if (_root.FileExists("/etc/os-release") && VersionId() is { } release)
+            arguments.AddRange(new[] { "--installroot", root.RootPath, "--setopt=reposdir=" + RootJail.For(root).ToolPath("/etc/yum.repos.d") });
+            if (root.FileExists("/etc/os-release") && VersionId() is { } release)
             {
                 arguments.Add("--releasever=" + release);
             }
@@ -59,18 +50,18 @@ public sealed class DnfQuery : IRpmRepository
         CommandResult result;
         try
         {
-            result = _runner.Run(new CommandRequest(tool, arguments) { Timeout = TimeSpan.FromMinutes(3) });
+            result = runner.Run(new CommandRequest(tool, arguments) { Timeout = TimeSpan.FromMinutes(3) });
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, e.Message, _root.RootPath));
+            log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, e.Message, root.RootPath));
             return null;
         }
         if (!result.Succeeded)
         {
             var message = result.TimedOut ? "timed out" : result.StandardError.Trim();
             log.Fail(new Failure(ErrorIds.PackageQueryFailed, FailureCategory.ResourceUnavailable,
-                $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {message}", _root.RootPath,
+                $"{result.Request.DisplayText} failed (exit {result.ExitCode}): {message}", root.RootPath,
                 "If the metadata is not cached, run 'dnf makecache' or retry without -Offline; if another dnf holds the lock, retry when it has finished."));
             return null;
         }
@@ -105,5 +96,5 @@ public sealed class DnfQuery : IRpmRepository
     }
 
     private string? VersionId() =>
-        OsRelease.Parse(_root.ReadAllText("/etc/os-release")).TryGetValue("VERSION_ID", out var v) ? v.Split('.')[0] : null;
+        OsRelease.Parse(root.ReadAllText("/etc/os-release")).TryGetValue("VERSION_ID", out var v) ? v.Split('.')[0] : null;
 }

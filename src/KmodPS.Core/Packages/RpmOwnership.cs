@@ -4,19 +4,10 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Packages;
 
 /// <summary>File owners from one <c>rpm -qf</c> call for the whole batch (rpm's database format is private to rpm).</summary>
-public sealed class RpmOwnership : IPackageOwnership
+public sealed class RpmOwnership(ISystemRoot root, ICommandRunner runner) : IPackageOwnership
 {
     // Every file of each owning package with the package: unambiguous even when one file has several owners.
     private const string QueryFormat = "[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]";
-
-    private readonly ISystemRoot _root;
-    private readonly ICommandRunner _runner;
-
-    public RpmOwnership(ISystemRoot root, ICommandRunner runner)
-    {
-        _root = root;
-        _runner = runner;
-    }
 
     public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
     {
@@ -25,20 +16,20 @@ public sealed class RpmOwnership : IPackageOwnership
         {
             return owners;
         }
-        var arguments = RpmDatabase.Arguments(_root).Concat(new[] { "-qf", "--qf", QueryFormat }).Concat(paths).ToList();
+        var arguments = RpmDatabase.Arguments(root).Concat(new[] { "-qf", "--qf", QueryFormat }).Concat(paths).ToList();
         CommandResult result;
         try
         {
-            result = _runner.Run(new CommandRequest("rpm", arguments));
+            result = runner.Run(new CommandRequest("rpm", arguments));
         }
         catch (CommandNotFoundException e)
         {
-            log.Fail(RpmDatabase.Unavailable(_root, FailureCategory.NotInstalled, e.Message));
+            log.Fail(RpmDatabase.Unavailable(root, FailureCategory.NotInstalled, e.Message));
             return owners;
         }
         if (result.StandardOutput.Length == 0 && result.StandardError.Contains("database", StringComparison.OrdinalIgnoreCase))
         {
-            log.Fail(RpmDatabase.Unavailable(_root, FailureCategory.ReadError, result.StandardError.Trim()));
+            log.Fail(RpmDatabase.Unavailable(root, FailureCategory.ReadError, result.StandardError.Trim()));
             return owners;
         }
         var wanted = new HashSet<string>(paths, StringComparer.Ordinal);

@@ -5,7 +5,7 @@ namespace KmodPS.Core.Packages;
 /// <summary>
 /// The package-manager answers of a test root made by New-KmodTestRoot, in <c>/var/lib/kmodps/testroot.json</c>:
 /// which installed package owns which files, what the repositories offer, what an upgrade would install.
-/// When the file is present, the package layer reads it instead of running rpm, dnf or apt.
+/// When the file is present, it is the root's <see cref="PackageBackend"/>: nothing runs rpm, dnf or apt.
 /// </summary>
 public sealed class TestRootAnswers
 {

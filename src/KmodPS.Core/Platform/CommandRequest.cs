@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace KmodPS.Core.Platform;
 
 /// <summary>A native command as an argument vector: never a shell string.</summary>
@@ -21,4 +23,26 @@ public sealed record CommandRequest
 
     /// <summary>The command line as a person would type it, for the verbose stream and -WhatIf.</summary>
     public string DisplayText => string.Join(' ', new[] { FileName }.Concat(Arguments).Select(ShellQuote.Quote));
+
+    /// <summary>How every runner starts it: the argument vector as is, all three streams redirected, no shell.</summary>
+    /// <param name="program">The resolved path of <see cref="FileName"/>.</param>
+    public ProcessStartInfo ToStartInfo(string program)
+    {
+        var startInfo = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in Environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+        return startInfo;
+    }
 }

@@ -21,23 +21,8 @@ public sealed class ProcessCommandRunner : ICommandRunner
             throw new CommandNotFoundException(request.FileName);
         }
         _log?.Invoke(request.DisplayText);
-        var startInfo = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in request.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in request.Environment)
-        {
-            startInfo.Environment[name] = value;
-        }
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(startInfo) ?? throw new CommandNotFoundException(request.FileName);
+        using var process = Process.Start(request.ToStartInfo(program)) ?? throw new CommandNotFoundException(request.FileName);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

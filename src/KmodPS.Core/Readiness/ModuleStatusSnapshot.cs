@@ -3,11 +3,13 @@ using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Dkms;
 using KmodPS.Core.Models;
 using KmodPS.Core.Modules;
+using KmodPS.Core.Packages;
 using KmodPS.Core.SecureBoot;
 
 namespace KmodPS.Core.Readiness;
 
-/// <summary>The state read by <see cref="ModuleStatusReader"/>, kept for callers that need more than the rows.</summary>
+/// <summary>The state read by <see cref="ModuleStatusReader"/>, kept for callers that need more than the rows
+/// (<see cref="Packages"/> is the root's package backend, chosen once for the whole read).</summary>
 public sealed record ModuleStatusSnapshot(
     KernelHost Host,
     IReadOnlyList<InstalledKernel> Kernels,
@@ -16,4 +18,5 @@ public sealed record ModuleStatusSnapshot(
     SecureBootState SecureBoot,
     IReadOnlyList<ModuleStatus> Rows,
     IReadOnlyList<DkmsEntry> Dkms,
+    PackageBackend Packages,
     DiagnosticLog Log);

@@ -13,20 +13,11 @@ namespace KmodPS.Core.Readiness;
 /// kernels and, in one batched package-manager query per family, what the repositories offer for them.
 /// At most two package-manager processes per call.
 /// </summary>
-public sealed class UpdateReadinessReader
+public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runner)
 {
-    private readonly ISystemRoot _root;
-    private readonly ICommandRunner _runner;
-
-    public UpdateReadinessReader(ISystemRoot root, ICommandRunner runner)
-    {
-        _root = root;
-        _runner = runner;
-    }
-
     public UpdateReadinessResult Check(IReadOnlyList<string>? namedKernels, bool includeRepository, bool includeInstalled, bool offline)
     {
-        var snapshot = new ModuleStatusReader(_root, _runner).Read();
+        var snapshot = new ModuleStatusReader(root, runner).Read();
         var log = snapshot.Log;
         var failuresBefore = log.Failures.Count;
         var reference = ReferenceKernel(snapshot, log);
@@ -52,16 +43,21 @@ public sealed class UpdateReadinessReader
         {
             (available, debianAvailable) = QueryRepository(snapshot, needed, candidates, namedKernels is { Count: > 0 }, includeRepository, offline, log);
         }
-        var signer = DkmsSigningCertificate.AsSigner(_root);
+        var signer = DkmsSigningCertificate.AsSigner(root);
         var input = new UpdateReadinessInput(
-            _root.RootPath, snapshot.Host.Family, reference ?? string.Empty, needed, candidates, snapshot.Rows, snapshot.Kernels, available, debianAvailable,
+            root.RootPath, snapshot.Host.Family, reference ?? string.Empty, needed, candidates, snapshot.Rows, snapshot.Kernels, available, debianAvailable,
             snapshot.Dkms.GroupBy(e => $"{e.Module}/{e.Version}").ToDictionary(g => g.Key, g => g.First().Conf),
-            new[] { "/usr/bin/gcc", "/usr/bin/cc", "/usr/bin/clang" }.Any(_root.FileExists),
-            _root.FileExists("/usr/sbin/akmods"),
+            new[] { "/usr/bin/gcc", "/usr/bin/cc", "/usr/bin/clang" }.Any(root.FileExists),
+            root.FileExists("/usr/sbin/akmods"),
             snapshot.SecureBoot.Mode == SecureBootMode.Enabled,
             signer is not null && snapshot.SecureBoot.IsTrusted(signer),
             snapshot.NextBoot.KernelVersion);
-        return new UpdateReadinessResult(UpdateReadinessPlanner.Plan(input), reference, log, log.Failures.Count > failuresBefore, snapshot);
+        var checks = UpdateReadinessPlanner.Plan(input);
+        foreach (var check in checks.Where(c => !c.Ready))
+        {
+            check.Problems.ToList().ForEach(p => log.Warn($"{check.KernelVersion}: {p.Module}: {p.Reason}. Next step: {p.Remediation}"));
+        }
+        return new UpdateReadinessResult(checks, reference, log, log.Failures.Count > failuresBefore, snapshot);
     }
 
     private (IReadOnlyList<RepositoryPackage>, IReadOnlySet<string>) QueryRepository(
@@ -75,7 +71,7 @@ public sealed class UpdateReadinessReader
                     .Select(n => Nevra.Name(n.Package!)).Distinct().ToList();
                 var specs = new[] { "kernel-core", "kernel-devel" }.Concat(kmodNames).Concat(kmodNames.Select(n => n + "-*"))
                     .Concat(needed.Select(n => $"kmod-{n.Name.Replace('_', '-')}*")).Distinct().ToList();
-                var snapshotOfRepo = PackageRepositories.Rpm(_root, _runner).Query(specs, offline, log);
+                var snapshotOfRepo = snapshot.Packages.Rpm(runner).Query(specs, offline, log);
                 if (snapshotOfRepo is null)
                 {
                     return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
@@ -90,7 +86,7 @@ public sealed class UpdateReadinessReader
                 }
                 return (snapshotOfRepo.Available, new HashSet<string>());
             case HostFamily.Debian:
-                var apt = PackageRepositories.Apt(_root, _runner);
+                var apt = snapshot.Packages.Apt(runner);
                 var installs = new List<string>();
                 if (!named && addCandidates)
                 {
@@ -110,7 +106,7 @@ public sealed class UpdateReadinessReader
                 return (Array.Empty<RepositoryPackage>(), installs.Concat(policy ?? new HashSet<string>()).ToHashSet(StringComparer.Ordinal));
             default:
                 log.Fail(new Failure(ErrorIds.PackageManagerNotSupported, FailureCategory.NotImplemented,
-                    $"Repository candidates are not supported for the {snapshot.Host.Family} family yet; use -Source Installed or -KernelVersion.", _root.RootPath));
+                    $"Repository candidates are not supported for the {snapshot.Host.Family} family yet; use -Source Installed or -KernelVersion.", root.RootPath));
                 return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
         }
     }

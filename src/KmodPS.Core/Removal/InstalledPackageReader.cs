@@ -7,7 +7,7 @@ namespace KmodPS.Core.Removal;
 
 /// <summary>
 /// Every installed package of a root with its requirements: the dpkg status file read directly for the Debian family,
-/// one <c>rpm -qa</c> for the RHEL and SUSE families (the same choice as <see cref="PackageOwnershipFactory"/>).
+/// one <c>rpm -qa</c> for the RHEL and SUSE families (the same choice as <see cref="SystemPackageBackend"/>).
 /// </summary>
 public sealed class InstalledPackageReader
 {

@@ -103,7 +103,7 @@ public sealed class RepairReader
         var specs = stems.Concat(stems.Select(s => s + "-*")).Concat(missing.Select(n => $"kmod-{n.Replace('_', '-')}*")).Distinct().ToList();
         // A failed query is reported once, by the pairs it blocks (RepositoryProblem), not also as an error of the root.
         var query = new DiagnosticLog();
-        var snapshotOfRepository = PackageRepositories.Rpm(_root, _runner).Query(specs, offline: false, query);
+        var snapshotOfRepository = PackageBackend.Of(_root).Rpm(_runner).Query(specs, offline: false, query);
         foreach (var warning in query.Warnings)
         {
             log.Warn(warning);

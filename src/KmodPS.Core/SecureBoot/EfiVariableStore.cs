@@ -8,7 +8,7 @@ namespace KmodPS.Core.SecureBoot;
 /// value) and the MOK config table shim 15.3+ passes to the kernel (<c>/sys/firmware/efi/mok-variables/Name</c>, the
 /// value alone).
 /// </summary>
-internal sealed class EfiVariableStore
+internal sealed class EfiVariableStore(ISystemRoot root, DiagnosticLog log)
 {
     public const string EfiDirectory = "/sys/firmware/efi";
     public const string EfivarsDirectory = EfiDirectory + "/efivars";
@@ -16,20 +16,11 @@ internal sealed class EfiVariableStore
 
     private const int AttributeSize = 4;
 
-    private readonly ISystemRoot _root;
-    private readonly DiagnosticLog _log;
-
-    public EfiVariableStore(ISystemRoot root, DiagnosticLog log)
-    {
-        _root = root;
-        _log = log;
-    }
-
     /// <summary>True when the system booted through UEFI (the kernel created /sys/firmware/efi).</summary>
-    public bool IsEfiBoot => _root.DirectoryExists(EfiDirectory);
+    public bool IsEfiBoot => root.DirectoryExists(EfiDirectory);
 
     /// <summary>True when efivarfs is mounted: an EFI system always has some variables.</summary>
-    public bool HasEfivars => _root.ListDirectory(EfivarsDirectory).Count > 0;
+    public bool HasEfivars => root.ListDirectory(EfivarsDirectory).Count > 0;
 
     public static string EfivarPath(string name, string guid) => $"{EfivarsDirectory}/{name}-{guid}";
 
@@ -39,14 +30,14 @@ internal sealed class EfiVariableStore
     public byte[]? ReadEfivar(string name, string guid, out bool exists)
     {
         var path = EfivarPath(name, guid);
-        exists = _root.FileExists(path);
+        exists = root.FileExists(path);
         if (!exists || ReadFile(path) is not { } data)
         {
             return null;
         }
         if (data.Length < AttributeSize)
         {
-            _log.Warn($"{_root.MapPath(path)} is shorter than the 4 attribute bytes of an efivarfs variable; ignored.");
+            log.Warn($"{root.MapPath(path)} is shorter than the 4 attribute bytes of an efivarfs variable; ignored.");
             return null;
         }
         return data[AttributeSize..];
@@ -56,18 +47,18 @@ internal sealed class EfiVariableStore
     public byte[]? ReadMokVariable(string name)
     {
         var path = MokVariablePath(name);
-        return _root.FileExists(path) ? ReadFile(path) : null;
+        return root.FileExists(path) ? ReadFile(path) : null;
     }
 
     private byte[]? ReadFile(string path)
     {
         try
         {
-            return _root.ReadAllBytes(path);
+            return root.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}");
+            log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
             return null;
         }
     }

@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using System.Text;
+using KmodPS.Core.Diagnostics;
 using KmodPS.Infrastructure;
 using KmodPS.Core.Metrics;
-using KmodPS.Core.Readiness;
 using KmodPS.Core.Platform;
 
 namespace KmodPS.Commands;
@@ -10,10 +10,8 @@ namespace KmodPS.Commands;
 /// <summary>Writes KmodPS's verdicts in the Prometheus textfile format for node_exporter.</summary>
 [Cmdlet(VerbsData.Export, "KernelModuleMetrics", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(string))]
-public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
+public sealed class ExportKernelModuleMetricsCommand : KmodCommand
 {
-    private VerboseCommandRunner? _runner;
-
     /// <summary>The .prom file to write atomically (for node_exporter's --collector.textfile.directory); without it the text is output.</summary>
     [Parameter(Position = 0)]
     public string? Path { get; set; }
@@ -26,29 +24,15 @@ public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter SkipUpdateCheck { get; set; }
 
-    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
-
     protected override void EndProcessing()
     {
-        var root = RootResolver.Resolve(this, Root);
-        bool? updateReady = null;
-        ModuleStatusSnapshot snapshot;
-        if (SkipUpdateCheck)
+        if (ResolveRoot(Root) is not { } root)
         {
-            snapshot = new ModuleStatusReader(root, _runner!).Read();
+            return;
         }
-        else
-        {
-            // Cached metadata only: a metrics job must not hit the network or block on repositories.
-            var update = new UpdateReadinessReader(root, _runner!).Check(null, includeRepository: true, includeInstalled: true, offline: true);
-            updateReady = update.Ready;
-            snapshot = update.Snapshot;
-        }
-        foreach (var failure in snapshot.Log.Failures)
-        {
-            WriteWarning(failure.Message);
-        }
-        var text = PrometheusText.Write(KmodMetrics.From(snapshot.Rows, snapshot.NextBoot.KernelVersion, updateReady, LockedKernels(root)));
+        var log = new DiagnosticLog();
+        var text = MetricsExport.Read(root, Runner, checkUpdates: !SkipUpdateCheck, log);
+        WriteDiagnostics(log);
         if (Path is null)
         {
             WriteObject(text);
@@ -61,11 +45,4 @@ public sealed class ExportKernelModuleMetricsCommand : PSCmdlet, IDisposable
             RootJail.Host.WriteFile(target, Encoding.UTF8.GetBytes(text));
         }
     }
-
-    private static int? LockedKernels(ISystemRoot root) =>
-        new KmodPS.Core.Locks.KernelLockReader(root).Read().Items.Select(l => l.KernelVersion ?? l.Version ?? l.Entry).Distinct(StringComparer.Ordinal).Count();
-
-    protected override void StopProcessing() => _runner?.Stop();
-
-    public void Dispose() => _runner?.Dispose();
 }

@@ -9,7 +9,7 @@ namespace KmodPS.Commands;
 /// <summary>Describes the system under a root: distribution family (from os-release) and running kernel.</summary>
 [Cmdlet(VerbsCommon.Get, "KernelHost")]
 [OutputType(typeof(KernelHost))]
-public sealed class GetKernelHostCommand : PSCmdlet
+public sealed class GetKernelHostCommand : KmodCommand
 {
     /// <summary>The system root to read instead of <c>/</c>.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -17,10 +17,13 @@ public sealed class GetKernelHostCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var root = RootResolver.Resolve(this, Root);
+        if (ResolveRoot(Root) is not { } root)
+        {
+            return;
+        }
         var log = new DiagnosticLog();
         var host = new KernelHostReader(root).Read(log);
-        DiagnosticOutput.Write(this, log);
+        WriteDiagnostics(log);
         WriteObject(host);
     }
 }

@@ -9,7 +9,7 @@ namespace KmodPS.Commands;
 /// <summary>Builds a realistic fake system root for a named scenario, for Pester tests of runbooks.</summary>
 [Cmdlet(VerbsCommon.New, "KmodTestRoot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(DirectoryInfo))]
-public sealed class NewKmodTestRootCommand : PSCmdlet
+public sealed class NewKmodTestRootCommand : KmodCommand
 {
     /// <summary>The directory to create (it must not exist or be empty); PowerShell paths such as TestDrive:/h work.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -40,6 +40,7 @@ public sealed class NewKmodTestRootCommand : PSCmdlet
         catch (PathOutsideRootException e)
         {
             ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, target));
+            return;
         }
         WriteObject(new DirectoryInfo(target));
     }

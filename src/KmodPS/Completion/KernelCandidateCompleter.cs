@@ -4,6 +4,7 @@ using System.Management.Automation;
 using KmodPS.Core.Hosts;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Completion;
 
@@ -19,10 +20,23 @@ public sealed class KernelCandidateCompleter : IArgumentCompleter
         var prefix = KernelCompletionResults.Prefix(wordToComplete);
         var root = CompletionRoot.From(fakeBoundParameters);
         var installed = new InstalledKernelReader(root).Read().Items.Reverse().ToList();
-        var candidates = new CachedKernelCandidates(root).Read()
+        var candidates = CachedCandidates(root)
             .Where(c => !installed.Any(k => KernelRelease.Same(k.KernelVersion, c.KernelVersion)));
         return installed.Where(k => KernelCompletionResults.Matches(k.KernelVersion, prefix)).Select(KernelCompletionResults.Installed)
             .Concat(candidates.Where(c => KernelCompletionResults.Matches(c.KernelVersion, prefix)).Select(KernelCompletionResults.Candidate))
             .ToList();
+    }
+
+    // Completion never fails: a test root whose answer file cannot be read offers its installed kernels only.
+    private static IReadOnlyList<CachedKernelCandidate> CachedCandidates(ISystemRoot root)
+    {
+        try
+        {
+            return PackageBackend.Of(root).CachedKernelCandidates();
+        }
+        catch (InvalidDataException)
+        {
+            return Array.Empty<CachedKernelCandidate>();
+        }
     }
 }

@@ -1,20 +1,22 @@
 using System.Management.Automation;
-using KmodPS.Core.Diagnostics;
-using KmodPS.Core.Kernels;
+using KmodPS.Core.Hosts;
 
 namespace KmodPS.Infrastructure;
 
-/// <summary>The -KernelVersion argument of read cmdlets: validated names or wildcard patterns, with "matched nothing" tracking.</summary>
+/// <summary>
+/// The -KernelVersion filter of the cmdlets that still skip an invalid entry with a non-terminating error instead of
+/// failing before any work (<see cref="KmodCommand.SelectKernels"/>); the matching is Core's <see cref="KernelSelection"/>.
+/// </summary>
 internal sealed class KernelVersionFilter
 {
-    private readonly List<(string Text, WildcardPattern Pattern)> _patterns = new();
-    private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
+    private readonly KernelSelection _selection;
 
-    private KernelVersionFilter()
+    private KernelVersionFilter(KernelSelection selection)
     {
+        _selection = selection;
     }
 
-    public bool IsEmpty => _patterns.Count == 0;
+    public bool IsEmpty => _selection.IsEmpty;
 
     /// <summary>
     /// The filter of a read cmdlet's -KernelVersion: invalid entries are written as non-terminating errors;
@@ -31,46 +33,25 @@ internal sealed class KernelVersionFilter
     /// <summary>Builds the filter; invalid entries come back as <c>InvalidKernelVersion</c> records and are left out.</summary>
     public static KernelVersionFilter Create(IEnumerable<string>? versions, ICollection<ErrorRecord> errors)
     {
-        var filter = new KernelVersionFilter();
+        var valid = new List<string>();
         foreach (var version in versions ?? Array.Empty<string>())
         {
-            var withoutWildcards = version?.Replace("*", "x").Replace("?", "x").Replace("[", "x").Replace("]", "x");
-            if (!KernelRelease.IsValid(withoutWildcards))
+            if (KernelSelection.IsValidPattern(version))
+            {
+                valid.Add(version);
+            }
+            else
             {
                 errors.Add(InvalidKernelVersion(version));
-                continue;
-            }
-            filter._patterns.Add((version!, new WildcardPattern(version, WildcardOptions.IgnoreCase)));
-        }
-        return filter;
-    }
-
-    public static ErrorRecord InvalidKernelVersion(string? version) => ErrorRecordFactory.Create(
-        ErrorIds.InvalidKernelVersion,
-        FailureCategory.InvalidArgument,
-        $"'{version}' is not a valid kernel version: use only letters, digits and . _ + ~ - (for example 5.14.0-611.41.1.el9_7.x86_64).",
-        version);
-
-    public bool Matches(string kernelVersion)
-    {
-        if (IsEmpty)
-        {
-            return true;
-        }
-        var any = false;
-        foreach (var (text, pattern) in _patterns)
-        {
-            if (pattern.IsMatch(kernelVersion))
-            {
-                _matched.Add(text);
-                any = true;
             }
         }
-        return any;
+        return new KernelVersionFilter(KernelSelection.Parse(valid, out _)!);
     }
+
+    public static ErrorRecord InvalidKernelVersion(string? version) => ErrorRecordFactory.From(KernelSelection.InvalidKernelVersion(version));
+
+    public bool Matches(string kernelVersion) => _selection.Matches(kernelVersion);
 
     /// <summary><c>KernelNotFound</c> for each plain name (not wildcard) that matched nothing.</summary>
-    public IEnumerable<ErrorRecord> Unmatched(string root) =>
-        _patterns.Where(p => !_matched.Contains(p.Text) && !WildcardPattern.ContainsWildcardCharacters(p.Text))
-            .Select(p => ErrorRecordFactory.Create(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{p.Text}' is installed under {root}.", p.Text));
+    public IEnumerable<ErrorRecord> Unmatched(string root) => _selection.Unmatched(root).Select(ErrorRecordFactory.From);
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Hosts;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Platform;
 
@@ -55,8 +56,29 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
     {
         if (!KernelRelease.IsValid(version))
         {
-            ThrowTerminatingError(KernelVersionFilter.InvalidKernelVersion(version));
+            ThrowTerminatingError(ErrorRecordFactory.From(KernelSelection.InvalidKernelVersion(version)));
         }
+    }
+
+    /// <summary>
+    /// The -KernelVersion of a read (releases or wildcard patterns). An invalid one typed on the command line is a bad
+    /// argument, terminating before any work; one that came from the pipeline fails that input only, as a bad -Root
+    /// does (<see cref="ResolveRoot"/>), and null is returned.
+    /// </summary>
+    private protected KernelSelection? SelectKernels(string[]? versions)
+    {
+        if (KernelSelection.Parse(versions, out var invalid) is { } selection)
+        {
+            return selection;
+        }
+        var error = ErrorRecordFactory.From(invalid!);
+        if (MyInvocation.ExpectingInput)
+        {
+            WriteError(error);
+            return null;
+        }
+        ThrowTerminatingError(error);
+        return null;
     }
 
     /// <summary>Warnings to the warning stream, failures as non-terminating errors.</summary>
@@ -64,6 +86,14 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
     {
         log.Warnings.ToList().ForEach(WriteWarning);
         log.Failures.ToList().ForEach(WriteFailure);
+    }
+
+    /// <summary>A Core read's diagnostics, then its items to the output.</summary>
+    private protected void WriteReport<T>(Report<T> report)
+    {
+        report.Warnings.ToList().ForEach(WriteWarning);
+        report.Failures.ToList().ForEach(WriteFailure);
+        report.Items.ToList().ForEach(item => WriteObject(item));
     }
 
     private protected void WriteFailure(Failure failure) => WriteError(ErrorRecordFactory.From(failure));

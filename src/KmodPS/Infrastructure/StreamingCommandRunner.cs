@@ -40,7 +40,7 @@ internal sealed class StreamingCommandRunner : ICommandRunner, IDisposable
         var lines = new BlockingCollection<string>();
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        using var process = new Process { StartInfo = StartInfo(program, request) };
+        using var process = new Process { StartInfo = request.ToStartInfo(program) };
         process.OutputDataReceived += (_, e) => Collect(e.Data, stdout, lines);
         process.ErrorDataReceived += (_, e) => Collect(e.Data, stderr, lines);
         var clock = Stopwatch.StartNew();
@@ -109,25 +109,5 @@ internal sealed class StreamingCommandRunner : ICommandRunner, IDisposable
             builder.AppendLine(line);
         }
         lines.Add(line);
-    }
-
-    private static ProcessStartInfo StartInfo(string program, CommandRequest request)
-    {
-        var startInfo = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in request.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in request.Environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-        return startInfo;
     }
 }

@@ -70,7 +70,7 @@ public sealed class CachedKernelCandidatesTests : IDisposable
         File.WriteAllBytes(Path.Combine(_root, Appstream.TrimStart('/'), "44-primary.xml.gz"), new byte[] { 0x1f, 0x8b, 8, 0, 1, 2, 3 });
         Text(Path.Combine(_root, "var/cache/dnf/extras-0123456789abcdef/repodata/55-primary.xml"), "<metadata><package type=\"rpm\"><name>kernel-core</name><arch>x86_64</arch>");
 
-        var found = new CachedKernelCandidates(new DirectorySystemRoot(_root)).Read();
+        var found = PackageBackend.Of(new DirectorySystemRoot(_root)).CachedKernelCandidates();
 
         Assert.Equal(
             new[]
@@ -90,10 +90,10 @@ public sealed class CachedKernelCandidatesTests : IDisposable
     {
         var list = Path.Combine(_root, "var/lib/apt/lists/x_Packages");
         Text(list, "Package: linux-image-6.1.0-57-amd64\n");
-        var candidates = new CachedKernelCandidates(new DirectorySystemRoot(_root));
-        Assert.Equal(new[] { "6.1.0-57-amd64" }, candidates.Read().Select(c => c.KernelVersion));
+        var candidates = PackageBackend.Of(new DirectorySystemRoot(_root));
+        Assert.Equal(new[] { "6.1.0-57-amd64" }, candidates.CachedKernelCandidates().Select(c => c.KernelVersion));
         Text(list, "Package: linux-image-6.1.0-58-amd64\n\nPackage: linux-image-6.1.0-57-amd64\n");
-        Assert.Equal(new[] { "6.1.0-58-amd64", "6.1.0-57-amd64" }, candidates.Read().Select(c => c.KernelVersion));
+        Assert.Equal(new[] { "6.1.0-58-amd64", "6.1.0-57-amd64" }, candidates.CachedKernelCandidates().Select(c => c.KernelVersion));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class CachedKernelCandidatesTests : IDisposable
         };
         Text(Path.Combine(_root, TestRootAnswers.FilePath.TrimStart('/')), answers.ToJson());
 
-        var found = new CachedKernelCandidates(new DirectorySystemRoot(_root)).Read();
+        var found = PackageBackend.Of(new DirectorySystemRoot(_root)).CachedKernelCandidates();
 
         Assert.Equal(
             new[] { ("6.1.0-60-amd64", "upgrade"), ("6.1.0-59-amd64", "bookworm"), ("5.14.0-611.45.1.el9_7.x86_64", "testroot") },
@@ -120,13 +120,15 @@ public sealed class CachedKernelCandidatesTests : IDisposable
     }
 
     [Fact]
-    public void AMalformedAnswerFileFallsBackToTheCaches()
+    public void AMalformedAnswerFileIsRefusedAndTheCacheReaderNeverLooksForOne()
     {
         Text(Path.Combine(_root, "var/lib/apt/lists/x_Packages"), "Package: linux-image-6.1.0-57-amd64\n");
         Text(Path.Combine(_root, TestRootAnswers.FilePath.TrimStart('/')), "{ not json");
-        Assert.Equal(new[] { "6.1.0-57-amd64" }, new CachedKernelCandidates(new DirectorySystemRoot(_root)).Read().Select(c => c.KernelVersion));
+        var root = new DirectorySystemRoot(_root);
+        Assert.Throws<InvalidDataException>(() => PackageBackend.Of(root));
+        Assert.Equal(new[] { "6.1.0-57-amd64" }, new CachedKernelCandidates(root).Read().Select(c => c.KernelVersion));
     }
 
     [Fact]
-    public void NoCachesGiveNothing() => Assert.Empty(new CachedKernelCandidates(new DirectorySystemRoot(_root)).Read());
+    public void NoCachesGiveNothing() => Assert.Empty(PackageBackend.Of(new DirectorySystemRoot(_root)).CachedKernelCandidates());
 }

@@ -1,0 +1,49 @@
+using KmodPS.Core.Diagnostics;
+using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
+
+namespace KmodPS.Core.Packages;
+
+/// <summary>
+/// A test root's package backend: its answer file says which package owns which file, what the repositories offer
+/// and what an upgrade would install. No process runs.
+/// </summary>
+internal sealed class TestRootBackend(TestRootAnswers answers) : PackageBackend, IPackageOwnership, IRpmRepository, IAptRepository
+{
+    public override IPackageOwnership Ownership(HostFamily family, ICommandRunner runner, params string[] interestingPrefixes) => this;
+
+    public override IRpmRepository Rpm(ICommandRunner runner) => this;
+
+    public override IAptRepository Apt(ICommandRunner runner) => this;
+
+    public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
+    {
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var package in answers.Installed)
+        {
+            foreach (var file in package.Files.Where(paths.Contains))
+            {
+                owners.TryAdd(file, package.Package);
+            }
+        }
+        return owners;
+    }
+
+    public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log) =>
+        new("testroot", answers.AvailablePackages(), Array.Empty<string>());
+
+    public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log) => answers.Upgrade;
+
+    public IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log)
+    {
+        var known = answers.Available.Select(a => a.Name).Concat(answers.Installed.Select(i => i.Package)).ToHashSet(StringComparer.Ordinal);
+        return packages.Where(known.Contains).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private protected override IEnumerable<CachedKernelCandidate> ReadCachedKernelCandidates() =>
+        answers.Available
+            .Select(a => (Release: KernelImagePackage.RpmRelease(a.Name, a.Version, a.Release, a.Arch) ?? KernelImagePackage.DebianRelease(a.Name), a.Name, a.Repository))
+            .Concat(answers.Upgrade.Select(p => (Release: KernelImagePackage.DebianRelease(p), Name: p, Repository: "upgrade")))
+            .Where(c => c.Release is not null)
+            .Select(c => new CachedKernelCandidate(c.Release!, c.Name, c.Repository));
+}
