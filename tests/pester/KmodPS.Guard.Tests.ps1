@@ -84,6 +84,37 @@ Describe 'Install, inspect and remove the guard on a <Scenario> root' -Tag Guard
         Get-KmodTreeState $h | Should -Be $pristine
     }
 
+    It 'an install killed before it confirmed its record is reported; installing again finishes it, and Uninstall removes it' {
+        Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        # What a killed install leaves: hooks, and their record still marked pending.
+        $state = Join-Path $h 'var/lib/kmodps/guard.json'
+        $pending = (Get-Content -Raw -LiteralPath $state) -replace '"installation": \{', '"installation": { "pending": true,'
+        Set-Content -LiteralPath $state -Value $pending -NoNewline
+
+        Get-KernelUpdateGuard -Root $h -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        $warnings.Message | Should -Match 'was interrupted'
+
+        Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        Get-Content -Raw -LiteralPath $state | Should -Not -Match 'pending'
+        Set-Content -LiteralPath $state -Value $pending -NoNewline
+
+        Uninstall-KernelUpdateGuard -Root $h -Confirm:$false
+        Get-KmodTreeState $h | Should -Be $pristine
+    }
+
+    It 'a refusal is an error for this root only: the pipeline goes on' {
+        Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        Set-Content -LiteralPath (Join-Path $h $Hooks[0]) -Value "#!/bin/sh`necho mine"
+        $other = (New-KmodTestRoot (Join-Path $TestDrive (New-Guid)) -Scenario $Scenario).FullName
+
+        $guards = [pscustomobject]@{ Root = $h }, [pscustomobject]@{ Root = $other } |
+            Install-KernelUpdateGuard -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $failures.FullyQualifiedErrorId | Should -Be 'HookPathOccupied,KmodPS.Commands.InstallKernelUpdateGuardCommand'
+        $guards.Root | Should -Be $other
+        $guards.IsInstalled | Should -BeTrue
+    }
+
     It 'Uninstall leaves a file someone put in place of a hook, and says so' {
         Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
         $hook = Join-Path $h $Hooks[0]

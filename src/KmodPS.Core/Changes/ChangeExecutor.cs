@@ -29,7 +29,7 @@ public sealed class ChangeExecutor
         _verbose = verbose ?? (_ => { });
     }
 
-    /// <summary>Test seam: fails every change after this many steps, as a crash in the next step would.</summary>
+    /// <summary>Test seam: fails every change after this many steps (at the read-back when it has no more), as a crash would.</summary>
     internal static int? InjectFailureAfterStep { get; set; }
 
     public ChangeOutcome Execute(ChangePlan plan, CancellationToken cancellationToken = default)
@@ -56,11 +56,13 @@ public sealed class ChangeExecutor
             return new ChangeOutcome(stale, warnings, context);
         }
         var saved = new SavedFiles(context.Jail, _root);
+        var journal = new SavedFiles(context.Jail, _root);
         try
         {
+            saved.SaveAbsentDirectories(plan.Steps.OfType<DirectoryChange>().Where(d => d.Create).Select(d => d.TreePath));
             saved.Save(plan.Touches
-                .Concat(plan.Steps.OfType<FileChange>().SelectMany(f => f.BackupPath is { } backup ? new[] { f.TreePath, backup } : new[] { f.TreePath }))
-                .Concat(plan.Journal?.Files ?? Array.Empty<string>()));
+                .Concat(plan.Steps.OfType<FileChange>().SelectMany(f => f.BackupPath is { } backup ? new[] { f.TreePath, backup } : new[] { f.TreePath })));
+            journal.Save(plan.Journal?.Files ?? Array.Empty<string>());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
         {
@@ -85,7 +87,7 @@ public sealed class ChangeExecutor
             }
             catch (OperationCanceledException)
             {
-                Undo(plan, saved, ran, warnings);
+                Undo(plan, saved, journal, ran, warnings);
                 throw;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException or CommandNotFoundException)
@@ -94,13 +96,17 @@ public sealed class ChangeExecutor
             }
             if (failure is not null)
             {
-                return new ChangeOutcome(Undone(failure, plan.Reversible || ran.Count == 0 ? Undo(plan, saved, ran, warnings) : Array.Empty<string>()), warnings, context);
+                return new ChangeOutcome(Undone(failure, plan.Reversible || ran.Count == 0 ? Undo(plan, saved, journal, ran, warnings) : Array.Empty<string>()), warnings, context);
             }
             ran.Add(step);
         }
         Failure? readBack;
         try
         {
+            if (InjectFailureAfterStep is { } after && ran.Count >= after)
+            {
+                throw new IOException($"injected failure after step {ran.Count}, before the read-back");
+            }
             readBack = plan.ReadBack?.Invoke();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -109,7 +115,7 @@ public sealed class ChangeExecutor
         }
         if (readBack is not null)
         {
-            return new ChangeOutcome(Undone(readBack, plan.Reversible ? Undo(plan, saved, ran, warnings) : Array.Empty<string>()), warnings, context);
+            return new ChangeOutcome(Undone(readBack, plan.Reversible ? Undo(plan, saved, journal, ran, warnings) : Array.Empty<string>()), warnings, context);
         }
         warnings.AddRange(plan.Leftovers?.Invoke() ?? Array.Empty<string>());
         if (plan.Journal?.Complete(context) is { } unsettled)
@@ -130,8 +136,10 @@ public sealed class ChangeExecutor
         _ => new Failure(plan.FailureId, FailureCategory.WriteError, message, plan.Target),
     };
 
-    // Undo commands first (newest first), then the files: what a command wrote is overwritten by the saved copy.
-    private List<string> Undo(ChangePlan plan, SavedFiles saved, IReadOnlyList<ChangeStep> ran, List<string> warnings)
+    // Undo commands first (newest first), then the files: what a command wrote is overwritten by the saved copy. The
+    // journal's files go back last, and only when everything else did: a journal that still claims what is left lets
+    // the next change finish the job.
+    private List<string> Undo(ChangePlan plan, SavedFiles saved, SavedFiles journal, IReadOnlyList<ChangeStep> ran, List<string> warnings)
     {
         var left = new List<string>();
         var context = new ChangeContext(_root, _runner, _verbose, CancellationToken.None);
@@ -153,15 +161,24 @@ public sealed class ChangeExecutor
             }
         }
         left.AddRange(saved.Restore(warnings, _verbose));
+        if (left.Count == 0)
+        {
+            left.AddRange(journal.Restore(warnings, _verbose));
+        }
+        saved.RemoveCreatedDirectories(warnings, _verbose);
         return left;
     }
 
-    /// <summary>The files a change saved before its first step, put back only where they differ.</summary>
+    /// <summary>
+    /// The files a change saved before its first step, put back only where they differ, and the directories it was
+    /// to create: those that did not exist are removed again (when empty) once every file is back.
+    /// </summary>
     private sealed class SavedFiles
     {
         private readonly RootJail _jail;
         private readonly ISystemRoot _root;
         private readonly Dictionary<string, byte[]?> _content = new(StringComparer.Ordinal);
+        private readonly List<string> _absentDirectories = new();
 
         public SavedFiles(RootJail jail, ISystemRoot root)
         {
@@ -177,6 +194,28 @@ public sealed class ChangeExecutor
                 if (_root.FileExists(path) || !_root.DirectoryExists(path))
                 {
                     _content[path] = _jail.ReadOrNull(path);
+                }
+            }
+        }
+
+        public void SaveAbsentDirectories(IEnumerable<string> treePaths) =>
+            _absentDirectories.AddRange(treePaths.Where(p => !_root.DirectoryExists(p)));
+
+        // Deepest first: a created parent empties only once its created children are gone.
+        public void RemoveCreatedDirectories(List<string> warnings, Action<string> verbose)
+        {
+            foreach (var path in _absentDirectories.OrderByDescending(p => p.Count(c => c == '/')))
+            {
+                try
+                {
+                    if (_jail.DeleteEmptyDirectory(path))
+                    {
+                        verbose($"Removed the directory {_root.MapPath(path)} again");
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
+                {
+                    warnings.Add($"Could not remove the directory {_root.MapPath(path)} again: {e.Message}");
                 }
             }
         }

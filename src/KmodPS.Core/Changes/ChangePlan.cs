@@ -52,8 +52,16 @@ public sealed record ChangePlan(string Action, string Target, string FailureId)
     /// <summary>True when there is nothing to do (and nothing refused).</summary>
     public bool IsNoOp => !IsRefused && Steps.Count == 0 && Journal is not { HasWork: true };
 
-    /// <summary>One line per step, as -WhatIf, -Confirm and -Verbose show them.</summary>
-    public IReadOnlyList<string> Describe() => Steps.Select(s => s.Description).ToList();
+    /// <summary>
+    /// One line per step, as -WhatIf, -Confirm and -Verbose show them: first the temporary files the commands read
+    /// (once each), then the steps, then what the journal records.
+    /// </summary>
+    public IReadOnlyList<string> Describe() =>
+        Steps.OfType<CommandChange>().SelectMany(c => c.TemporaryFiles).DistinctBy(f => f.Path)
+            .Select(f => $"write {f.Path}: {f.Content.TrimEnd().Replace("\n", "; ")}")
+            .Concat(Steps.Select(s => s.Description))
+            .Concat(Journal?.Description is { } journal ? new[] { journal } : Array.Empty<string>())
+            .ToList();
 
     public static ChangePlan Refuse(string action, string target, string failureId, Failure refusal) =>
         new(action, target, failureId) { Refusals = new[] { refusal } };
@@ -71,8 +79,14 @@ public interface IChangeJournal
     /// <summary>Written after the read-back succeeded: what the change did becomes KmodPS's record.</summary>
     Failure? Complete(ChangeContext context);
 
-    /// <summary>The root tree paths the journal writes, restored with the plan's own files if the change fails.</summary>
+    /// <summary>
+    /// The root tree paths the journal writes. They are restored when the change fails, after the plan's own files and
+    /// only when those were all put back: otherwise the journal keeps claiming what is left.
+    /// </summary>
     IReadOnlyList<string> Files { get; }
+
+    /// <summary>What the journal writes, as -WhatIf shows it; null when it says nothing worth a line.</summary>
+    string? Description => null;
 }
 
 /// <summary>What a step may use while it runs.</summary>
@@ -137,13 +151,20 @@ public sealed class FileChange : ChangeStep
         new(description, treePath, _ => System.Text.Encoding.UTF8.GetBytes(content), mode, keepBackup);
 
     /// <summary>Edits the file's text (null when it does not exist); a null result deletes it.</summary>
-    public static FileChange Edit(string description, string treePath, Func<string?, string?> edit, bool keepBackup = false) =>
+    /// <param name="backupPath">Where to keep the previous content instead of beside the file (implies a backup).</param>
+    public static FileChange Edit(string description, string treePath, Func<string?, string?> edit, bool keepBackup = false, string? backupPath = null) =>
         new(description, treePath, bytes =>
         {
             var text = bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
             var edited = edit(text);
             return edited is null ? null : System.Text.Encoding.UTF8.GetBytes(edited);
-        }, null, keepBackup);
+        }, null, keepBackup || backupPath is not null)
+        {
+            BackupPath = backupPath,
+        };
+
+    /// <summary>What the edit makes of <paramref name="current"/> (null: the file is deleted), as -WhatIf would apply it.</summary>
+    public byte[]? Preview(byte[]? current) => _edit(current);
 
     public static FileChange Delete(string description, string treePath, bool keepBackup = false) =>
         new(description, treePath, _ => null, null, keepBackup);
@@ -154,7 +175,17 @@ public sealed class FileChange : ChangeStep
 
     public bool KeepBackup { get; }
 
-    public string? BackupPath => KeepBackup ? TreePath + RootJail.BackupSuffix : null;
+    private readonly string? _backupPath;
+
+    /// <summary>Where the previous content is kept: next to the file by default, elsewhere where the directory is read by a tool (apt's preferences.d).</summary>
+    public string? BackupPath
+    {
+        get => _backupPath ?? (KeepBackup ? TreePath + RootJail.BackupSuffix : null);
+        init => _backupPath = value;
+    }
+
+    /// <summary>What the step would leave in the file given its current content (null: no file).</summary>
+    internal byte[]? Edited(byte[]? current) => _edit(current);
 
     public override Failure? Apply(ChangeContext context)
     {
@@ -177,7 +208,10 @@ public sealed class FileChange : ChangeStep
     }
 }
 
-/// <summary>Creates a directory under the root (parents must exist), or removes one that is empty.</summary>
+/// <summary>
+/// Creates a directory under the root (and its missing parents), or removes one that is empty. A failed change
+/// removes the directories it created again when they are empty.
+/// </summary>
 public sealed class DirectoryChange : ChangeStep
 {
     private DirectoryChange(string description, string treePath, bool create) : base(description)

@@ -6,8 +6,9 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Locks;
 
 /// <summary>
-/// Every kernel-related lock of a root (dnf 4/5 versionlock, apt holds and preferences, zypp locks), marked
-/// <see cref="KernelLock.IsKmodPS"/> when KmodPS's state file records it. Reads files only.
+/// The one reader of a root's kernel locks for every cmdlet (dnf 4/5 versionlock, apt holds and preferences, zypp
+/// locks), marked <see cref="KernelLock.IsKmodPS"/> when KmodPS's state file records it, and the one rule for "is
+/// this kernel locked". Reads files only.
 /// </summary>
 public sealed class KernelLockReader
 {
@@ -37,11 +38,34 @@ public sealed class KernelLockReader
     public Report<KernelLock> Read()
     {
         var log = new DiagnosticLog();
-        var contents = new LockStoreReader(_root).Read(log);
-        var entries = LockEntries.From(contents);
-        var records = new LockStateFile(_root).Read(log, entries);
-        var locks = entries.Select(e => e.ToKernelLock(records.Any(r => r.Matches(e)), _root.RootPath)).ToList();
-        return log.ToReport<KernelLock>(locks);
+        var entries = new LockStoreReader(_root).Read(log).Entries;
+        return log.ToReport(Locks(entries, new LockStateFile(_root).Read(log, entries), _root.RootPath));
+    }
+
+    /// <summary>The locks of a snapshot, as <see cref="Read()"/> gives them.</summary>
+    public static IReadOnlyList<KernelLock> Locks(LockSnapshot snapshot) => Locks(snapshot.Entries, snapshot.Records, snapshot.RootPath);
+
+    private static IReadOnlyList<KernelLock> Locks(IReadOnlyList<LockEntry> entries, IReadOnlyList<LockRecord> records, string root) =>
+        entries.Select(e => e.ToKernelLock(records.Any(r => r.Matches(e)), root)).ToList();
+
+    /// <summary>
+    /// One description per lock that keeps <paramref name="kernelVersion"/> (<see cref="Keeps"/>), for a change that
+    /// must fail closed: when a lock store cannot be read, a lock might exist unseen, and the report holds one
+    /// <c>LockStateUnknown</c> failure and no locks.
+    /// </summary>
+    public Report<string> LocksKeeping(string kernelVersion)
+    {
+        var report = Read();
+        if (report.Failures.Select(f => f.Message).Concat(report.Warnings).FirstOrDefault() is { } problem)
+        {
+            return new Report<string>(Array.Empty<string>(), Array.Empty<string>(), new[]
+            {
+                new Failure(ErrorIds.LockStateUnknown, FailureCategory.ReadError,
+                    $"Whether kernel {kernelVersion} is locked cannot be determined under {_root.RootPath}: {problem}", kernelVersion),
+            });
+        }
+        var locks = report.Items.Where(l => Keeps(l, kernelVersion)).Select(l => $"'{l.Entry}' ({l.Kind} in {l.Source})").Distinct(StringComparer.Ordinal).ToList();
+        return new Report<string>(locks, Array.Empty<string>(), Array.Empty<Failure>());
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
 using KmodPS.Core.Boot;
 using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
-using KmodPS.Core.Guard;
 using KmodPS.Core.Hosts;
 using KmodPS.Core.Kernels;
+using KmodPS.Core.Locks;
 using KmodPS.Core.Models;
 using KmodPS.Core.Packages;
 using KmodPS.Core.Platform;
@@ -50,10 +50,10 @@ public sealed class KernelRemoval
             return Refuse(kernel, log.Failures[0] with { Target = kernel });
         }
         var packages = KernelPackageMatcher.OfRelease(installed, kernel);
-        var locks = KernelLocks.Find(_root, kernel, out var lockFailure);
-        if (lockFailure is not null || locks is null)
+        var locks = new KernelLockReader(_root).LocksKeeping(kernel);
+        if (locks.Failures.Count > 0)
         {
-            return Refuse(kernel, lockFailure ?? new Failure(ErrorIds.KernelNotRemoved, FailureCategory.ReadError, $"The locks of kernel {kernel} could not be read.", kernel));
+            return Refuse(kernel, locks.Failures[0]);
         }
         var plan = RemovalPlanner.Plan(new RemovalRequest(
             kernel,
@@ -66,7 +66,7 @@ public sealed class KernelRemoval
             KernelHealth.Evaluate(snapshot.Kernels.Select(k => k.KernelVersion), snapshot.Rows),
             packages,
             KernelPackageMatcher.Dependents(installed, packages, kernel),
-            locks,
+            locks.Items,
             force,
             PackageTools.Select(t => (Name: t, Path: _runner.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!),
             RpmDatabase.Path(_root)), _verbose);

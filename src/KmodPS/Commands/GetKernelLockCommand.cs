@@ -11,10 +11,8 @@ namespace KmodPS.Commands;
 /// <summary>Lists kernel-related package locks from the host's lock stores.</summary>
 [Cmdlet(VerbsCommon.Get, "KernelLock")]
 [OutputType(typeof(KernelLock))]
-public sealed class GetKernelLockCommand : PSCmdlet, IDisposable
+public sealed class GetKernelLockCommand : KmodCommand
 {
-    private VerboseCommandRunner? _runner;
-
     /// <summary>Only locks that concern these kernel releases (wildcards allowed).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -26,22 +24,18 @@ public sealed class GetKernelLockCommand : PSCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Root { get; set; }
 
-    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
-
     protected override void ProcessRecord()
     {
-        var root = RootResolver.Resolve(this, Root);
-        if (KernelVersionFilter.FromParameter(this, KernelVersion) is not { } filter)
+        if (ResolveRoot(Root) is not { } root || KernelVersionFilter.FromParameter(this, KernelVersion) is not { } filter)
         {
             return;
         }
         var log = new DiagnosticLog();
-        var snapshot = new LockSnapshotReader(root, _runner!).Read(log, readPackages: false);
+        var snapshot = new LockSnapshotReader(root, Runner).Read(log, readPackages: false);
         log.Warnings.ToList().ForEach(WriteWarning);
-        LockTraps.Detect(snapshot, locking: false).ToList().ForEach(WriteWarning);
-        foreach (var entry in snapshot.Entries)
+        snapshot.Traps(locking: false).ToList().ForEach(WriteWarning);
+        foreach (var kernelLock in KernelLockReader.Locks(snapshot))
         {
-            var kernelLock = entry.ToKernelLock(snapshot.Records.Any(r => r.Matches(entry)), root.RootPath);
             if (filter.IsEmpty || kernelLock.KernelVersion is { } version && (filter.Matches(version) || KernelRelease.Arch(version) is null && AnyArchMatches(filter, version)))
             {
                 WriteObject(kernelLock);
@@ -52,8 +46,4 @@ public sealed class GetKernelLockCommand : PSCmdlet, IDisposable
     // A lock written without architecture (dnf's ".*") matches a filter given in uname -r form.
     private static bool AnyArchMatches(KernelVersionFilter filter, string version) =>
         new[] { "x86_64", "aarch64", "ppc64le", "s390x" }.Any(arch => filter.Matches(version + "." + arch));
-
-    protected override void StopProcessing() => _runner?.Stop();
-
-    public void Dispose() => _runner?.Dispose();
 }

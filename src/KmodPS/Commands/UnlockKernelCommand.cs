@@ -11,11 +11,9 @@ namespace KmodPS.Commands;
 /// <summary>Removes kernel locks that KmodPS added (or, with -All, every kernel lock).</summary>
 [Cmdlet(VerbsCommon.Unlock, "Kernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KernelLock))]
-public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
+public sealed class UnlockKernelCommand : KmodCommand
 {
     private readonly Dictionary<string, List<string>> _kernelsByRoot = new(StringComparer.Ordinal);
-    private VerboseCommandRunner? _runner;
-    private bool _invalidInput;
 
     /// <summary>The kernel releases to unlock.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -35,8 +33,7 @@ public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => _runner = new VerboseCommandRunner(WriteVerbose);
-
+    // The kernels of one root are unlocked in one change (one confirmation), once the pipeline has named them all.
     protected override void ProcessRecord()
     {
         // A pipeline object without a release (a metapackage hold) must not widen the request to every lock.
@@ -45,59 +42,32 @@ public sealed class UnlockKernelCommand : PSCmdlet, IDisposable
             WriteVerbose("An input object without KernelVersion was skipped.");
             return;
         }
-        var kernels = _kernelsByRoot.TryGetValue(Root ?? "/", out var list) ? list : _kernelsByRoot[Root ?? "/"] = new List<string>();
-        foreach (var version in KernelVersion ?? Array.Empty<string>())
+        var versions = KernelVersion ?? Array.Empty<string>();
+        Array.ForEach(versions, RequireValidKernelVersion);
+        var key = Root ?? "/";
+        if (!_kernelsByRoot.TryGetValue(key, out var kernels))
         {
-            if (!KernelRelease.IsValid(version))
-            {
-                WriteError(KernelVersionFilter.InvalidKernelVersion(version));
-                _invalidInput = true;
-                continue;
-            }
-            kernels.Add(version);
+            _kernelsByRoot[key] = kernels = new List<string>();
         }
+        kernels.AddRange(versions);
     }
 
     protected override void EndProcessing()
     {
         foreach (var (rootText, kernels) in _kernelsByRoot)
         {
-            // Only invalid versions were given for this root: never widen that to "every lock".
-            if (_invalidInput && kernels.Count == 0)
+            if (ResolveRoot(rootText) is not { } root)
             {
                 continue;
             }
-            Unlock(rootText, kernels);
+            var log = new DiagnosticLog();
+            var snapshot = new LockSnapshotReader(root, Runner).Read(log, readPackages: false);
+            log.Warnings.ToList().ForEach(WriteWarning);
+            var plan = LockPlanner.Unlock(snapshot, kernels.Distinct(StringComparer.Ordinal).ToList(), All);
+            if (ApplyChange(plan, root) is not null && PassThru && plan.Journal is LockJournal journal)
+            {
+                journal.Removed.ToList().ForEach(WriteObject);
+            }
         }
     }
-
-    private void Unlock(string rootText, List<string> kernels)
-    {
-        var root = RootResolver.Resolve(this, rootText);
-        var log = new DiagnosticLog();
-        var snapshot = new LockSnapshotReader(root, _runner!).Read(log, readPackages: false);
-        log.Warnings.ToList().ForEach(WriteWarning);
-        var plan = LockPlanner.Unlock(snapshot, kernels.Distinct(StringComparer.Ordinal).ToList(), All);
-        plan.Warnings.ForEach(WriteWarning);
-        plan.Notes.ForEach(WriteVerbose);
-        if (plan.Failures.Count > 0)
-        {
-            plan.Failures.ForEach(f => WriteError(ErrorRecordFactory.From(f)));
-            return;
-        }
-        if (!plan.HasChanges)
-        {
-            LockChange.SettleInterrupted(this, snapshot, root, _runner!);
-            return;
-        }
-        var what = $"Unlock {(kernels.Count == 0 ? "all kernels" : "kernel " + string.Join(", ", kernels))} ({(All ? "every kernel lock" : "locks KmodPS added")})";
-        if (LockChange.Apply(this, what, "Unlock-Kernel", plan, snapshot, root, _runner!) is { } outcome && PassThru)
-        {
-            outcome.Removed.ToList().ForEach(WriteObject);
-        }
-    }
-
-    protected override void StopProcessing() => _runner?.Stop();
-
-    public void Dispose() => _runner?.Dispose();
 }

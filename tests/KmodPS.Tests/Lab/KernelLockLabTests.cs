@@ -222,7 +222,9 @@ public sealed class KernelLockLabTests : IDisposable
         var world = Copy("alma-nvidia-after");
         var (exit, stdout, stderr) = RunnerProcess.Run($"Lock-Kernel {Good}.x86_64 -Root '{world}' -WhatIf");
         Assert.True(exit == 0, stderr);
-        Assert.StartsWith($"What if: Lock kernel {Good}.x86_64 (pin its installed packages) under {world}:", stdout.TrimStart());
+        // One confirmation per kernel, naming it, with every step (issue 13's confirmation rule).
+        Assert.StartsWith($"What if: Performing the operation \"Lock kernel {Good}.x86_64 (pin its installed packages) under {world}:", stdout.TrimStart());
+        Assert.Contains($"\" on target \"{Good}.x86_64\".", stdout);
         Assert.Contains($"locklist = {world}/etc/dnf/plugins/versionlock.list", stdout);
         foreach (var name in GoodSubpackages)
         {
@@ -295,13 +297,13 @@ public sealed class KernelLockLabTests : IDisposable
 
             // The real dnf, run without KmodPS's pre-check, exits 200 and is classified the same way.
             var snapshot = new LockSnapshotReader(new DirectorySystemRoot(world), new ProcessCommandRunner()).Read(new DiagnosticLog(), readPackages: true);
-            var command = (CommandAction)LockPlanner.Pin(snapshot, Good).Actions[0];
+            var command = (KmodPS.Core.Changes.CommandChange)LockPlanner.Pin(snapshot, Good).Steps[0];
             Directory.CreateDirectory(snapshot.TemporaryDirectory);
             command.TemporaryFiles.ToList().ForEach(f => File.WriteAllText(f.Path, f.Content));
             var dnf = new ProcessCommandRunner().Run(command.Request);
             Directory.Delete(snapshot.TemporaryDirectory, recursive: true);
             Assert.Equal(200, dnf.ExitCode);
-            Assert.Equal("PackageManagerLocked", CommandFailureClassifier.Classify(dnf, LockStore.DnfVersionlockList, Good).ErrorId);
+            Assert.Equal("PackageManagerLocked", LockBackends.Dnf4.Classify(dnf, Good).ErrorId);
             Assert.Equal(before, File.ReadAllBytes(list));
         }
         finally

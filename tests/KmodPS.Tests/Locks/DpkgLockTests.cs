@@ -9,7 +9,7 @@ public sealed class DpkgLockTests
     [Fact]
     public void HoldsAreKernelLocksWithTheirRelease()
     {
-        var locks = LockEntries.FromDpkg(DpkgStatusFile.Parse(LockFixtures.Text("dpkg-status-debian"))).ToList();
+        var locks = AptLocks.HoldEntries(DpkgStatusFile.Parse(LockFixtures.Text("dpkg-status-debian"))).ToList();
         Assert.Equal(new[] { "linux-image-6.1.0-55-amd64", "linux-image-6.1.0-50-amd64" }, locks.Select(l => l.Package));
         Assert.All(locks, l => Assert.Equal((KernelLockKind.Hold, "apt-mark"), (l.Kind, l.Source)));
         Assert.Equal("6.1.0-55-amd64", locks[0].KernelVersion);

@@ -1,5 +1,9 @@
+using KmodPS.Core.Changes;
+using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Locks;
 using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
+using static KmodPS.Tests.Locks.LockFixtures;
 
 namespace KmodPS.Tests.Locks;
 
@@ -7,8 +11,12 @@ namespace KmodPS.Tests.Locks;
 /// A duplicate of a KmodPS entry or a foreign entry in a lock store never makes Unlock fail: every copy of what
 /// KmodPS recorded goes, everything else stays byte for byte, and the read-back expectations hold on the result.
 /// </summary>
-public sealed class DuplicateAndForeignLockTests
+public sealed class DuplicateAndForeignLockTests : IDisposable
 {
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("kmodps-duplicates-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
     private const string Release = "5.14.0-611.41.1.el9_7";
     private const string Core = $"kernel-core-0:{Release}.*";
     private const string Kernel = $"kernel-0:{Release}.*";
@@ -43,21 +51,22 @@ public sealed class DuplicateAndForeignLockTests
     public void UnlockOfADuplicatedRecordedLineMeetsItsReadBack()
     {
         const string Foreign = $"\n# mine\n!{Core}\n";
-        var snapshot = LockFixtures.Alma(Original + Added + Foreign + $"{Core}\n  {Kernel}\n") with
+        var text = Original + Added + Foreign + $"{Core}\n  {Kernel}\n";
+        var snapshot = LockFixtures.Alma(text) with
         {
             Records = new[] { DnfRecord(Kernel), DnfRecord(Core) },
         };
         var plan = LockPlanner.Unlock(snapshot, Array.Empty<string>(), all: false);
-        var edit = (FileEditAction)Assert.Single(plan.Actions);
-        Assert.Equal(Original + Foreign, edit.Preview);
-        Assert.Equal(2, plan.Expectations.Count);
-        AssertMet(plan, LockEntries.FromVersionlockList(edit.Preview!, VersionlockListFile.DefaultPath));
-        Assert.Equal(2, plan.RecordsToRemove.Count);
+        var edit = Assert.IsType<FileChange>(Assert.Single(plan.Steps));
+        Assert.Equal(Original + Foreign, Preview(plan, edit.TreePath, text));
+        Assert.Equal(2, Journal(plan).Expectations.Count);
+        AssertMet(plan, Dnf4Locks.Entries(Preview(plan, edit.TreePath, text)!, VersionlockListFile.DefaultPath));
+        Assert.Equal(2, Journal(plan).RecordsToRemove.Count);
 
         var all = LockPlanner.Unlock(snapshot, Array.Empty<string>(), all: true);
-        var allEdit = (FileEditAction)Assert.Single(all.Actions);
-        Assert.Equal(Original + "\n# mine\n", allEdit.Preview);
-        AssertMet(all, LockEntries.FromVersionlockList(allEdit.Preview!, VersionlockListFile.DefaultPath));
+        var allEdit = Assert.IsType<FileChange>(Assert.Single(all.Steps));
+        Assert.Equal(Original + "\n# mine\n", Preview(all, allEdit.TreePath, text));
+        AssertMet(all, Dnf4Locks.Entries(Preview(all, allEdit.TreePath, text)!, VersionlockListFile.DefaultPath));
     }
 
     [Fact]
@@ -70,19 +79,19 @@ public sealed class DuplicateAndForeignLockTests
             KernelLockKind.Pin, "6.11.4-301.fc41.x86_64", DateTimeOffset.UnixEpoch);
         var snapshot = LockFixtures.Alma() with
         {
-            Backend = LockBackend.Dnf5, Program = "dnf5",
+            Backend = LockBackends.Dnf5, Program = "dnf5",
             Stores = new LockStoreContents { VersionlockTomlText = text },
             Records = new[] { record },
         };
         Assert.Equal(2, snapshot.Entries.Count(e => e.Key == record.Key));
         var plan = LockPlanner.Unlock(snapshot, Array.Empty<string>(), all: false);
         // The tool would delete every kernel-core entry, the foreign one too: the file is edited instead.
-        var edit = (FileEditAction)Assert.Single(plan.Actions);
-        Assert.Equal("version = \"1.0\"\n" + foreign, edit.Preview);
-        AssertMet(plan, LockEntries.FromVersionlockToml(edit.Preview!, VersionlockTomlFile.DefaultPath));
+        var edit = Assert.IsType<FileChange>(Assert.Single(plan.Steps));
+        Assert.Equal("version = \"1.0\"\n" + foreign, Preview(plan, edit.TreePath, text));
+        AssertMet(plan, Dnf5Locks.Entries(Preview(plan, edit.TreePath, text)!, VersionlockTomlFile.DefaultPath));
 
         var onlyCopies = snapshot with { Stores = new LockStoreContents { VersionlockTomlText = "version = \"1.0\"\n" + pin + pin } };
-        var delete = (CommandAction)Assert.Single(LockPlanner.Unlock(onlyCopies, Array.Empty<string>(), all: false).Actions);
+        var delete = Assert.IsType<CommandChange>(Assert.Single(LockPlanner.Unlock(onlyCopies, Array.Empty<string>(), all: false).Steps));
         Assert.Equal(new[] { "versionlock", "delete", "kernel-core" }, delete.Request.Arguments.TakeLast(3));
     }
 
@@ -101,9 +110,9 @@ public sealed class DuplicateAndForeignLockTests
         };
         Assert.Equal(2, snapshot.Entries.Count(e => e.Key == key));
         var plan = LockPlanner.Unlock(snapshot, Array.Empty<string>(), all: false);
-        var edit = (FileEditAction)Assert.Single(plan.Actions);
-        Assert.Equal(Foreign + "\n# a note\n", edit.Preview);
-        AssertMet(plan, LockEntries.FromAptPreferences(edit.Preview!, Path));
+        var edit = Assert.IsType<FileChange>(Assert.Single(plan.Steps));
+        Assert.Equal(Foreign + "\n# a note\n", Preview(plan, edit.TreePath, text));
+        AssertMet(plan, AptLocks.PreferenceEntries(Preview(plan, edit.TreePath, text)!, Path));
     }
 
     [Fact]
@@ -116,23 +125,84 @@ public sealed class DuplicateAndForeignLockTests
             KernelLockKind.Hold, "5.14.21-150500.55.39-default", DateTimeOffset.UnixEpoch);
         var snapshot = new LockSnapshot
         {
-            RootPath = "/s", Family = HostFamily.Suse, Backend = LockBackend.Zypper, Program = "zypper",
+            Root = new DirectorySystemRoot("/s"), Backend = LockBackends.Zypper, Program = "zypper",
             Stores = new LockStoreContents { ZyppLocksText = text },
             Records = new[] { record },
         };
         Assert.Equal(2, snapshot.Entries.Count(e => e.Key == record.Key));
         var plan = LockPlanner.Unlock(snapshot, Array.Empty<string>(), all: false);
-        var command = (CommandAction)Assert.Single(plan.Actions);
+        var command = Assert.IsType<CommandChange>(Assert.Single(plan.Steps));
         Assert.Equal(new[] { "removelock", record.Key }, command.Request.Arguments.TakeLast(2));
-        var expectation = Assert.Single(plan.Expectations);
-        Assert.True(expectation.IsMet(LockEntries.FromZyppLocks("# zypper locks\n\n" + Foreign, ZyppLocksFile.DefaultPath).ToList()));
-        Assert.False(expectation.IsMet(LockEntries.FromZyppLocks(text, ZyppLocksFile.DefaultPath).ToList()));
+        var expectation = Assert.Single(Journal(plan).Expectations);
+        Assert.True(expectation.IsMet(ZypperLocks.Entries("# zypper locks\n\n" + Foreign, ZyppLocksFile.DefaultPath).ToList()));
+        Assert.False(expectation.IsMet(ZypperLocks.Entries(text, ZyppLocksFile.DefaultPath).ToList()));
     }
 
-    private static void AssertMet(LockPlan plan, IEnumerable<LockEntry> after)
+    [Fact]
+    public void Dnf5UnlockOfDuplicatesRunsThroughTheExecutorAndKeepsTheForeignEntryByteForByte()
+    {
+        var pin = Toml("kernel-core", "=", "6.11.4-301.fc41", "Added by 'versionlock add' command on 2026-11-23 19:13:53");
+        var kept = "version = \"1.0\"\n\n# the admin's own" + Toml("kernel-core", "!=", "6.11.5-300.fc41", "mine") + Toml("bash", "=", "5.2.26-3.fc41", "mine");
+        var root = Root(VersionlockTomlFile.DefaultPath, kept + pin + pin);
+        var record = new LockRecord(LockStore.DnfVersionlockToml, VersionlockTomlFile.DefaultPath, "kernel-core|evr = 6.11.4-301.fc41", "kernel-core", "6.11.4-301.fc41",
+            KernelLockKind.Pin, "6.11.4-301.fc41.x86_64", DateTimeOffset.UnixEpoch);
+        var (plan, outcome) = Unlock(root, LockBackends.Dnf5, "dnf5", record);
+        Assert.True(outcome.Applied, outcome.Failure?.Message);
+        Assert.Equal(kept, File.ReadAllText(root.MapPath(VersionlockTomlFile.DefaultPath)));
+        Assert.Equal(2, Journal(plan).Removed.Count);
+        Assert.Empty(new LockStateFile(root).Read(new DiagnosticLog()));
+    }
+
+    [Fact]
+    public void AptUnlockOfDuplicatedExcludesRunsThroughTheExecutorAndKeepsForeignStanzasByteForByte()
+    {
+        const string Path = "/etc/apt/preferences.d/mine.pref";
+        const string Foreign = "Explanation: keep nodejs from nodesource\nPackage: nodejs\nPin: origin deb.nodesource.com\nPin-Priority: 600\n";
+        var stanza = AptPreferencesFile.ExcludeStanza("6.1.0-57-amd64");
+        var root = Root(Path, AptPreferencesFile.Append(AptPreferencesFile.Append(AptPreferencesFile.Append(Foreign, stanza), "# a note\n"), stanza));
+        var record = new LockRecord(LockStore.AptPreferences, Path, "linux-*-6.1.0-57-amd64*|linux-*-6.1.0-57-amd64*", "linux-*-6.1.0-57-amd64*", "version *",
+            KernelLockKind.Exclude, "6.1.0-57-amd64", DateTimeOffset.UnixEpoch);
+        var (plan, outcome) = Unlock(root, LockBackends.Apt, "apt-mark", record);
+        Assert.True(outcome.Applied, outcome.Failure?.Message);
+        Assert.Equal(Foreign + "\n# a note\n", File.ReadAllText(root.MapPath(Path)));
+        Assert.Equal(2, Journal(plan).Removed.Count);
+        Assert.Empty(new LockStateFile(root).Read(new DiagnosticLog()));
+        Assert.True(File.Exists(root.MapPath("/var/lib/kmodps/backup/etc_apt_preferences.d_mine.pref.bak")));
+        Assert.Empty(Directory.GetFiles(root.MapPath("/etc/apt/preferences.d"), "*.bak"));
+    }
+
+    // A root holding one store file and KmodPS's record of one of its entries; Unlock-Kernel (no -All) run on it for real.
+    private DirectorySystemRoot Root(string treePath, string text)
+    {
+        var root = new DirectorySystemRoot(Path.Combine(_temp.FullName, Guid.NewGuid().ToString("N")));
+        Directory.CreateDirectory(Path.GetDirectoryName(root.MapPath(treePath))!);
+        File.WriteAllText(root.MapPath(treePath), text);
+        return root;
+    }
+
+    private static (ChangePlan Plan, ChangeOutcome Outcome) Unlock(DirectorySystemRoot root, ILockBackend backend, string program, LockRecord record)
+    {
+        new LockStateFile(root).Write(new[] { record });
+        var log = new DiagnosticLog();
+        var stores = new LockStoreReader(root).Read(log);
+        var snapshot = new LockSnapshot { Root = root, Backend = backend, Program = program, Stores = stores, Records = new LockStateFile(root).Read(log, stores.Entries) };
+        Assert.Equal(2, snapshot.Entries.Count(e => e.Key == record.Key));
+        var plan = LockPlanner.Unlock(snapshot, Array.Empty<string>(), all: false);
+        return (plan, new ChangeExecutor(root, new NoCommands()).Execute(plan));
+    }
+
+    private sealed class NoCommands : ICommandRunner
+    {
+        public CommandResult Run(CommandRequest request, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("no command should run: " + request.DisplayText);
+
+        public string? FindProgram(string name) => null;
+    }
+
+    private static void AssertMet(ChangePlan plan, IEnumerable<LockEntry> after)
     {
         var entries = after.ToList();
-        Assert.All(plan.Expectations, e => Assert.True(e.IsMet(entries), e.Description));
+        Assert.All(Journal(plan).Expectations, e => Assert.True(e.IsMet(entries), e.Description));
     }
 
     private static LockRecord DnfRecord(string key) =>

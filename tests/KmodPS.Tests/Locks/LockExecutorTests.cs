@@ -1,9 +1,12 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Locks;
 using KmodPS.Core.Platform;
+using static KmodPS.Tests.Locks.LockFixtures;
 
 namespace KmodPS.Tests.Locks;
 
+/// <summary>Lock-Kernel's and Unlock-Kernel's plans run by the one change executor, with a dnf that acts like the real one.</summary>
 public sealed class LockExecutorTests : IDisposable
 {
     private const string Original = "# mine\nbash-0:5.1.8-9.el9.*\n";
@@ -26,11 +29,11 @@ public sealed class LockExecutorTests : IDisposable
     {
         var (plan, snapshot) = Plan();
         var runner = new FakeDnfRunner();
-        var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
-        Assert.True(outcome.Succeeded, outcome.Failure?.Message);
+        var outcome = Execute(plan, runner);
+        Assert.True(outcome.Applied, outcome.Failure?.Message);
         Assert.Equal(6, runner.Requests.Count);
-        Assert.Equal(6, outcome.Added.Count);
-        Assert.All(outcome.Added, l => Assert.True(l.IsKmodPS));
+        Assert.Equal(6, Journal(plan).Added.Count);
+        Assert.All(Journal(plan).Added, l => Assert.True(l.IsKmodPS));
         Assert.StartsWith(Original, File.ReadAllText(ListPath));
         var records = new LockStateFile(Root).Read(new DiagnosticLog());
         Assert.Equal(6, records.Count);
@@ -39,7 +42,7 @@ public sealed class LockExecutorTests : IDisposable
 
         var again = LockSnapshotFor(snapshot);
         var unlock = LockPlanner.Unlock(again, Array.Empty<string>(), all: false);
-        Assert.True(new LockExecutor(Root, runner).Execute(unlock, again).Succeeded);
+        Assert.True(Execute(unlock, runner).Applied);
         Assert.Equal(Original, File.ReadAllText(ListPath));
         Assert.Empty(new LockStateFile(Root).Read(new DiagnosticLog()));
         Assert.True(File.Exists(Path.Combine(_root, "var/lib/kmodps/backup/etc_dnf_plugins_versionlock.list.bak")));
@@ -52,7 +55,7 @@ public sealed class LockExecutorTests : IDisposable
         var (plan, snapshot) = Plan();
         var runner = new FakeDnfRunner();
         runner.Failures[3] = (200, "metadata already locked by 4242\n  The application with PID 4242 is: dnf\n");
-        var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+        var outcome = Execute(plan, runner);
         Assert.Equal(("PackageManagerLocked", FailureCategory.ResourceUnavailable), (outcome.Failure!.ErrorId, outcome.Failure.Category));
         Assert.Contains("4242", outcome.Failure.Message);
         Assert.Equal(3, runner.Requests.Count);
@@ -73,7 +76,7 @@ public sealed class LockExecutorTests : IDisposable
             Directory.CreateDirectory(Path.Combine(ListPath, "left-by-dnf"));
         };
         runner.Failures[3] = (200, "metadata already locked by 4242\n");
-        var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+        var outcome = Execute(plan, runner);
         Assert.Equal((ErrorIds.RestoreFailed, FailureCategory.WriteError), (outcome.Failure!.ErrorId, outcome.Failure.Category));
         Assert.StartsWith(ErrorIds.PackageManagerLocked + ": ", outcome.Failure.Message, StringComparison.Ordinal);
         Assert.Contains(ListPath + " (should hold its previous content", outcome.Failure.Message, StringComparison.Ordinal);
@@ -92,7 +95,7 @@ public sealed class LockExecutorTests : IDisposable
             File.WriteAllText(Path.Combine(_root, "var/cache/dnf/metadata_lock.pid"), other.Id.ToString());
             var (plan, snapshot) = Plan();
             var runner = new FakeDnfRunner();
-            var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+            var outcome = Execute(plan, runner);
             Assert.Equal("PackageManagerLocked", outcome.Failure!.ErrorId);
             Assert.Empty(runner.Requests);
         }
@@ -108,7 +111,7 @@ public sealed class LockExecutorTests : IDisposable
         var (plan, snapshot) = Plan();
         var runner = new FakeDnfRunner();
         runner.Failures[1] = (1, "No such command: versionlock. Please use /usr/bin/dnf --help\n");
-        var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+        var outcome = Execute(plan, runner);
         Assert.Equal("VersionlockPluginMissing", outcome.Failure!.ErrorId);
         Assert.Single(runner.Requests);
         Assert.Equal(Original, File.ReadAllText(ListPath));
@@ -118,7 +121,7 @@ public sealed class LockExecutorTests : IDisposable
     public void ACommandThatSucceedsWithoutWritingIsLockNotApplied()
     {
         var (plan, snapshot) = Plan();
-        var outcome = new LockExecutor(Root, new FakeDnfRunner { ResolveNothing = true }).Execute(plan, snapshot);
+        var outcome = Execute(plan, new FakeDnfRunner { ResolveNothing = true });
         Assert.Equal(("LockNotApplied", FailureCategory.InvalidResult), (outcome.Failure!.ErrorId, outcome.Failure.Category));
         Assert.Contains("kernel-core-0:5.14.0-611.41.1.el9_7.*", outcome.Failure.Message);
         Assert.Equal(Original, File.ReadAllText(ListPath));
@@ -130,8 +133,8 @@ public sealed class LockExecutorTests : IDisposable
         var (plan, snapshot) = Plan();
         // An exception the executor does not handle stands for a kill: no rollback, no confirmation.
         var runner = new FakeDnfRunner { SideEffects = { [4] = () => throw new InvalidOperationException("killed") } };
-        Assert.Throws<InvalidOperationException>(() => new LockExecutor(Root, runner).Execute(plan, snapshot));
-        var left = LockEntries.From(new LockStoreReader(Root).Read(new DiagnosticLog())).Where(e => e.Key.StartsWith("kernel", StringComparison.Ordinal)).ToList();
+        Assert.Throws<InvalidOperationException>(() => Execute(plan, runner));
+        var left = new LockStoreReader(Root).Read(new DiagnosticLog()).Entries.Where(e => e.Key.StartsWith("kernel", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, left.Count);
         var state = new LockStateFile(Root);
         Assert.True(state.HasIntent());
@@ -141,7 +144,7 @@ public sealed class LockExecutorTests : IDisposable
         Assert.Equal(left.Select(e => e.Key).Order(), again.Records.Select(r => r.Key).Order());
         Assert.All(again.Records, r => Assert.Equal("5.14.0-611.41.1.el9_7.x86_64", r.KernelVersion));
         var unlock = LockPlanner.Unlock(again, Array.Empty<string>(), all: false);
-        Assert.True(new LockExecutor(Root, new FakeDnfRunner()).Execute(unlock, again).Succeeded);
+        Assert.True(Execute(unlock, new FakeDnfRunner()).Applied);
         Assert.Equal(Original, File.ReadAllText(ListPath));
         Assert.False(state.HasIntent());
         Assert.Empty(state.Read(new DiagnosticLog()));
@@ -153,7 +156,7 @@ public sealed class LockExecutorTests : IDisposable
         var (plan, snapshot) = Plan();
         File.AppendAllText(ListPath, "kernel-0:5.14.0-611.45.1.el9_7.*\n");
         var runner = new FakeDnfRunner();
-        var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+        var outcome = Execute(plan, runner);
         Assert.Equal(ErrorIds.RootChangeInProgress, outcome.Failure?.ErrorId);
         Assert.Empty(runner.Requests);
         Assert.False(File.Exists(Path.Combine(_root, "var/lib/kmodps/locks.json")));
@@ -169,7 +172,7 @@ public sealed class LockExecutorTests : IDisposable
         try
         {
             var runner = new FakeDnfRunner();
-            var outcome = new LockExecutor(Root, runner).Execute(plan, snapshot);
+            var outcome = Execute(plan, runner);
             Assert.Equal(ErrorIds.RootChangeInProgress, outcome.Failure?.ErrorId);
             Assert.Empty(runner.Requests);
             Assert.Equal(Original, File.ReadAllText(ListPath));
@@ -181,20 +184,39 @@ public sealed class LockExecutorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(LockStore.DpkgHold, 100, "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 77 (apt-get)", "PackageManagerLocked")]
-    [InlineData(LockStore.DpkgHold, 2, "dpkg: error: dpkg frontend lock was locked by another process with pid 77", "PackageManagerLocked")]
-    [InlineData(LockStore.ZyppLocks, 7, "System management is locked by the application with pid 77 (zypper).", "PackageManagerLocked")]
-    [InlineData(LockStore.DnfVersionlockToml, 1, "Failed to obtain rpm transaction lock. Another transaction is in progress.", "PackageManagerLocked")]
-    [InlineData(LockStore.DpkgHold, 100, "E: Unable to locate package linux-image-9", "LockNotApplied")]
-    public void FailedCommandsAreClassified(LockStore store, int exit, string stderr, string errorId)
+    [InlineData("apt", 100, "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 77 (apt-get)", "PackageManagerLocked")]
+    [InlineData("apt", 2, "dpkg: error: dpkg frontend lock was locked by another process with pid 77", "PackageManagerLocked")]
+    [InlineData("zypper", 7, "System management is locked by the application with pid 77 (zypper).", "PackageManagerLocked")]
+    [InlineData("dnf5", 1, "Failed to obtain rpm transaction lock. Another transaction is in progress.", "PackageManagerLocked")]
+    [InlineData("dnf", 200, "metadata already locked by 4242", "PackageManagerLocked")]
+    [InlineData("dnf", 1, "No such command: versionlock. Please use /usr/bin/dnf --help", "VersionlockPluginMissing")]
+    [InlineData("apt", 100, "E: Unable to locate package linux-image-9", "LockNotApplied")]
+    public void FailedCommandsAreClassifiedByTheirBackend(string tool, int exit, string stderr, string errorId)
     {
         var result = new CommandResult(new CommandRequest("tool", new[] { "x" }), exit, string.Empty, stderr, TimeSpan.Zero, false);
-        Assert.Equal(errorId, CommandFailureClassifier.Classify(result, store, "6.1.0-56-amd64").ErrorId);
+        Assert.Equal(errorId, LockBackends.All.Single(b => b.ToolPackage == tool).Classify(result, "6.1.0-56-amd64").ErrorId);
     }
 
-    private (LockPlan Plan, LockSnapshot Snapshot) Plan()
+    [Fact]
+    public void WhatIfListsTheTemporaryFilesEveryCommandAndTheRecord()
     {
-        var snapshot = LockFixtures.Alma(Original, _root) with { TemporaryDirectory = Path.Combine(_root, "..", Path.GetFileName(_root) + "-tmp") };
+        var (plan, snapshot) = Plan();
+        var lines = plan.Describe();
+        Assert.StartsWith($"write {snapshot.TemporaryDirectory}/versionlock.conf: [main]; enabled = 1; locklist = {_root}/etc/dnf/plugins/versionlock.list", lines[0]);
+        Assert.Equal(6, lines.Count(l => l.StartsWith($"HOME={snapshot.TemporaryDirectory} dnf --installroot={_root} ", StringComparison.Ordinal)));
+        Assert.Equal($"record the change in {_root}/var/lib/kmodps/locks.json (backup {_root}/var/lib/kmodps/locks.json.bak)", lines[^1]);
+        Assert.Equal($"Lock kernel 5.14.0-611.41.1.el9_7.x86_64 (pin its installed packages) under {_root}", plan.Action);
+    }
+
+    private ChangeOutcome Execute(ChangePlan plan, ICommandRunner runner) => new ChangeExecutor(Root, runner).Execute(plan);
+
+    private (ChangePlan Plan, LockSnapshot Snapshot) Plan()
+    {
+        var snapshot = LockFixtures.Alma(Original, _root) with
+        {
+            Stores = new LockStoreReader(Root).Read(new DiagnosticLog()),
+            TemporaryDirectory = Path.Combine(_root, "..", Path.GetFileName(_root) + "-tmp"),
+        };
         return (LockPlanner.Pin(snapshot, "5.14.0-611.41.1.el9_7.x86_64"), snapshot);
     }
 
@@ -202,6 +224,7 @@ public sealed class LockExecutorTests : IDisposable
     private LockSnapshot LockSnapshotFor(LockSnapshot previous)
     {
         var stores = new LockStoreReader(Root).Read(new DiagnosticLog());
-        return previous with { Stores = stores, Records = new LockStateFile(Root).Read(new DiagnosticLog(), LockEntries.From(stores)) };
+        var state = new LockStateFile(Root);
+        return previous with { Stores = stores, Records = state.Read(new DiagnosticLog(), stores.Entries), IntentRecorded = state.HasIntent() };
     }
 }

@@ -1,6 +1,8 @@
+using System.Text;
+using KmodPS.Core.Changes;
 using KmodPS.Core.Locks;
-using KmodPS.Core.Models;
 using KmodPS.Core.Packages;
+using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
 
 namespace KmodPS.Tests.Locks;
@@ -24,9 +26,8 @@ internal static class LockFixtures
     /// <summary>An AlmaLinux root at /w with an empty versionlock.list, dnf 4 and the plugin installed.</summary>
     public static LockSnapshot Alma(string? list = "", string root = "/w") => new()
     {
-        RootPath = root,
-        Family = HostFamily.RedHat,
-        Backend = LockBackend.Dnf4,
+        Root = new DirectorySystemRoot(root),
+        Backend = LockBackends.Dnf4,
         Program = "dnf",
         VersionlockPluginInstalled = true,
         ReleaseVersion = "9",
@@ -37,11 +38,27 @@ internal static class LockFixtures
 
     public static LockSnapshot Debian(string statusFixture = "dpkg-status-debian", string root = "/d") => new()
     {
-        RootPath = root,
-        Family = HostFamily.Debian,
-        Backend = LockBackend.Apt,
+        Root = new DirectorySystemRoot(root),
+        Backend = LockBackends.Apt,
         Program = "apt-mark",
         Stores = new LockStoreContents { DpkgPackages = DpkgStatusFile.Parse(Text(statusFixture)) },
         TemporaryDirectory = "/tmp/kmodps-test",
     };
+
+    /// <summary>The journal of a lock plan: its expectations and the records it drops or moves.</summary>
+    public static LockJournal Journal(ChangePlan plan) => Assert.IsType<LockJournal>(plan.Journal);
+
+    /// <summary>What the plan's edits of <paramref name="treePath"/> make of <paramref name="text"/>, in order (null: deleted).</summary>
+    public static string? Preview(ChangePlan plan, string treePath, string? text)
+    {
+        var bytes = text is null ? null : Encoding.UTF8.GetBytes(text);
+        foreach (var edit in plan.Steps.OfType<FileChange>().Where(f => f.TreePath == treePath))
+        {
+            bytes = edit.Preview(bytes);
+        }
+        return bytes is null ? null : Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>The command steps of a plan.</summary>
+    public static IReadOnlyList<CommandChange> Commands(ChangePlan plan) => plan.Steps.OfType<CommandChange>().ToList();
 }

@@ -25,7 +25,7 @@ public sealed class VersionlockListTests
     [Fact]
     public void KernelLocksCarryTheirReleaseAndKind()
     {
-        var locks = LockEntries.FromVersionlockList(LockFixtures.Text("versionlock.list"), "/etc/dnf/plugins/versionlock.list").ToList();
+        var locks = Dnf4Locks.Entries(LockFixtures.Text("versionlock.list"), "/etc/dnf/plugins/versionlock.list").ToList();
         Assert.DoesNotContain(locks, l => l.Package == "bash");
         Assert.Equal(6, locks.Count);
         var pin = locks.Single(l => l.Package == "kernel-core");

@@ -20,7 +20,7 @@ public sealed class VersionlockTomlTests
     [Fact]
     public void KernelEntriesBecomePinsAndOneExcludePerCondition()
     {
-        var locks = LockEntries.FromVersionlockToml(LockFixtures.Text("versionlock.toml"), "/etc/dnf/versionlock.toml").ToList();
+        var locks = Dnf5Locks.Entries(LockFixtures.Text("versionlock.toml"), "/etc/dnf/versionlock.toml").ToList();
         Assert.Equal(4, locks.Count);
         Assert.Equal(2, locks.Count(l => l.Kind == KernelLockKind.Pin && l.KernelVersion == "6.11.4-301.fc41"));
         Assert.Equal(new[] { "6.12.5-200.fc41", "6.12.6-200.fc41" }, locks.Where(l => l.Kind == KernelLockKind.Exclude).Select(l => l.KernelVersion));

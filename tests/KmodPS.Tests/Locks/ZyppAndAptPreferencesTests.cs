@@ -21,7 +21,7 @@ public sealed class ZyppAndAptPreferencesTests
     [Fact]
     public void KernelZyppLocksHaveKindsAndTheSuseRelease()
     {
-        var locks = LockEntries.FromZyppLocks(LockFixtures.Text("zypp-locks"), "/etc/zypp/locks").ToList();
+        var locks = ZypperLocks.Entries(LockFixtures.Text("zypp-locks"), "/etc/zypp/locks").ToList();
         Assert.Equal(3, locks.Count);
         Assert.Equal(new[] { KernelLockKind.Hold, KernelLockKind.Exclude, KernelLockKind.Exclude }, locks.Select(l => l.Kind));
         Assert.All(locks, l => Assert.Equal("5.14.21-150500.55.39-default", l.KernelVersion));
@@ -43,7 +43,7 @@ public sealed class ZyppAndAptPreferencesTests
     [Fact]
     public void AptPreferencesWithNegativePriorityAreExcludes()
     {
-        var locks = LockEntries.FromAptPreferences(LockFixtures.Text("apt-preferences"), "/etc/apt/preferences.d/kmodps-kernel-exclude.pref").ToList();
+        var locks = AptLocks.PreferenceEntries(LockFixtures.Text("apt-preferences"), "/etc/apt/preferences.d/kmodps-kernel-exclude.pref").ToList();
         var exclude = Assert.Single(locks);
         Assert.Equal(("linux-*-6.1.0-57-amd64*", "6.1.0-57-amd64", KernelLockKind.Exclude), (exclude.Package, exclude.KernelVersion, exclude.Kind));
     }

@@ -7,7 +7,7 @@ using static KmodPS.Tests.Removal.RemovalFixtures;
 
 namespace KmodPS.Tests.Removal;
 
-/// <summary>Remove-Kernel's lock check through the shared KernelLockReader: pins and holds protect, excludes do not.</summary>
+/// <summary>Remove-Kernel's lock check through the shared KernelLockReader.LocksKeeping: pins and holds protect, excludes do not.</summary>
 public sealed class KernelLocksTests : IDisposable
 {
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("kmodps-locks-");
@@ -32,10 +32,10 @@ public sealed class KernelLocksTests : IDisposable
     {
         var root = Root("alma-basic", ("/etc/dnf/plugins/versionlock.list",
             "# Added lock on Mon Nov 23 2026\nkernel-core-0:5.14.0-611.41.1.el9_7.*\n!kernel-core-0:5.14.0-611.45.1.el9_7.*\n"));
-        Assert.Contains("5.14.0-611.41.1.el9_7", Assert.Single(KernelLocks.Find(root, K41, out var failure)!), StringComparison.Ordinal);
+        Assert.Contains("5.14.0-611.41.1.el9_7", Assert.Single(Locked(root, K41, out var failure)!), StringComparison.Ordinal);
         Assert.Null(failure);
-        Assert.Empty(KernelLocks.Find(root, K45, out _)!);
-        Assert.Empty(KernelLocks.Find(root, K49, out _)!);
+        Assert.Empty(Locked(root, K45, out _)!);
+        Assert.Empty(Locked(root, K49, out _)!);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class KernelLocksTests : IDisposable
         // A socket where the list should be: it exists, but open() fails (ENXIO) even for root.
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(list));
-        Assert.Null(KernelLocks.Find(root, K41, out var failure));
+        Assert.Null(Locked(root, K41, out var failure));
         Assert.Equal((ErrorIds.LockStateUnknown, FailureCategory.ReadError, K41), (failure?.ErrorId, failure?.Category, failure?.Target));
         Assert.Contains("versionlock.list", failure!.Message, StringComparison.Ordinal);
     }
@@ -57,14 +57,21 @@ public sealed class KernelLocksTests : IDisposable
     {
         var status = File.ReadAllText(RepoPaths.Fixture("roots", "debian-merged", "var", "lib", "dpkg", "status"));
         var root = Root("debian-merged", ("/var/lib/dpkg/status", status.Replace("Status: install ok installed", "Status: hold ok installed", StringComparison.Ordinal)));
-        Assert.Contains("Hold", Assert.Single(KernelLocks.Find(root, "6.1.0-10-amd64", out _)!), StringComparison.Ordinal);
-        Assert.Empty(KernelLocks.Find(root, "6.1.0-9-amd64", out _)!);
+        Assert.Contains("Hold", Assert.Single(Locked(root, "6.1.0-10-amd64", out _)!), StringComparison.Ordinal);
+        Assert.Empty(Locked(root, "6.1.0-9-amd64", out _)!);
     }
 
     [Fact]
     public void NoLockStoreMeansNoLock()
     {
-        Assert.Empty(KernelLocks.Find(Root("alma-basic"), K41, out var failure)!);
+        Assert.Empty(Locked(Root("alma-basic"), K41, out var failure)!);
         Assert.Null(failure);
+    }
+
+    private static IReadOnlyList<string>? Locked(DirectorySystemRoot root, string kernelVersion, out Failure? failure)
+    {
+        var report = new KmodPS.Core.Locks.KernelLockReader(root).LocksKeeping(kernelVersion);
+        failure = report.Failures.FirstOrDefault();
+        return failure is null ? report.Items : null;
     }
 }
