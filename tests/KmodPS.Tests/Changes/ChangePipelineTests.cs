@@ -27,11 +27,13 @@ public sealed class ChangePipelineTests : IDisposable
     private static readonly string[] LockDirectories = { "/run", "/run/lock", "/var/lib/kmodps" };
 
     private readonly PowerShellSession _session;
+    private readonly LabWorlds _lab;
     private readonly LabWorldCopy _roots = new();
 
-    public ChangePipelineTests(SharedSession shared)
+    public ChangePipelineTests(SharedSession shared, LabWorlds lab)
     {
         _session = shared.Session;
+        _lab = lab;
     }
 
     public void Dispose()
@@ -41,9 +43,10 @@ public sealed class ChangePipelineTests : IDisposable
     }
 
     /// <summary>A changing command, what it needs done first, and whether its change can be put back.</summary>
-    public sealed record PipelineCase(TestRootScenario Scenario, string Command, string? Setup, bool Reversible)
+    /// <param name="World">A lab world to copy instead of the scenario's test root, where the change needs real tools (dnf and its rpm database).</param>
+    public sealed record PipelineCase(TestRootScenario Scenario, string Command, string? Setup, bool Reversible, string? World = null)
     {
-        public override string ToString() => $"{Scenario}: {Command}";
+        public override string ToString() => $"{World ?? Scenario.ToString()}: {Command}";
     }
 
     public static TheoryData<PipelineCase> Cases() => new()
@@ -54,7 +57,7 @@ public sealed class ChangePipelineTests : IDisposable
         new(TestRootScenario.AlmaNvidiaKmodMissing, "Install-KernelUpdateGuard", null, Reversible: true),
         new(TestRootScenario.AlmaNvidiaKmodMissing, "Uninstall-KernelUpdateGuard", "Install-KernelUpdateGuard", Reversible: true),
         new(TestRootScenario.AlmaNvidiaKmodMissing, $"Invoke-KernelUpdateGuard {AlmaBroken}", "Install-KernelUpdateGuard", Reversible: true),
-        new(TestRootScenario.AlmaNvidiaKmodMissing, $"Remove-Kernel {AlmaBroken} -Force", null, Reversible: false),
+        new(TestRootScenario.AlmaNvidiaKmodMissing, $"Remove-Kernel {AlmaBroken} -Force", null, Reversible: false, World: "alma-nvidia-after"),
         new(TestRootScenario.DebianDkmsStale, $"Lock-Kernel {DebianOld}", null, Reversible: true),
         new(TestRootScenario.DebianDkmsStale, "Unlock-Kernel -All", $"Lock-Kernel {DebianOld}", Reversible: true),
         new(TestRootScenario.DebianDkmsStale, $"Set-DefaultKernel {DebianNew} -Force", null, Reversible: true),
@@ -95,8 +98,16 @@ public sealed class ChangePipelineTests : IDisposable
 
     private string NewRoot(PipelineCase change)
     {
-        var root = Path.Combine(_roots.Directory(), "root");
-        TestRootBuilder.Build(root, change.Scenario);
+        string root;
+        if (change.World is { } world)
+        {
+            root = _roots.Copy(_lab.Dir(world));
+        }
+        else
+        {
+            root = Path.Combine(_roots.Directory(), "root");
+            TestRootBuilder.Build(root, change.Scenario);
+        }
         if (change.Setup is { } setup)
         {
             var prepared = Run($"{setup} -Root $root -Confirm:$false", root);
@@ -131,7 +142,7 @@ public sealed class ChangePipelineTests : IDisposable
 
 /// <summary>The injected failure is process-wide: these tests run alone, after the parallel collections.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ChangePipelineCollection : ICollectionFixture<SharedSession>
+public sealed class ChangePipelineCollection : ICollectionFixture<SharedSession>, ICollectionFixture<LabWorlds>
 {
     public const string Name = "ChangePipeline";
 }
