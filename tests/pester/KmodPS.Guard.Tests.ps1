@@ -168,6 +168,15 @@ Describe 'What the hooks run: Invoke-KernelUpdateGuard' -Tag Guard, Boot {
         (Get-InstalledKernel -Root $h | Where-Object IsDefault).KernelVersion | Should -Be $k45
     }
 
+    It 'reports a kernel that is not installed as a non-terminating error and goes on with the next input' {
+        $h = (New-KmodTestRoot TestDrive:/notfound -Scenario Healthy).FullName
+        $decisions = [pscustomobject]@{ KernelVersion = '9.9.9-none' }, [pscustomobject]@{ KernelVersion = $k45 } |
+            Invoke-KernelUpdateGuard -Root $h -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failures.FullyQualifiedErrorId | Should -Be 'KernelNotFound,KmodPS.Commands.InvokeKernelUpdateGuardCommand'
+        $decisions.KernelVersion | Should -Be $k45
+        Test-Path "$h/var/lib/kmodps/guard.json" | Should -BeFalse
+    }
+
     It 'keeps the default when no kernel is healthy, and warns' {
         $h = (New-KmodTestRoot TestDrive:/nohealthy -Scenario DebianDkmsStale).FullName
         $grubenv = (Get-FileHash "$h/boot/grub/grubenv").Hash
