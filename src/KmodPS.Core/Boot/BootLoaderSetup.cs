@@ -4,7 +4,7 @@ namespace KmodPS.Core.Boot;
 /// What changing the boot default needs to know about a root's boot loader: its kind, GRUB's environment block
 /// and GRUB_DEFAULT (with the file that sets it), or systemd-boot's loader.conf.
 /// </summary>
-public sealed record BootLoaderSetup(BootLoaderKind Kind, string? GrubEnvironmentPath, string? GrubDefault, string? GrubDefaultSource, string? LoaderConfPath)
+internal sealed record BootLoaderSetup(BootLoaderKind Kind, string? GrubEnvironmentPath, string? GrubDefault, string? GrubDefaultSource, string? LoaderConfPath)
 {
     /// <summary>The grub.cfg GRUB runs, inside the root; null when none was found.</summary>
     public string? GrubConfigPath { get; init; }

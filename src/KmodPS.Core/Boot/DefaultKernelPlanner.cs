@@ -11,7 +11,7 @@ namespace KmodPS.Core.Boot;
 /// grub-reboot with the submenu path (--boot-directory for another root), only with GRUB_DEFAULT=saved unless
 /// forced. systemd-boot: bootctl set-default / set-oneshot on the host, loader.conf's default under a root.
 /// </summary>
-public static partial class DefaultKernelPlanner
+internal static partial class DefaultKernelPlanner
 {
     /// <summary>The verb phrase of the change, as ShouldProcess shows it.</summary>
     public static string ActionOf(bool once) => once ? "Boot it on the next boot only" : "Make it the boot default";

@@ -5,7 +5,7 @@ namespace KmodPS.Core.Boot;
 /// <param name="GrubDefaultFileText">The text of the file that sets GRUB_DEFAULT, when it has to be edited.</param>
 /// <param name="ToolPaths">Real paths to hand to boot tools for tree paths (grubenv, /boot), resolved inside the root
 /// with no link left (<see cref="KmodPS.Core.Platform.RootJail.ToolPath"/>); a path not in it is mapped plainly.</param>
-public sealed record DefaultKernelRequest(
+internal sealed record DefaultKernelRequest(
     string KernelVersion,
     BootEntry Entry,
     BootLoaderSetup Setup,

@@ -9,7 +9,7 @@ namespace KmodPS.Core.Boot;
 /// It reads files only and never guesses: when the configuration does not determine a kernel, the kernel is null and
 /// the log says why.
 /// </summary>
-public sealed class NextBootResolver
+internal sealed class NextBootResolver
 {
     private readonly ISystemRoot _root;
 

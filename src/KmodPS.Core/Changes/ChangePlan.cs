@@ -133,7 +133,7 @@ public abstract class ChangeStep
 }
 
 /// <summary>Writes (or, when the edit returns null, deletes) one file under the root, atomically, keeping a backup when asked.</summary>
-public sealed class FileChange : ChangeStep
+internal sealed class FileChange : ChangeStep
 {
     private readonly Func<byte[]?, byte[]?> _edit;
 
@@ -212,7 +212,7 @@ public sealed class FileChange : ChangeStep
 /// Creates a directory under the root (and its missing parents), or removes one that is empty. A failed change
 /// removes the directories it created again when they are empty.
 /// </summary>
-public sealed class DirectoryChange : ChangeStep
+internal sealed class DirectoryChange : ChangeStep
 {
     private DirectoryChange(string description, string treePath, bool create) : base(description)
     {
@@ -246,7 +246,7 @@ public sealed class DirectoryChange : ChangeStep
 /// Runs one command (an argument vector, never a shell string). The judge turns its result into a failure
 /// (null when it did what it should); the temporary files are written before it runs and deleted after.
 /// </summary>
-public sealed class CommandChange : ChangeStep
+internal sealed class CommandChange : ChangeStep
 {
     private readonly Func<CommandResult, Failure?> _judge;
     private readonly Func<ChangeContext, Failure?>? _before;
@@ -298,10 +298,10 @@ public sealed class CommandChange : ChangeStep
 }
 
 /// <summary>A file a command reads, written just before it runs and deleted after (dnf's private plugin configuration).</summary>
-public sealed record TemporaryFile(string Path, string Content);
+internal sealed record TemporaryFile(string Path, string Content);
 
 /// <summary>A step whose work is a Core service's own (a DKMS build, a package-manager transaction with its own streaming).</summary>
-public sealed class ServiceChange : ChangeStep
+internal sealed class ServiceChange : ChangeStep
 {
     private readonly Func<ChangeContext, Failure?> _apply;
 

@@ -5,7 +5,7 @@ namespace KmodPS.Core.Diagnostics;
 /// <see cref="ErrorIds.RestoreFailed"/>, its message starts with the original failure's id and message (which stays
 /// in <see cref="Failure.Cause"/>), then names every path or undo step that is not back to its previous state.
 /// </summary>
-public static class RestoreFailure
+internal static class RestoreFailure
 {
     /// <param name="original">The failure that made the restore necessary (DefaultNotApplied, LockNotApplied...).</param>
     /// <param name="leftToCheck">Each path (or undo command) not restored, with why: "/w/boot/grub2/grubenv (Access denied)".</param>

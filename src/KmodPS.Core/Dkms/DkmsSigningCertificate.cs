@@ -9,7 +9,7 @@ namespace KmodPS.Core.Dkms;
 /// The certificate DKMS signs modules with: <c>mok_certificate</c> from /etc/dkms/framework.conf (and
 /// framework.conf.d/*.conf), else dkms 3.x's default /var/lib/dkms/mok.pub, else Debian's shim-signed MOK.
 /// </summary>
-public static class DkmsSigningCertificate
+internal static class DkmsSigningCertificate
 {
     private static readonly string[] Defaults = { "/var/lib/dkms/mok.pub", "/var/lib/shim-signed/mok/MOK.der" };
 

@@ -7,7 +7,7 @@ namespace KmodPS.Core.Dkms;
 /// <c>m/v, k, a: state</c> (&gt;= 2.8.6), <c>m/v: added</c>, <c>m/v: broken</c> (&gt;= 3.0.13),
 /// <c>installed-weak from k</c>, and the parenthesised warnings dkms appends.
 /// </summary>
-public static partial class DkmsStatusParser
+internal static partial class DkmsStatusParser
 {
     public static IReadOnlyList<DkmsStatusLine> Parse(string text)
     {

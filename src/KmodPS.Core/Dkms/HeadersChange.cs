@@ -7,7 +7,7 @@ namespace KmodPS.Core.Dkms;
 /// consumes (.config, Module.symvers, generated headers, modpost and the signing tool). A DKMS build older
 /// than this is stale even when the kernel version did not change (dkms#364).
 /// </summary>
-public static class HeadersChange
+internal static class HeadersChange
 {
     private static readonly string[] BuildInputs =
     {

@@ -11,7 +11,7 @@ namespace KmodPS.Core.Guard;
 /// (DefaultNotApplied when another kernel would boot). <see cref="ChangeExecutor"/> applies it and restores the
 /// touched files byte for byte when it does not take. Used by Set-DefaultKernel and the update guard's rollback.
 /// </summary>
-public sealed class DefaultKernelSwitch
+internal sealed class DefaultKernelSwitch
 {
     /// <summary>The boot tools the planner may use.</summary>
     public static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-set-default", "grub-reboot", "update-grub", "grub2-mkconfig", "bootctl" };

@@ -116,7 +116,7 @@ public static class GuardInstallPlanner
 /// killed install thus leaves hooks only with a record of them, which Uninstall-KernelUpdateGuard removes and a
 /// second install completes. Each write merges into the state as it is then (a guard run may have recorded a verdict).
 /// </summary>
-public sealed class GuardInstallJournal : IChangeJournal
+internal sealed class GuardInstallJournal : IChangeJournal
 {
     private readonly ISystemRoot _root;
     private readonly GuardInstallation _installation;

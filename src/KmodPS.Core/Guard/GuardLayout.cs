@@ -11,7 +11,7 @@ namespace KmodPS.Core.Guard;
 /// (ordered after <c>40-dkms.install</c>, <c>50-dracut</c>, <c>90-loaderentry</c> and grubby's default handling),
 /// plus a dnf4 post-transaction action where that plugin's action directory exists.
 /// </summary>
-public static class GuardLayout
+internal static class GuardLayout
 {
     public const string KernelPostinst = "/etc/kernel/postinst.d/zzz-kmodps";
     public const string HeaderPostinst = "/etc/kernel/header_postinst.d/zzz-kmodps";

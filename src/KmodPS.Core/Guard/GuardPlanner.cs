@@ -16,7 +16,7 @@ namespace KmodPS.Core.Guard;
 /// </list>
 /// "Bootable" means it has a kernel image and a boot entry; "healthy" is <see cref="KernelHealth"/>.
 /// </summary>
-public static class GuardPlanner
+internal static class GuardPlanner
 {
     public static GuardDecisionPlan Decide(string kernel, IReadOnlyDictionary<string, KernelHealth> health, IReadOnlySet<string> bootable, NextBoot nextBoot, bool promote)
     {

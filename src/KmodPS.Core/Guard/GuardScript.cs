@@ -12,7 +12,7 @@ namespace KmodPS.Core.Guard;
 /// <c>logger -t kmodps</c> and to stderr, and always exit 0. <c>KMODPS_ROOT</c> in the environment selects an
 /// alternate root (chroots, images, tests).
 /// </summary>
-public static partial class GuardScript
+internal static partial class GuardScript
 {
     /// <summary>The hook format; bumped when the generated text changes meaning.</summary>
     public const int Format = 1;

@@ -3,7 +3,7 @@ using KmodPS.Core.Models;
 namespace KmodPS.Core.Hosts;
 
 /// <summary>Maps os-release ID and ID_LIKE onto a <see cref="HostFamily"/>.</summary>
-public static class HostFamilyClassifier
+internal static class HostFamilyClassifier
 {
     private static readonly (string Id, HostFamily Family)[] KnownIds =
     {

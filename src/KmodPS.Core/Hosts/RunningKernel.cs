@@ -4,7 +4,7 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Hosts;
 
 /// <summary>The running kernel's release, from /proc; only meaningful for the host's own root.</summary>
-public static class RunningKernel
+internal static class RunningKernel
 {
     public static string? Read(ISystemRoot root)
     {

@@ -4,7 +4,7 @@ namespace KmodPS.Core.Kernels;
 /// Finds an installed kernel by the name an admin types: the exact release, or the RPM version-release without
 /// the architecture (<c>5.14.0-611.41.1.el9_7</c> for <c>5.14.0-611.41.1.el9_7.x86_64</c>), as grubby and dnf print it.
 /// </summary>
-public static class KernelNameMatcher
+internal static class KernelNameMatcher
 {
     public static string? Match(IEnumerable<string> installed, string name)
     {

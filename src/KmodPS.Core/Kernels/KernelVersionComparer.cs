@@ -5,7 +5,7 @@ namespace KmodPS.Core.Kernels;
 /// letter runs as text, a digit run beats a letter run, and <c>~</c> sorts before everything
 /// (so 5.14.0-611.9.1 &lt; 5.14.0-611.41.1 and 6.1.0-9-amd64 &lt; 6.1.0-10-amd64).
 /// </summary>
-public sealed class KernelVersionComparer : IComparer<string>
+internal sealed class KernelVersionComparer : IComparer<string>
 {
     public static KernelVersionComparer Instance { get; } = new();
 

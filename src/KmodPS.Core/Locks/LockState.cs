@@ -109,10 +109,10 @@ internal sealed class LockStateFile
 /// A lock change that has started but not been read back: who started it, for which kernels, and the store entries
 /// that existed before it (anything else found while the intent is recorded may be the change's work).
 /// </summary>
-public sealed record LockIntent(LockOperation Operation, int ProcessId, DateTimeOffset Started, List<string>? Kernels, List<LockIntentEntry>? Before);
+internal sealed record LockIntent(LockOperation Operation, int ProcessId, DateTimeOffset Started, List<string>? Kernels, List<LockIntentEntry>? Before);
 
 /// <summary>A store entry that existed before a <see cref="LockIntent"/>'s change.</summary>
-public sealed record LockIntentEntry(LockStore Store, string Key);
+internal sealed record LockIntentEntry(LockStore Store, string Key);
 
 /// <summary>
 /// A lock KmodPS added, as recorded in its state file: the store, the entry's <see cref="LockEntry.Key"/> there,
@@ -124,7 +124,7 @@ public sealed record LockRecord(LockStore Store, string Source, string Key, stri
 }
 
 /// <summary>The kind of change a lock plan makes (recorded in an intent).</summary>
-public enum LockOperation
+internal enum LockOperation
 {
     Pin,
     Exclude,

@@ -4,7 +4,7 @@ using KmodPS.Core.Models;
 namespace KmodPS.Core.Metrics;
 
 /// <summary>KmodPS's metric families from a status snapshot, an update check and the kernel locks.</summary>
-public static class KmodMetrics
+internal static class KmodMetrics
 {
     public static IReadOnlyList<MetricFamily> From(IReadOnlyList<ModuleStatus> rows, string? nextBootKernel, bool? updateReady, int? lockedKernels)
     {

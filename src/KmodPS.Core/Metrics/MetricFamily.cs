@@ -1,4 +1,4 @@
 namespace KmodPS.Core.Metrics;
 
 /// <summary>A Prometheus metric family: name, help text, type and its samples.</summary>
-public sealed record MetricFamily(string Name, string Help, string Type, IReadOnlyList<MetricSample> Samples);
+internal sealed record MetricFamily(string Name, string Help, string Type, IReadOnlyList<MetricSample> Samples);

@@ -7,7 +7,7 @@ namespace KmodPS.Core.Metrics;
 /// Writes the Prometheus text exposition format (what node_exporter's textfile collector reads): per family a
 /// <c># HELP</c> and <c># TYPE</c> line, then <c>name{label="value",...} value</c>; label values escape \, " and newline.
 /// </summary>
-public static class PrometheusText
+internal static class PrometheusText
 {
     public static string Write(IEnumerable<MetricFamily> families)
     {

@@ -6,7 +6,7 @@ namespace KmodPS.Core.Modules;
 /// Reads the signature appended to a module: the file ends with <c>~Module signature appended~\n</c>,
 /// preceded by a 12-byte <c>struct module_signature</c> and, before that, the signature blob.
 /// </summary>
-public static class AppendedSignature
+internal static class AppendedSignature
 {
     private const int TrailerSize = 12;
     private static readonly byte[] Magic = "~Module signature appended~\n"u8.ToArray();

@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 namespace KmodPS.Core.Modules;
 
 /// <summary>A file read with positional reads (no stream position, no full read).</summary>
-public sealed class FileByteSource : IByteSource, IDisposable
+internal sealed class FileByteSource : IByteSource, IDisposable
 {
     private readonly SafeFileHandle _handle;
 
@@ -37,7 +37,7 @@ public sealed class FileByteSource : IByteSource, IDisposable
 }
 
 /// <summary>Bytes already in memory (a decompressed module).</summary>
-public sealed class MemoryByteSource(byte[] data) : IByteSource
+internal sealed class MemoryByteSource(byte[] data) : IByteSource
 {
     public long Length => data.Length;
 

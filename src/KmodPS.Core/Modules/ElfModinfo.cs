@@ -4,7 +4,7 @@ using System.Text;
 namespace KmodPS.Core.Modules;
 
 /// <summary>Finds the <c>.modinfo</c> section of an ELF relocatable object and splits it into key=value fields.</summary>
-public static class ElfModinfo
+internal static class ElfModinfo
 {
     private const string SectionName = ".modinfo";
 

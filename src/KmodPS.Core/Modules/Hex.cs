@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Modules;
 
 /// <summary>Hex in modinfo's style: upper case, bytes separated by colons.</summary>
-public static class Hex
+internal static class Hex
 {
     public static string Colon(ReadOnlySpan<byte> bytes) => string.Join(':', bytes.ToArray().Select(b => b.ToString("X2")));
 }

@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Modules;
 
 /// <summary>Random-access bytes of a module: a file on disk, or a decompressed image in memory.</summary>
-public interface IByteSource
+internal interface IByteSource
 {
     long Length { get; }
 

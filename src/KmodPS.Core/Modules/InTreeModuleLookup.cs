@@ -3,7 +3,7 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Modules;
 
 /// <summary>Finds an in-tree module of a kernel by name through modules.order (for an explicit -Name).</summary>
-public static class InTreeModuleLookup
+internal static class InTreeModuleLookup
 {
     public static ScannedModule? Find(ISystemRoot root, string kernelVersion, string name)
     {

@@ -6,7 +6,7 @@ namespace KmodPS.Core.Modules;
 /// Reads /proc/modules (<c>name size refcount deps state address [taint]</c>; taint <c>O</c> marks out-of-tree)
 /// and /sys/module/&lt;name&gt;/srcversion. Only the host's own root has a running kernel.
 /// </summary>
-public static class LoadedModuleReader
+internal static class LoadedModuleReader
 {
     public static IReadOnlyDictionary<string, LoadedModule> Read(ISystemRoot root)
     {

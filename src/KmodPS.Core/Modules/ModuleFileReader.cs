@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Modules;
 
 /// <summary>Reads a module file (<c>.ko</c>, <c>.ko.xz</c>, <c>.ko.zst</c>, <c>.ko.gz</c>) on this machine.</summary>
-public static class ModuleFileReader
+internal static class ModuleFileReader
 {
     public static readonly string[] Suffixes = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
 

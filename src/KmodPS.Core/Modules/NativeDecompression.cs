@@ -7,7 +7,7 @@ namespace KmodPS.Core.Modules;
 /// In-process decompression of <c>.ko.gz</c> (managed), <c>.ko.xz</c> (liblzma) and <c>.ko.zst</c> (libzstd):
 /// the same system libraries kmod itself links, so no modinfo or xz process is needed.
 /// </summary>
-public static class NativeDecompression
+internal static class NativeDecompression
 {
     private const int LzmaOk = 0;
     private const int LzmaBufferError = 10;

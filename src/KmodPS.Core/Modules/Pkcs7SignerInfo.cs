@@ -7,7 +7,7 @@ namespace KmodPS.Core.Modules;
 /// Extracts what modinfo shows from a module's PKCS#7 (CMS SignedData) signature: the first SignerInfo's
 /// issuer common name (signer), serial number (sig_key) and digest algorithm (sig_hashalgo).
 /// </summary>
-public static class Pkcs7SignerInfo
+internal static class Pkcs7SignerInfo
 {
     private static readonly Dictionary<string, string> DigestNames = new()
     {

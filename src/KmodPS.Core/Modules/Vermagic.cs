@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Modules;
 
 /// <summary>Decides whether a module's vermagic fits the kernel it is installed for.</summary>
-public static class Vermagic
+internal static class Vermagic
 {
     /// <summary>A sentence saying how it mismatches, or null when it matches (or cannot be judged).</summary>
     /// <param name="weakUpdate">RHEL weak-updates carry another kernel's vermagic by design: only the base version must agree.</param>

@@ -7,7 +7,7 @@ namespace KmodPS.Core.Packages;
 /// Kernel images in apt's downloaded package lists (<c>/var/lib/apt/lists/*_Packages</c>, also <c>.gz</c> with
 /// Acquire::GzipIndexes): streamed line by line, only <c>Package: linux-image-</c> lines looked at.
 /// </summary>
-public static class AptListKernelCandidates
+internal static class AptListKernelCandidates
 {
     public const string ListsDirectory = "/var/lib/apt/lists";
 

@@ -8,7 +8,7 @@ namespace KmodPS.Core.Packages;
 /// Debian-family repository answers: <c>apt-get -s dist-upgrade</c> (what an upgrade would install) and
 /// <c>apt-cache policy</c> (whether named packages have a candidate), with <c>-o Dir=</c> for an alternate root.
 /// </summary>
-public sealed partial class AptQuery(ISystemRoot root, ICommandRunner runner) : IAptRepository
+internal sealed partial class AptQuery(ISystemRoot root, ICommandRunner runner) : IAptRepository
 {
     /// <summary>Package names an upgrade would install (Inst lines of the simulation).</summary>
     public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log)

@@ -6,7 +6,7 @@ namespace KmodPS.Core.Packages;
 /// Which Debian/Ubuntu packages belong to a kernel ABI, and which installed metapackages would pull a new ABI;
 /// found from the dpkg database, never a fixed list.
 /// </summary>
-public static partial class DebianKernelPackages
+internal static partial class DebianKernelPackages
 {
     /// <summary>
     /// The kernel release a versioned package carries: <c>linux-image-6.1.0-56-amd64</c> and

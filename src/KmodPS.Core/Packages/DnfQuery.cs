@@ -7,7 +7,7 @@ namespace KmodPS.Core.Packages;
 /// One <c>dnf repoquery</c> (dnf4, dnf5 or yum's dnf) for kernel packages and kmod candidates, with their
 /// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files).
 /// </summary>
-public sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRepository
+internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRepository
 {
     private const string RecordMark = "@@KMODPS@@";
     private const string QueryFormat = RecordMark + "%{name}|%{version}|%{release}|%{arch}|%{reponame}\n@R\n%{requires}\n@P\n%{provides}\n";

@@ -4,7 +4,7 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Packages;
 
 /// <summary>File owners from dpkg's <c>info/*.list</c> files, read directly (no dpkg process).</summary>
-public sealed class DpkgOwnership : IPackageOwnership
+internal sealed class DpkgOwnership : IPackageOwnership
 {
     public const string InfoDirectory = "/var/lib/dpkg/info";
 

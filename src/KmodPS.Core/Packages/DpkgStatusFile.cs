@@ -5,7 +5,7 @@ namespace KmodPS.Core.Packages;
 /// one per package, with its selection (<c>Status: hold ok installed</c> means held) and its
 /// <c>Pre-Depends</c>/<c>Depends</c> clauses.
 /// </summary>
-public static class DpkgStatusFile
+internal static class DpkgStatusFile
 {
     public const string Path = "/var/lib/dpkg/status";
 

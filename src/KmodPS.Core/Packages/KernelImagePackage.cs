@@ -8,7 +8,7 @@ namespace KmodPS.Core.Packages;
 /// Test-KernelUpdate takes its repository candidates from (<c>kernel-core</c>; <c>kernel</c> where there is
 /// no kernel-core, as on EL7) and Debian/Ubuntu's versioned <c>linux-image-*</c> packages.
 /// </summary>
-public static class KernelImagePackage
+internal static class KernelImagePackage
 {
     private static readonly string[] RpmNames = { "kernel-core", "kernel" };
 

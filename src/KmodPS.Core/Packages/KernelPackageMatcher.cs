@@ -8,7 +8,7 @@ namespace KmodPS.Core.Packages;
 /// only share the version (<c>kernel-headers</c>, <c>kernel-tools*</c>), and on Debian the ABI's shared
 /// <c>linux-headers-&lt;abi&gt;-common</c> and the metapackages.
 /// </summary>
-public static class KernelPackageMatcher
+internal static class KernelPackageMatcher
 {
     /// <summary>The packages of kernel release <paramref name="kernelVersion"/> among the installed ones, sorted by name.</summary>
     public static IReadOnlyList<InstalledPackage> OfRelease(IEnumerable<InstalledPackage> installed, string kernelVersion)

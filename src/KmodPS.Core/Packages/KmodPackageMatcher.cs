@@ -8,7 +8,7 @@ namespace KmodPS.Core.Packages;
 /// Fusion/ELRepo style <c>Requires: kernel-uname-r = &lt;k&gt;</c> (or kernel-core-uname-r, <c>kernel = V-R</c>),
 /// or NVIDIA's precompiled stream named <c>kmod-nvidia-&lt;drv&gt;-&lt;V-R&gt;</c>.
 /// </summary>
-public static class KmodPackageMatcher
+internal static class KmodPackageMatcher
 {
     /// <summary>The newest package named <paramref name="stem"/> (or <c>stem-*</c>, or providing <c>kmod(name.ko)</c>) built for the kernel.</summary>
     public static RepositoryPackage? Find(IEnumerable<RepositoryPackage> available, string stem, string moduleName, string kernel) =>

@@ -4,7 +4,7 @@ using KmodPS.Core.Kernels;
 namespace KmodPS.Core.Packages;
 
 /// <summary>Splits an RPM NEVRA (<c>name-version-release.arch</c>); Debian package names pass through unchanged.</summary>
-public static class Nevra
+internal static class Nevra
 {
     public static string Name(string package)
     {

@@ -10,7 +10,7 @@ namespace KmodPS.Core.Packages;
 /// keep cached: each repository's <c>repodata/*primary.xml</c> or <c>.xml.gz</c>, read with a streaming XmlReader.
 /// Zstandard and xz metadata are skipped: .NET cannot read them without extra packages.
 /// </summary>
-public static partial class RepodataKernelCandidates
+internal static partial class RepodataKernelCandidates
 {
     public static readonly IReadOnlyList<string> CacheDirectories = new[] { "/var/cache/dnf", "/var/cache/libdnf5" };
 

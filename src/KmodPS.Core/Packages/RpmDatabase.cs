@@ -4,7 +4,7 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Packages;
 
 /// <summary>Where a root's rpm database is, and how every rpm query names it.</summary>
-public static class RpmDatabase
+internal static class RpmDatabase
 {
     public static bool IsPresent(ISystemRoot root) =>
         root.DirectoryExists("/var/lib/rpm") && root.ListDirectory("/var/lib/rpm").Count > 0

@@ -7,7 +7,7 @@ namespace KmodPS.Core.Packages;
 /// Which RPM packages make up a kernel release, for every caller (locks, removal, repository candidates): found from
 /// the package database, never a fixed list.
 /// </summary>
-public static partial class RpmKernelPackages
+internal static partial class RpmKernelPackages
 {
     // Packages named kernel-* that only share the kernel's version: userspace needs them, not the kernel.
     private static readonly string[] UserspacePrefixes = { "kernel-headers", "kernel-tools", "kernel-srpm-macros", "kernel-abi-stablelists", "kernel-doc", "kernel-cross-headers" };

@@ -4,7 +4,7 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Packages;
 
 /// <summary>File owners from one <c>rpm -qf</c> call for the whole batch (rpm's database format is private to rpm).</summary>
-public sealed class RpmOwnership(ISystemRoot root, ICommandRunner runner) : IPackageOwnership
+internal sealed class RpmOwnership(ISystemRoot root, ICommandRunner runner) : IPackageOwnership
 {
     // Every file of each owning package with the package: unambiguous even when one file has several owners.
     private const string QueryFormat = "[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]";

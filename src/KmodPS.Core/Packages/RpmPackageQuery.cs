@@ -8,7 +8,7 @@ namespace KmodPS.Core.Packages;
 /// database format is private to rpm), in one of two formats: the NEVRA only (<see cref="ReadPackages"/>, what
 /// Lock-Kernel pins) or the NEVRA with the requirements (<see cref="ReadWithRequirements"/>, what Remove-Kernel checks).
 /// </summary>
-public sealed class RpmPackageQuery
+internal sealed class RpmPackageQuery
 {
     /// <summary>The NEVRA fields, separated by <c>|</c>.</summary>
     public const string PackagesFormat = "%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}\\n";

@@ -7,7 +7,7 @@ namespace KmodPS.Core.Packages;
 /// which installed package owns which files, what the repositories offer, what an upgrade would install.
 /// When the file is present, it is the root's <see cref="PackageBackend"/>: nothing runs rpm, dnf or apt.
 /// </summary>
-public sealed class TestRootAnswers
+internal sealed class TestRootAnswers
 {
     public const string FilePath = "/var/lib/kmodps/testroot.json";
 
@@ -43,7 +43,7 @@ public sealed class TestRootAnswers
 }
 
 /// <summary>An installed package and the files it owns.</summary>
-public sealed class InstalledPackageAnswer
+internal sealed class InstalledPackageAnswer
 {
     public string Package { get; set; } = string.Empty;
 
@@ -51,7 +51,7 @@ public sealed class InstalledPackageAnswer
 }
 
 /// <summary>A package a repository offers.</summary>
-public sealed class AvailablePackageAnswer
+internal sealed class AvailablePackageAnswer
 {
     public string Name { get; set; } = string.Empty;
 

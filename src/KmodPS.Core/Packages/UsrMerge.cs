@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Packages;
 
 /// <summary>On merged-/usr systems <c>/lib</c> and <c>/usr/lib</c> are one directory, while package databases may record either.</summary>
-public static class UsrMerge
+internal static class UsrMerge
 {
     private static readonly string[] MergedDirectories = { "/lib/", "/lib64/", "/bin/", "/sbin/" };
 

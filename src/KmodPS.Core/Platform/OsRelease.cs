@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Platform;
 
 /// <summary>Parses os-release(5): shell-style KEY=value lines, values optionally quoted.</summary>
-public static class OsRelease
+internal static class OsRelease
 {
     public static IReadOnlyDictionary<string, string> Parse(string text)
     {

@@ -5,7 +5,7 @@ namespace KmodPS.Core.Platform;
 /// <c>apt-get -o Dir=</c> with <c>dpkg --root</c>, <c>zypper --root</c>) writes. Such a tool follows the root's links
 /// as host paths, so <see cref="RootJail.RequireSameForPrefixTools"/> checks these before it runs.
 /// </summary>
-public static class PrefixToolDirectories
+internal static class PrefixToolDirectories
 {
     public static readonly string[] Dnf = { "/var/lib/dnf", "/var/lib/rpm", "/usr/lib/sysimage", "/var/cache/dnf", "/var/log", "/etc/dnf", "/etc/yum.repos.d" };
 

@@ -18,7 +18,7 @@ namespace KmodPS.Core.Platform;
 /// package transaction of Remove-Kernel runs) finds its ancestor's pid in the lock file and runs under that lock
 /// instead of waiting for a holder that is waiting for it.
 /// </remarks>
-public sealed class RootChangeLock : IDisposable
+internal sealed class RootChangeLock : IDisposable
 {
     public const string FileName = "kmodps.lock";
 

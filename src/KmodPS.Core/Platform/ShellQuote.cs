@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace KmodPS.Core.Platform;
 
 /// <summary>POSIX quoting for display only; commands themselves always run from an argument vector.</summary>
-public static partial class ShellQuote
+internal static partial class ShellQuote
 {
     public static string Quote(string argument) =>
         argument.Length > 0 && SafeArgument().IsMatch(argument) ? argument : "'" + argument.Replace("'", "'\\''") + "'";

@@ -12,7 +12,7 @@ namespace KmodPS.Core.Platform;
 /// time (<c>/proc/&lt;pid&gt;/stat</c> field 22, so a reused pid is not mistaken for the owner), and every change
 /// reclaims the directories of owners that are gone before it creates its own.
 /// </remarks>
-public static partial class TemporaryDirectories
+internal static partial class TemporaryDirectories
 {
     private const string Prefix = "kmodps-";
 

@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Platform;
 
 /// <summary>Helpers for absolute paths inside a system tree.</summary>
-public static class TreePath
+internal static class TreePath
 {
     /// <summary>Makes a path absolute and collapses repeated separators; does not touch <c>..</c>.</summary>
     public static string Normalize(string path)

@@ -7,7 +7,7 @@ namespace KmodPS.Core.Platform;
 /// A name with PowerShell's wildcards (<c>*</c>, <c>?</c>, <c>[a-c]</c>, <c>`</c> escaping), matched case-insensitively
 /// as <c>-like</c> does, so that Core can filter by what a user typed.
 /// </summary>
-public sealed class Wildcard
+internal sealed class Wildcard
 {
     private readonly Regex _regex;
 

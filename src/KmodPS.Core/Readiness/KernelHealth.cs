@@ -11,7 +11,7 @@ namespace KmodPS.Core.Readiness;
 /// that starts it.
 /// </summary>
 /// <param name="Problems">The problem rows, for messages (<c>nvidia Missing</c>).</param>
-public sealed record KernelHealth(string KernelVersion, bool IsHealthy, IReadOnlyList<ModuleStatus> Problems)
+internal sealed record KernelHealth(string KernelVersion, bool IsHealthy, IReadOnlyList<ModuleStatus> Problems)
 {
     /// <summary>The health of every kernel named, from one set of status rows (kernels without rows are healthy).</summary>
     public static IReadOnlyDictionary<string, KernelHealth> Evaluate(IEnumerable<string> kernels, IReadOnlyList<ModuleStatus> rows) =>

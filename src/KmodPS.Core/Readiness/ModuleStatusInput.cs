@@ -5,7 +5,7 @@ using KmodPS.Core.Modules;
 namespace KmodPS.Core.Readiness;
 
 /// <summary>Everything read from a host that decides its module status; the planner turns it into rows.</summary>
-public sealed record ModuleStatusInput(
+internal sealed record ModuleStatusInput(
     string Root,
     HostFamily Family,
     IReadOnlyList<InstalledKernel> Kernels,

@@ -8,7 +8,7 @@ namespace KmodPS.Core.Readiness;
 /// Pure: host state in, one row per (out-of-tree module, installed kernel) out. A module needed on the host
 /// (present for any installed kernel, or loaded now) but absent for a kernel is Missing there.
 /// </summary>
-public static class ModuleStatusPlanner
+internal static class ModuleStatusPlanner
 {
     public static IReadOnlyList<ModuleStatus> Plan(ModuleStatusInput input)
     {

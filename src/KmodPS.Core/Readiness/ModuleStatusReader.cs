@@ -15,7 +15,7 @@ namespace KmodPS.Core.Readiness;
 /// loaded modules, next boot, Secure Boot) and plans the status rows. Reads only; runs at most one
 /// package-database process (rpm) and nothing else.
 /// </summary>
-public sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner)
+internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner)
 {
     public ModuleStatusSnapshot Read()
     {

@@ -3,4 +3,4 @@ using KmodPS.Core.Models;
 namespace KmodPS.Core.Readiness;
 
 /// <summary>A kernel Test-KernelUpdate judges.</summary>
-public sealed record UpdateCandidate(string KernelVersion, UpdateSource Source);
+internal sealed record UpdateCandidate(string KernelVersion, UpdateSource Source);

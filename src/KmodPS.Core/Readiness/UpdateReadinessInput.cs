@@ -5,7 +5,7 @@ using KmodPS.Core.Packages;
 namespace KmodPS.Core.Readiness;
 
 /// <summary>The facts Test-KernelUpdate decides on; <see cref="UpdateReadinessPlanner"/> is a pure function of them.</summary>
-public sealed record UpdateReadinessInput(
+internal sealed record UpdateReadinessInput(
     string Root,
     HostFamily Family,
     string ReferenceKernel,

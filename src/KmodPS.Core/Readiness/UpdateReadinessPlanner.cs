@@ -10,7 +10,7 @@ namespace KmodPS.Core.Readiness;
 /// a kmod package built for exactly that kernel, DKMS with headers/compiler/BUILD_EXCLUSIVE/signing key,
 /// akmods with kernel-devel, weak-updates within the kABI stream.
 /// </summary>
-public static class UpdateReadinessPlanner
+internal static class UpdateReadinessPlanner
 {
     public static IReadOnlyList<KernelUpdateCheck> Plan(UpdateReadinessInput input) =>
         input.Candidates.Select(c => new KernelUpdateCheck(

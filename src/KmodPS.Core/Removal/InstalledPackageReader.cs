@@ -9,7 +9,7 @@ namespace KmodPS.Core.Removal;
 /// Every installed package of a root with its requirements: the dpkg status file read directly for the Debian family,
 /// one <c>rpm -qa</c> for the RHEL and SUSE families (the same choice as <see cref="SystemPackageBackend"/>).
 /// </summary>
-public sealed class InstalledPackageReader
+internal sealed class InstalledPackageReader
 {
     private readonly ISystemRoot _root;
     private readonly ICommandRunner _runner;

@@ -14,7 +14,7 @@ namespace KmodPS.Core.Removal;
 /// for it, Debian metapackages), which otherwise refuses with <c>RemoveDependentPackages</c>. The plan is one
 /// package-manager command, not reversible: what the package manager removed stays removed.
 /// </summary>
-public static class RemovalPlanner
+internal static class RemovalPlanner
 {
     private static readonly string[] RpmTools = { "dnf", "dnf5", "yum" };
 

@@ -7,7 +7,7 @@ namespace KmodPS.Core.Removal;
 /// Judges a kernel removal by what the root shows afterwards, not by the package manager's exit code alone (a
 /// failed command already stopped the change): no package of the release may be left, and no kernel image either.
 /// </summary>
-public static class RemovalReadBack
+internal static class RemovalReadBack
 {
     /// <param name="packagesLeft">The release's packages still in the database; null when it could not be read back.</param>
     /// <param name="imageLeft">The kernel image still in the root, if any.</param>

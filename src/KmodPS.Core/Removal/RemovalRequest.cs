@@ -15,7 +15,7 @@ namespace KmodPS.Core.Removal;
 /// <param name="Locks">Locks covering the kernel's packages, one description each.</param>
 /// <param name="Programs">Package managers found (name to path): dnf, dnf5, yum, apt-get.</param>
 /// <param name="RpmDatabasePath">The rpm database inside the root, for dnf under an alternate root.</param>
-public sealed record RemovalRequest(
+internal sealed record RemovalRequest(
     string KernelVersion,
     HostFamily Family,
     string RootPath,

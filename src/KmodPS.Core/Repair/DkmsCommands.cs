@@ -9,7 +9,7 @@ namespace KmodPS.Core.Repair;
 /// chroot &lt;root&gt; /usr/sbin/dkms ...</c>. The private mount namespace gives dkms the /proc it needs (its version
 /// sanity check reads <c>&lt;(...)</c> through /dev/fd) for the command's lifetime without touching the host's mounts.
 /// </summary>
-public static class DkmsCommands
+internal static class DkmsCommands
 {
     /// <summary>A DKMS build of a large module (NVIDIA) takes minutes on a slow machine.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(60);

@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Repair;
 
 /// <summary>What dkms's exit codes mean (dkms 2.x/3.x <c>die</c> calls; 21 and 11 from dkms 3.1's autoinstall).</summary>
-public static class DkmsExitCode
+internal static class DkmsExitCode
 {
     public const int BuildFailed = 10;
     public const int AutoinstallFailed = 11;

@@ -9,7 +9,7 @@ namespace KmodPS.Core.Repair;
 /// build leaves it in <c>build/</c> (and the next build of that version, for any kernel, deletes it). dkms also
 /// prints <c>Consult &lt;path&gt; for more information.</c>
 /// </summary>
-public static partial class MakeLogLocator
+internal static partial class MakeLogLocator
 {
     public const int TailLines = 15;
 

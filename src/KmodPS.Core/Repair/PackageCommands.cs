@@ -8,7 +8,7 @@ namespace KmodPS.Core.Repair;
 /// --noplugins</c>, because dnf 4's plugins (versionlock, local, post-transaction-actions) read and write fixed
 /// host paths even with <c>--installroot</c>.
 /// </summary>
-public static class PackageCommands
+internal static class PackageCommands
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
 

@@ -14,7 +14,7 @@ namespace KmodPS.Core.Repair;
 /// whether a compiler is present, and, only when a kmod package is missing on a dnf host, one <c>dnf repoquery</c>
 /// for the candidates. Reads only.
 /// </summary>
-public sealed class RepairReader
+internal sealed class RepairReader
 {
     private static readonly string[] DkmsPaths = { "/usr/sbin/dkms", "/usr/bin/dkms", "/sbin/dkms" };
     private static readonly string[] Compilers = { "/usr/bin/gcc", "/usr/bin/cc", "/usr/bin/clang" };

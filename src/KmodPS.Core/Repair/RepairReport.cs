@@ -14,7 +14,7 @@ public sealed record RepairReportEntry(RepairResult Result, Failure? Error);
 /// row, and a Blocked or Failed one also one error whose target is that row; pairs that share a failure (one package
 /// or DKMS build that provides several modules on a kernel) share one error, written with the first of them.
 /// </summary>
-public static class RepairReport
+internal static class RepairReport
 {
     /// <param name="executions">What ran, by action key; an action without one was previewed or not confirmed.</param>
     public static IReadOnlyList<RepairReportEntry> Build(

@@ -10,7 +10,7 @@ namespace KmodPS.Core.Repair;
 /// <see cref="RepairReport"/> turns into the pair's error or not).
 /// A repair counts as Repaired only when the module reads back as Installed for the kernel.
 /// </summary>
-public static class RepairResultFactory
+internal static class RepairResultFactory
 {
     /// <param name="execution">Null when the decision has no action, or its action was not confirmed.</param>
     public static (RepairResult Result, Failure? Failure) Create(

@@ -8,7 +8,7 @@ namespace KmodPS.Core.SecureBoot;
 /// SignatureHeaderSize and SignatureSize (u32 little-endian), a header, then entries of SignatureSize bytes that
 /// each start with a 16-byte SignatureOwner GUID.
 /// </summary>
-public static class EfiSignatureList
+internal static class EfiSignatureList
 {
     private const int ListHeaderSize = 28;
     private const int OwnerSize = 16;

@@ -15,7 +15,7 @@ namespace KmodPS.Core.SecureBoot;
 /// /proc/keys shows only keys the reader may view (the system keyrings need root) and does not say which keyring
 /// links a key, so keys are taken only when a system keyring is visible at all, and only those owned by uid 0.
 /// </remarks>
-public static partial class ProcKeys
+internal static partial class ProcKeys
 {
     /// <summary>The keyrings whose keys verify module signatures (.platform and .machine on distribution kernels).</summary>
     public static readonly IReadOnlyList<string> SystemKeyrings = new[] { ".builtin_trusted_keys", ".secondary_trusted_keys", ".machine", ".platform" };

@@ -9,7 +9,7 @@ namespace KmodPS.Core.SecureBoot;
 /// MokSBStateRT variables, the certificates of MokListRT and db, and, for the running host only, the X.509 keys in
 /// <c>/proc/keys</c>. Reads files only; mokutil is never run.
 /// </summary>
-public sealed class SecureBootReader
+internal sealed class SecureBootReader
 {
     private const string ProcKeysPath = "/proc/keys";
 

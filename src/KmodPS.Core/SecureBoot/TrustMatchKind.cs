@@ -1,7 +1,7 @@
 namespace KmodPS.Core.SecureBoot;
 
 /// <summary>The values of <see cref="TrustMatch.MatchKind"/>, strongest first.</summary>
-public static class TrustMatchKind
+internal static class TrustMatchKind
 {
     /// <summary>The signature's PKCS#7 IssuerAndSerialNumber equals the certificate's issuer Name (DER) and serial.</summary>
     public const string IssuerAndSerial = "IssuerAndSerial";

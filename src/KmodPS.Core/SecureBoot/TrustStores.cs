@@ -1,7 +1,7 @@
 namespace KmodPS.Core.SecureBoot;
 
 /// <summary>The values of <see cref="TrustAnchor.Store"/>.</summary>
-public static class TrustStores
+internal static class TrustStores
 {
     /// <summary>Machine Owner Keys enrolled in shim (<c>mokutil --list-enrolled</c>).</summary>
     public const string MokList = "MokListRT";

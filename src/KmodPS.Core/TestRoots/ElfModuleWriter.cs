@@ -8,7 +8,7 @@ namespace KmodPS.Core.TestRoots;
 /// modinfo, the kernel's own module reader and KmodPS to see a module's name, version and vermagic.
 /// It contains no code and cannot be loaded.
 /// </summary>
-public static class ElfModuleWriter
+internal static class ElfModuleWriter
 {
     private const int HeaderSize = 64;
     private const int SectionHeaderSize = 64;

@@ -10,7 +10,7 @@ namespace KmodPS.Core.TestRoots;
 /// signed attributes or certificates (issuer and serial identify the key), the 12-byte module_signature
 /// trailer and the magic string.
 /// </summary>
-public static class ModuleSigner
+internal static class ModuleSigner
 {
     private static readonly byte[] Magic = "~Module signature appended~\n"u8.ToArray();
 
