@@ -43,7 +43,7 @@ public sealed class ChangePipelineTests : IDisposable
     }
 
     /// <summary>A changing command, what it needs done first, and whether its change can be put back.</summary>
-    /// <param name="World">A lab world to copy instead of the scenario's test root, where the change needs real tools (dnf and its rpm database).</param>
+    /// <param name="World">A lab world to copy instead of the scenario's test root, where the change needs real tools (dnf and its rpm database, dkms in a chroot).</param>
     public sealed record PipelineCase(TestRootScenario Scenario, string Command, string? Setup, bool Reversible, string? World = null)
     {
         public override string ToString() => $"{World ?? Scenario.ToString()}: {Command}";
@@ -61,7 +61,7 @@ public sealed class ChangePipelineTests : IDisposable
         new(TestRootScenario.DebianDkmsStale, $"Lock-Kernel {DebianOld}", null, Reversible: true),
         new(TestRootScenario.DebianDkmsStale, "Unlock-Kernel -All", $"Lock-Kernel {DebianOld}", Reversible: true),
         new(TestRootScenario.DebianDkmsStale, $"Set-DefaultKernel {DebianNew} -Force", null, Reversible: true),
-        new(TestRootScenario.DebianDkmsStale, "Repair-KernelModule", null, Reversible: false),
+        new(TestRootScenario.DebianDkmsStale, "Repair-KernelModule -Name v4l2loopback", null, Reversible: false, World: "debian-chroot"),
     };
 
     [LabTheory]
@@ -101,7 +101,7 @@ public sealed class ChangePipelineTests : IDisposable
         string root;
         if (change.World is { } world)
         {
-            root = _roots.Copy(_lab.Dir(world));
+            root = world == "debian-chroot" ? _roots.CopyChroot(_lab.Dir(world)) : _roots.Copy(_lab.Dir(world));
         }
         else
         {
