@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
+using KmodPS.Tests.Guard;
 using KmodPS.Tests.Runner;
 
 namespace KmodPS.Tests.Lab;
@@ -20,13 +21,10 @@ public sealed class RepairLabTests : IDisposable
     private const string Alma49 = "5.14.0-611.49.1.el9_7.x86_64";
     private const string BrokenLog = "/var/lib/dkms/lab-broken/1.0/build/make.log";
 
-    // What a repair may write to (dkms tree, module trees' updates/ and modules.*, /etc, /tmp) is copied;
-    // the rest (toolchain, headers, kernel modules under kernel/) is hard-linked, which dkms never rewrites.
-    private static readonly string[] Writable = { "var", "etc", "tmp", "root", "run" };
-
     private readonly LabWorlds _lab;
     private readonly Session _ps = new();
     private readonly List<string> _copies = new();
+    private readonly LabWorldCopy _chroots = new();
 
     public RepairLabTests(LabWorlds lab)
     {
@@ -37,6 +35,7 @@ public sealed class RepairLabTests : IDisposable
     {
         _ps.Dispose();
         _copies.ForEach(c => Shell.Run("rm", TimeSpan.FromMinutes(2), "-rf", c));
+        _chroots.Dispose();
     }
 
     [LabFact]
@@ -199,15 +198,7 @@ public sealed class RepairLabTests : IDisposable
     {
         var world = _lab.Dir("debian-chroot");
         Assert.True(Directory.Exists(world), $"{world} is missing: tests/lab/build.sh builds it (needs debootstrap: tests/lab/install.sh)");
-        var copy = NewCopyPath("debian-chroot");
-        Shell.Stdout("cp", "-al", world, copy);
-        foreach (var directory in Writable.Concat(Directory.GetDirectories(Path.Combine(world, "usr/lib/modules"))
-                     .SelectMany(k => Directory.GetFileSystemEntries(k).Where(e => Path.GetFileName(e) != "kernel")).Select(e => Path.GetRelativePath(world, e))))
-        {
-            Shell.Stdout("rm", "-rf", Path.Combine(copy, directory));
-            Shell.Stdout("cp", "-a", Path.Combine(world, directory), Path.Combine(copy, directory));
-        }
-        return copy;
+        return _chroots.CopyChroot(world);
     }
 
     private string CopyAlmaWorld(string name, string? repository)
