@@ -64,6 +64,21 @@ Describe 'Stable error ids' -Tag Errors {
             Should -Throw -ErrorId 'BootEntryNotFound,KmodPS.Commands.SetDefaultKernelCommand'
     }
 
+    It 'Set-DefaultKernel''s refusals are errors for one kernel each (the pipeline goes on); a bad -KernelVersion stays terminating' {
+        $kernels = '5.14.0-999.1.1.el9_7', '5.14.0-611.45.1.el9_7' | ForEach-Object { [pscustomobject]@{ KernelVersion = $_; Root = (Resolve-Path TestDrive:/alma).Path } }
+
+        $kernels | Set-DefaultKernel -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures.FullyQualifiedErrorId | Should -Be 'KernelNotFound,KmodPS.Commands.SetDefaultKernelCommand', 'KernelNotHealthy,KmodPS.Commands.SetDefaultKernelCommand'
+        { Set-DefaultKernel '5.14; reboot' -Root TestDrive:/alma -Confirm:$false -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'InvalidKernelVersion,*'
+    }
+
+    It 'KernelNotHealthy from Set-DefaultKernel counts a Stale module, as the update guard does' {
+        # 6.1.0-56-amd64's v4l2loopback was built before its headers last changed.
+        { Set-DefaultKernel 6.1.0-56-amd64 -Root TestDrive:/deb -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KernelNotHealthy,KmodPS.Commands.SetDefaultKernelCommand' -ExpectedMessage '*v4l2loopback Stale*'
+    }
+
     It 'TestRootNotEmpty from New-KmodTestRoot' {
         { New-KmodTestRoot TestDrive:/alma -Scenario Healthy -ErrorAction Stop } | Should -Throw -ErrorId 'TestRootNotEmpty,KmodPS.Commands.NewKmodTestRootCommand'
     }

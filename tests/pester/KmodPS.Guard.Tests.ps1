@@ -84,6 +84,37 @@ Describe 'Install, inspect and remove the guard on a <Scenario> root' -Tag Guard
         Get-KmodTreeState $h | Should -Be $pristine
     }
 
+    It 'an install killed before it confirmed its record is reported; installing again finishes it, and Uninstall removes it' {
+        Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        # What a killed install leaves: hooks, and their record still marked pending.
+        $state = Join-Path $h 'var/lib/kmodps/guard.json'
+        $pending = (Get-Content -Raw -LiteralPath $state) -replace '"installation": \{', '"installation": { "pending": true,'
+        Set-Content -LiteralPath $state -Value $pending -NoNewline
+
+        Get-KernelUpdateGuard -Root $h -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        $warnings.Message | Should -Match 'was interrupted'
+
+        Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        Get-Content -Raw -LiteralPath $state | Should -Not -Match 'pending'
+        Set-Content -LiteralPath $state -Value $pending -NoNewline
+
+        Uninstall-KernelUpdateGuard -Root $h -Confirm:$false
+        Get-KmodTreeState $h | Should -Be $pristine
+    }
+
+    It 'a refusal is an error for this root only: the pipeline goes on' {
+        Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        Set-Content -LiteralPath (Join-Path $h $Hooks[0]) -Value "#!/bin/sh`necho mine"
+        $other = (New-KmodTestRoot (Join-Path $TestDrive (New-Guid)) -Scenario $Scenario).FullName
+
+        $guards = [pscustomobject]@{ Root = $h }, [pscustomobject]@{ Root = $other } |
+            Install-KernelUpdateGuard -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $failures.FullyQualifiedErrorId | Should -Be 'HookPathOccupied,KmodPS.Commands.InstallKernelUpdateGuardCommand'
+        $guards.Root | Should -Be $other
+        $guards.IsInstalled | Should -BeTrue
+    }
+
     It 'Uninstall leaves a file someone put in place of a hook, and says so' {
         Install-KernelUpdateGuard -Root $h -Confirm:$false -WarningAction SilentlyContinue | Out-Null
         $hook = Join-Path $h $Hooks[0]
@@ -135,6 +166,15 @@ Describe 'What the hooks run: Invoke-KernelUpdateGuard' -Tag Guard, Boot {
 
         $promoted.KernelVersion, $promoted.Action, $promoted.Applied | Should -Be $k45, 'Promoted', $true
         (Get-InstalledKernel -Root $h | Where-Object IsDefault).KernelVersion | Should -Be $k45
+    }
+
+    It 'reports a kernel that is not installed as a non-terminating error and goes on with the next input' {
+        $h = (New-KmodTestRoot TestDrive:/notfound -Scenario Healthy).FullName
+        $decisions = [pscustomobject]@{ KernelVersion = '9.9.9-none' }, [pscustomobject]@{ KernelVersion = $k45 } |
+            Invoke-KernelUpdateGuard -Root $h -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $failures.FullyQualifiedErrorId | Should -Be 'KernelNotFound,KmodPS.Commands.InvokeKernelUpdateGuardCommand'
+        $decisions.KernelVersion | Should -Be $k45
+        Test-Path "$h/var/lib/kmodps/guard.json" | Should -BeFalse
     }
 
     It 'keeps the default when no kernel is healthy, and warns' {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Platform;
 
@@ -12,54 +13,53 @@ namespace KmodPS.Core.Boot;
 /// </summary>
 public static partial class DefaultKernelPlanner
 {
-    public static DefaultKernelPlan Plan(DefaultKernelRequest request) => request.Setup.Kind switch
+    /// <summary>The verb phrase of the change, as ShouldProcess shows it.</summary>
+    public static string ActionOf(bool once) => once ? "Boot it on the next boot only" : "Make it the boot default";
+
+    /// <summary>
+    /// The change as a <see cref="ChangePlan"/> whose target is the kernel: file edits (with a .kmodps.bak backup)
+    /// first, then the boot tools; <see cref="ChangePlan.Touches"/> names every file the tools rewrite. The caller adds
+    /// the read-back (the kernel boots next).
+    /// </summary>
+    public static ChangePlan Plan(DefaultKernelRequest request) => request.Setup.Kind switch
     {
         BootLoaderKind.GrubBls => PlanGrubBls(request),
         BootLoaderKind.GrubDebian => PlanGrubDebian(request),
         BootLoaderKind.SystemdBoot => PlanSystemdBoot(request),
-        _ => DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.NotImplemented,
+        _ => Refuse(request, new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.NotImplemented,
             $"No supported boot loader (GRUB with BLS, Debian GRUB, systemd-boot) was recognised under {request.RootPath}.", request.KernelVersion)),
     };
 
-    private static DefaultKernelPlan PlanGrubBls(DefaultKernelRequest request)
+    private static ChangePlan PlanGrubBls(DefaultKernelRequest request)
     {
-        var environment = request.Setup.GrubEnvironmentPath ?? "/boot/grub2/grubenv";
-        var edits = new List<FileEdit>();
-        var commands = new List<CommandRequest>();
-        var warnings = new List<string>();
-        var touches = new List<string> { environment };
-        if (SavedDefaultFirst(request, BlsGrubConfig(request.Setup.GrubConfigPath), edits, commands, warnings, touches) is { } refusal)
+        var plan = new Steps(request, request.Setup.GrubEnvironmentPath ?? "/boot/grub2/grubenv");
+        if (SavedDefaultFirst(request, BlsGrubConfig(request.Setup.GrubConfigPath), plan) is { } refusal)
         {
             return refusal;
         }
         if (request.IsHostRoot && !request.Once && request.Programs.ContainsKey("grubby"))
         {
-            commands.Add(Command(request, "grubby", "--set-default", "/boot/vmlinuz-" + request.KernelVersion));
-            return new DefaultKernelPlan(edits, commands, touches, warnings, null);
+            return plan.Run("grubby", "--set-default", "/boot/vmlinuz-" + request.KernelVersion).ToPlan();
         }
         if (request.IsHostRoot && request.Once && request.Programs.ContainsKey("grub2-reboot"))
         {
-            commands.Add(Command(request, "grub2-reboot", request.Entry.Id));
-            return new DefaultKernelPlan(edits, commands, touches, warnings, null);
+            return plan.Run("grub2-reboot", request.Entry.Id).ToPlan();
         }
-        return Merge(edits, warnings, touches, EditEnvironment(request, environment), commands);
+        return EditEnvironment(plan);
     }
 
-    private static DefaultKernelPlan PlanGrubDebian(DefaultKernelRequest request)
+    private static ChangePlan PlanGrubDebian(DefaultKernelRequest request)
     {
         var environment = request.Setup.GrubEnvironmentPath ?? "/boot/grub/grubenv";
-        var edits = new List<FileEdit>();
-        var commands = new List<CommandRequest>();
-        var warnings = new List<string>();
-        var touches = new List<string> { environment };
-        if (SavedDefaultFirst(request, DebianGrubConfig, edits, commands, warnings, touches) is { } refusal)
+        var plan = new Steps(request, environment);
+        if (SavedDefaultFirst(request, DebianGrubConfig, plan) is { } refusal)
         {
             return refusal;
         }
         var tool = request.Once ? "grub-reboot" : "grub-set-default";
         if (!request.Programs.ContainsKey(tool))
         {
-            return Merge(edits, warnings, touches, EditEnvironment(request, environment), commands);
+            return EditEnvironment(plan);
         }
         var arguments = new List<string>();
         if (!request.IsHostRoot)
@@ -69,21 +69,19 @@ public static partial class DefaultKernelPlanner
             var bootDirectory = request.ToolPath("/boot");
             if (request.ToolPath(environment) != bootDirectory + "/grub/grubenv")
             {
-                return Merge(edits, warnings, touches, EditEnvironment(request, environment), commands);
+                return EditEnvironment(plan);
             }
             arguments.Add("--boot-directory=" + bootDirectory);
         }
         arguments.Add(request.Entry.MenuPath);
-        commands.Add(Command(request, tool, arguments.ToArray()));
-        return new DefaultKernelPlan(edits, commands, touches, warnings, null);
+        return plan.Run(tool, arguments.ToArray()).ToPlan();
     }
 
     /// <summary>
     /// GRUB reads next_entry whatever GRUB_DEFAULT says; saved_entry only matters with GRUB_DEFAULT=saved. Otherwise
     /// refuses, or with -Force plans the edit to GRUB_DEFAULT=saved and the regeneration of grub.cfg (on the host).
     /// </summary>
-    private static DefaultKernelPlan? SavedDefaultFirst(DefaultKernelRequest request, (string Program, string[] Arguments, string Config) regenerate,
-        List<FileEdit> edits, List<CommandRequest> commands, List<string> warnings, List<string> touches)
+    private static ChangePlan? SavedDefaultFirst(DefaultKernelRequest request, (string Program, string[] Arguments, string Config) regenerate, Steps plan)
     {
         if (request.Once || request.Setup.GrubDefaultIsSaved)
         {
@@ -96,7 +94,7 @@ public static partial class DefaultKernelPlanner
             var why = request.Setup.CompiledDefault is { } compiled
                 ? $"{request.Setup.GrubConfigPath} was generated with default '{compiled}' (GRUB_DEFAULT={request.Setup.GrubDefault} in {source} now)"
                 : $"{source} sets GRUB_DEFAULT={request.Setup.GrubDefault}";
-            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.GrubDefaultNotSaved, FailureCategory.InvalidOperation,
+            return Refuse(request, new Failure(ErrorIds.GrubDefaultNotSaved, FailureCategory.InvalidOperation,
                 $"{why}, so GRUB ignores a saved default: nothing was changed. "
                 + $"Use -Force to set GRUB_DEFAULT=saved (a backup is kept) and run {regenerateText}, or -Once for the next boot only.", request.KernelVersion));
         }
@@ -104,17 +102,15 @@ public static partial class DefaultKernelPlanner
         // Already saved in /etc/default/grub (grub.cfg is older than it): regenerating grub.cfg is all that is needed.
         if (SetGrubDefaultSaved(text) != text)
         {
-            edits.Add(new FileEdit(source, SetGrubDefaultSaved(text), $"GRUB_DEFAULT={request.Setup.GrubDefault} -> GRUB_DEFAULT=saved"));
-            touches.Add(source);
+            plan.Edit(source, $"GRUB_DEFAULT={request.Setup.GrubDefault} -> GRUB_DEFAULT=saved", current => SetGrubDefaultSaved(current ?? string.Empty));
         }
         if (request.IsHostRoot && request.Programs.ContainsKey(regenerate.Program))
         {
-            commands.Add(Command(request, regenerate.Program, regenerate.Arguments));
-            touches.Add(regenerate.Config);
+            plan.Run(regenerate.Program, regenerate.Arguments).Touch(regenerate.Config);
         }
         else
         {
-            warnings.Add($"grub.cfg under {request.RootPath} must be regenerated for GRUB_DEFAULT=saved to take effect: run {regenerateText} inside the root (chroot {request.RootPath} {regenerateText}).");
+            plan.Warn($"grub.cfg under {request.RootPath} must be regenerated for GRUB_DEFAULT=saved to take effect: run {regenerateText} inside the root (chroot {request.RootPath} {regenerateText}).");
         }
         return null;
     }
@@ -126,49 +122,99 @@ public static partial class DefaultKernelPlanner
     private static (string, string[], string) BlsGrubConfig(string? config) =>
         ("grub2-mkconfig", new[] { "-o", config ?? "/boot/grub2/grub.cfg" }, config ?? "/boot/grub2/grub.cfg");
 
-    private static DefaultKernelPlan PlanSystemdBoot(DefaultKernelRequest request)
+    private static ChangePlan PlanSystemdBoot(DefaultKernelRequest request)
     {
         if (request.IsHostRoot && request.Programs.ContainsKey("bootctl"))
         {
-            return Commands(Array.Empty<string>(), Command(request, "bootctl", request.Once ? "set-oneshot" : "set-default", request.Entry.Id));
+            return new Steps(request, null).Run("bootctl", request.Once ? "set-oneshot" : "set-default", request.Entry.Id).ToPlan();
         }
         if (request.Once || request.Setup.LoaderConfPath is null)
         {
-            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.InvalidOperation,
+            return Refuse(request, new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.InvalidOperation,
                 request.Once ? "A one-shot systemd-boot entry is an EFI variable of the running machine: -Once works only on the host itself (Root /)."
                     : $"systemd-boot's loader.conf was not found under {request.RootPath}.", request.KernelVersion));
         }
-        var path = request.Setup.LoaderConfPath;
-        return new DefaultKernelPlan(new[] { new FileEdit(path, SetLoaderDefault(request.GrubDefaultFileText ?? string.Empty, request.Entry.Id), $"default {request.Entry.Id}") },
-            Array.Empty<CommandRequest>(), new[] { path }, Array.Empty<string>(), null);
+        return new Steps(request, null)
+            .Edit(request.Setup.LoaderConfPath, $"default {request.Entry.Id}", current => SetLoaderDefault(current ?? string.Empty, request.Entry.Id))
+            .ToPlan();
     }
 
-    private static DefaultKernelPlan EditEnvironment(DefaultKernelRequest request, string environment)
+    private static ChangePlan EditEnvironment(Steps plan)
     {
+        var request = plan.Request;
         var tool = new[] { "grub2-editenv", "grub-editenv" }.FirstOrDefault(request.Programs.ContainsKey);
         if (tool is null)
         {
-            return DefaultKernelPlan.Refuse(new Failure(ErrorIds.BootToolNotFound, FailureCategory.NotInstalled,
+            return Refuse(request, new Failure(ErrorIds.BootToolNotFound, FailureCategory.NotInstalled,
                 "Neither grubby, grub2-editenv nor grub-editenv is installed: the GRUB environment block cannot be changed safely.", request.KernelVersion));
         }
-        var file = request.ToolPath(environment);
+        var file = request.ToolPath(plan.Environment!);
         if (request.Once)
         {
-            return Commands(new[] { environment }, Command(request, tool, file, "set", $"next_entry={request.Entry.Id}"));
+            return plan.Run(tool, file, "set", $"next_entry={request.Entry.Id}").ToPlan();
         }
         // As grub-set-default does: a pending one-shot would otherwise hide the new default on the next boot.
-        return Commands(new[] { environment }, Command(request, tool, file, "unset", "next_entry"), Command(request, tool, file, "set", $"saved_entry={request.Entry.Id}"));
+        return plan.Run(tool, file, "unset", "next_entry").Run(tool, file, "set", $"saved_entry={request.Entry.Id}").ToPlan();
     }
 
-    private static DefaultKernelPlan Commands(IReadOnlyList<string> touches, params CommandRequest[] commands) =>
-        new(Array.Empty<FileEdit>(), commands, touches, Array.Empty<string>(), null);
+    private static ChangePlan Refuse(DefaultKernelRequest request, Failure refusal) =>
+        ChangePlan.Refuse(ActionOf(request.Once), request.KernelVersion, ErrorIds.DefaultNotApplied, refusal);
 
-    private static DefaultKernelPlan Merge(List<FileEdit> edits, List<string> warnings, List<string> touches, DefaultKernelPlan plan, IEnumerable<CommandRequest>? before = null) =>
-        plan.Refusal is not null ? plan : new DefaultKernelPlan(edits.Concat(plan.Edits).ToList(), (before ?? Array.Empty<CommandRequest>()).Concat(plan.Commands).ToList(),
-            touches.Concat(plan.Touches).Distinct().ToList(), warnings.Concat(plan.Warnings).ToList(), null);
+    /// <summary>The steps gathered so far: file edits (backed up), boot tools judged by their exit code, touched files, warnings.</summary>
+    private sealed class Steps
+    {
+        private readonly List<ChangeStep> _steps = new();
+        private readonly List<string> _touches = new();
+        private readonly List<string> _warnings = new();
 
-    private static CommandRequest Command(DefaultKernelRequest request, string program, params string[] arguments) =>
-        new(request.Programs[program], arguments);
+        public Steps(DefaultKernelRequest request, string? environment)
+        {
+            Request = request;
+            Environment = environment;
+            if (environment is not null)
+            {
+                _touches.Add(environment);
+            }
+        }
+
+        public DefaultKernelRequest Request { get; }
+
+        /// <summary>The grubenv the tools rewrite (null for systemd-boot).</summary>
+        public string? Environment { get; }
+
+        public Steps Edit(string path, string description, Func<string?, string?> edit)
+        {
+            _steps.Add(FileChange.Edit($"edit {path}: {description} (backup {RootJail.BackupSuffix})", path, edit, keepBackup: true));
+            return Touch(path);
+        }
+
+        public Steps Run(string program, params string[] arguments)
+        {
+            var command = new CommandRequest(Request.Programs[program], arguments);
+            var kernel = Request.KernelVersion;
+            _steps.Add(new CommandChange(command, result => result.Succeeded ? null : new Failure(ErrorIds.DefaultNotApplied, FailureCategory.InvalidResult,
+                $"Setting {kernel} as the default failed: {command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", kernel)));
+            return this;
+        }
+
+        public Steps Touch(string path)
+        {
+            if (!_touches.Contains(path))
+            {
+                _touches.Add(path);
+            }
+            return this;
+        }
+
+        public void Warn(string warning) => _warnings.Add(warning);
+
+        public ChangePlan ToPlan() => new(ActionOf(Request.Once), Request.KernelVersion, ErrorIds.DefaultNotApplied)
+        {
+            Steps = _steps.ToList(),
+            Touches = _touches.ToList(),
+            Warnings = _warnings.ToList(),
+        };
+    }
 
     /// <summary>Replaces the GRUB_DEFAULT assignment (or appends one), keeping every other line as it was.</summary>
     public static string SetGrubDefaultSaved(string text)

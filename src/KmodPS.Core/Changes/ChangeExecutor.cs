@@ -59,6 +59,7 @@ public sealed class ChangeExecutor
         var journal = new SavedFiles(context.Jail, _root);
         try
         {
+            saved.SaveAbsentDirectories(plan.Steps.OfType<DirectoryChange>().Where(d => d.Create).Select(d => d.TreePath));
             saved.Save(plan.Touches
                 .Concat(plan.Steps.OfType<FileChange>().SelectMany(f => f.BackupPath is { } backup ? new[] { f.TreePath, backup } : new[] { f.TreePath })));
             journal.Save(plan.Journal?.Files ?? Array.Empty<string>());
@@ -164,15 +165,20 @@ public sealed class ChangeExecutor
         {
             left.AddRange(journal.Restore(warnings, _verbose));
         }
+        saved.RemoveCreatedDirectories(warnings, _verbose);
         return left;
     }
 
-    /// <summary>The files a change saved before its first step, put back only where they differ.</summary>
+    /// <summary>
+    /// The files a change saved before its first step, put back only where they differ, and the directories it was
+    /// to create: those that did not exist are removed again (when empty) once every file is back.
+    /// </summary>
     private sealed class SavedFiles
     {
         private readonly RootJail _jail;
         private readonly ISystemRoot _root;
-        private readonly Dictionary<string, byte[]?> _content = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (byte[] Content, UnixFileMode Mode)?> _content = new(StringComparer.Ordinal);
+        private readonly List<string> _absentDirectories = new();
 
         public SavedFiles(RootJail jail, ISystemRoot root)
         {
@@ -187,7 +193,42 @@ public sealed class ChangeExecutor
             {
                 if (_root.FileExists(path) || !_root.DirectoryExists(path))
                 {
-                    _content[path] = _jail.ReadOrNull(path);
+                    _content[path] = _jail.ReadWithModeOrNull(path);
+                    if (_content[path] is null)
+                    {
+                        // Writing a new file creates its missing parents: they go again with it.
+                        SaveAbsentDirectories(Parents(path).TakeWhile(d => !_root.DirectoryExists(d)));
+                    }
+                }
+            }
+        }
+
+        public void SaveAbsentDirectories(IEnumerable<string> treePaths) =>
+            _absentDirectories.AddRange(treePaths.Where(p => !_root.DirectoryExists(p) && !_absentDirectories.Contains(p, StringComparer.Ordinal)));
+
+        private static IEnumerable<string> Parents(string treePath)
+        {
+            for (var parent = TreePath.Parent(treePath); parent is not null && parent != "/"; parent = TreePath.Parent(parent))
+            {
+                yield return parent;
+            }
+        }
+
+        // Deepest first: a created parent empties only once its created children are gone.
+        public void RemoveCreatedDirectories(List<string> warnings, Action<string> verbose)
+        {
+            foreach (var path in _absentDirectories.OrderByDescending(p => p.Count(c => c == '/')))
+            {
+                try
+                {
+                    if (_jail.DeleteEmptyDirectory(path))
+                    {
+                        verbose($"Removed the directory {_root.MapPath(path)} again");
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
+                {
+                    warnings.Add($"Could not remove the directory {_root.MapPath(path)} again: {e.Message}");
                 }
             }
         }
@@ -195,29 +236,30 @@ public sealed class ChangeExecutor
         public List<string> Restore(List<string> warnings, Action<string> verbose)
         {
             var left = new List<string>();
-            foreach (var (path, content) in _content)
+            foreach (var (path, saved) in _content)
             {
                 try
                 {
-                    var current = _jail.ReadOrNull(path);
-                    if (content is null ? current is null : current is not null && current.AsSpan().SequenceEqual(content))
+                    var current = _jail.ReadWithModeOrNull(path);
+                    if (saved is not { } content ? current is null
+                        : current is { } now && now.Mode == content.Mode && now.Content.AsSpan().SequenceEqual(content.Content))
                     {
                         continue;
                     }
                     verbose($"Restoring {_root.MapPath(path)}");
-                    if (content is null)
+                    if (saved is not { } previous)
                     {
                         _jail.DeleteFile(path);
                     }
                     else
                     {
-                        _jail.WriteFile(path, content);
+                        _jail.WriteFile(path, previous.Content, previous.Mode);
                     }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
                 {
                     warnings.Add($"Could not restore {_root.MapPath(path)}: {e.Message}");
-                    left.Add($"{_root.MapPath(path)} ({(content is null ? "should not exist" : "should hold its previous content")}: {e.Message})");
+                    left.Add($"{_root.MapPath(path)} ({(saved is null ? "should not exist" : "should hold its previous content")}: {e.Message})");
                 }
             }
             return left;

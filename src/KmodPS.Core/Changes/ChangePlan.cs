@@ -184,6 +184,9 @@ public sealed class FileChange : ChangeStep
         init => _backupPath = value;
     }
 
+    /// <summary>What the step would leave in the file given its current content (null: no file).</summary>
+    internal byte[]? Edited(byte[]? current) => _edit(current);
+
     public override Failure? Apply(ChangeContext context)
     {
         var current = context.Jail.ReadOrNull(TreePath);
@@ -205,7 +208,10 @@ public sealed class FileChange : ChangeStep
     }
 }
 
-/// <summary>Creates a directory under the root (parents must exist), or removes one that is empty.</summary>
+/// <summary>
+/// Creates a directory under the root (and its missing parents), or removes one that is empty. A failed change
+/// removes the directories it created again when they are empty.
+/// </summary>
 public sealed class DirectoryChange : ChangeStep
 {
     private DirectoryChange(string description, string treePath, bool create) : base(description)

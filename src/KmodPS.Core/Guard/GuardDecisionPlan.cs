@@ -1,4 +1,5 @@
 using KmodPS.Core.Models;
+using KmodPS.Core.Readiness;
 
 namespace KmodPS.Core.Guard;
 

@@ -36,6 +36,10 @@ public static class GuardInspector
             }
             hooks.Add(new GuardHookStatus(kind, path, true, marker is not null, current, marker?.Version));
         }
+        if (installation?.Pending == true)
+        {
+            warnings.Add($"An Install-KernelUpdateGuard under {root.RootPath} was interrupted: run it again to finish it, or Uninstall-KernelUpdateGuard to remove what it wrote.");
+        }
         var runner = options?.RunnerPath;
         var runnerExists = runner is not null && (root.FileExists(runner) || File.Exists(runner));
         var stateText = root.FileExists(GuardLayout.StatePath) ? root.ReadAllText(GuardLayout.StatePath) : null;

@@ -1,6 +1,7 @@
 using KmodPS.Core.Boot;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
+using KmodPS.Core.Readiness;
 
 namespace KmodPS.Core.Guard;
 

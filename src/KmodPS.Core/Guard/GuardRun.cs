@@ -5,6 +5,7 @@ using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
 using KmodPS.Core.Platform;
+using KmodPS.Core.Readiness;
 
 namespace KmodPS.Core.Guard;
 
@@ -87,9 +88,7 @@ public sealed class GuardRun
     private GuardDecisionPlan Decide(string kernel, ModuleFacts facts, bool promote)
     {
         var health = KernelHealth.Evaluate(facts.Kernels.Select(k => k.KernelVersion), facts.Rows);
-        var resolver = new NextBootResolver(_root);
-        var bootable = facts.Kernels.Where(k => k.ImagePath is not null && resolver.FindEntryForKernel(k.KernelVersion) is not null)
-            .Select(k => k.KernelVersion).ToHashSet(StringComparer.Ordinal);
+        var bootable = KernelHealth.Bootable(facts.Kernels, new NextBootResolver(_root).ReadEntries().Items);
         return GuardPlanner.Decide(kernel, health, bootable, facts.NextBoot, promote);
     }
 
@@ -103,7 +102,7 @@ public sealed class GuardRun
     }
 
     // The guard's only uses of DefaultKernelSwitch: describing and making the change of the boot default.
-    private IEnumerable<string> DescribeSwitch(string target) => new DefaultKernelSwitch(_root, _runner, _verbose).Plan(target).Describe();
+    private IEnumerable<string> DescribeSwitch(string target) => new DefaultKernelSwitch(_root, _runner).Plan(target).Describe();
 
     private (GuardAction Action, bool Applied, string Summary) SwitchDefault(GuardDecisionPlan decision, bool apply, DiagnosticLog log)
     {
@@ -111,32 +110,32 @@ public sealed class GuardRun
         {
             return (decision.Action, true, decision.Summary);
         }
-        var change = new DefaultKernelSwitch(_root, _runner, _verbose);
+        var change = new DefaultKernelSwitch(_root, _runner);
         var plan = change.Plan(target);
         var action = decision.Action;
         var summary = decision.Summary;
         // GRUB honours next_entry whatever GRUB_DEFAULT says: a rollback can still protect the next boot.
-        if (plan.Refusal?.ErrorId == ErrorIds.GrubDefaultNotSaved && action == GuardAction.RolledBack)
+        if (plan.Refusals.FirstOrDefault()?.ErrorId == ErrorIds.GrubDefaultNotSaved && action == GuardAction.RolledBack)
         {
             var once = change.Plan(target, once: true);
-            if (once.Refusal is null)
+            if (!once.IsRefused)
             {
                 (plan, action) = (once, GuardAction.RolledBackOnce);
                 summary += $" GRUB_DEFAULT is not 'saved', so only the next boot starts {target} (next_entry); later boots start "
                     + $"{decision.DefaultBefore ?? "the old default"} again until GRUB_DEFAULT=saved (Set-DefaultKernel {target} -Force).";
             }
         }
-        if (plan.Refusal is not null)
+        if (plan.IsRefused)
         {
-            log.Fail(plan.Refusal);
-            return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed, nothing was changed: {plan.Refusal.Message}");
+            log.Fail(plan.Refusals[0]);
+            return (GuardAction.Failed, false, $"{decision.Summary} Changing the boot default failed, nothing was changed: {plan.Refusals[0].Message}");
         }
         if (!apply)
         {
             return (action, false, summary);
         }
         plan.Warnings.ToList().ForEach(log.Warn);
-        if (change.Apply(plan, target) is { } failure)
+        if (new ChangeExecutor(_root, _runner, _verbose).Execute(plan).Failure is { } failure)
         {
             log.Fail(failure);
             return (GuardAction.Failed, false, $"{summary} Changing the boot default failed: {failure.Message}");
@@ -187,9 +186,9 @@ public sealed class GuardRun
 }
 
 /// <summary>
-/// What the guard reads and repairs: every kernel's module status, and the repair of one kernel's modules. Readiness
-/// and Repair build on the guard's health rule (<see cref="KernelHealth"/>), so the guard reaches them through this
-/// (Repair's <c>GuardModules</c>) rather than naming them.
+/// What the guard reads and repairs: every kernel's module status, and the repair of one kernel's modules. Repair
+/// builds on the guard (its <c>GuardModules</c> implements this), so the guard reaches it through this rather than
+/// naming it.
 /// </summary>
 public interface IKernelModules
 {

@@ -23,6 +23,7 @@ public sealed record GuardState
 /// <param name="Files">The hook files it wrote (paths inside the root).</param>
 /// <param name="CreatedDirectories">Directories that did not exist before (removed on uninstall when empty), parents first.</param>
 /// <param name="CreatedStateFile">True when the state file did not exist before the install (uninstall deletes it).</param>
+/// <remarks>Written before the hooks, then confirmed: see <see cref="GuardInstallJournal"/>.</remarks>
 public sealed record GuardInstallation(
     [property: Newtonsoft.Json.JsonProperty("kmodpsVersion")] string KmodPSVersion,
     DateTime InstalledAt,
@@ -31,7 +32,14 @@ public sealed record GuardInstallation(
     bool Promote,
     IReadOnlyList<string> Files,
     IReadOnlyList<string> CreatedDirectories,
-    bool CreatedStateFile);
+    bool CreatedStateFile)
+{
+    /// <summary>
+    /// True from the moment an install recorded what it is about to write until its hooks read back (then absent): a
+    /// record still pending is an install that was interrupted. Uninstall removes what it lists all the same.
+    /// </summary>
+    public bool? Pending { get; init; }
+}
 
 /// <summary>The last verdict, as stored (see <see cref="KernelGuardDecision"/>).</summary>
 public sealed record GuardDecisionRecord(

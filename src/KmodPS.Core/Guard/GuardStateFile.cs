@@ -6,6 +6,9 @@ namespace KmodPS.Core.Guard;
 /// <summary>Reads and writes <see cref="GuardState"/> as JSON (camelCase, enums as names), atomically.</summary>
 public static class GuardStateFile
 {
+    /// <summary>0644: the verdict is for every admin to read.</summary>
+    public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     /// <summary>The state, or null when the file does not exist; <paramref name="error"/> says why an existing file could not be used.</summary>
     public static GuardState? Read(ISystemRoot root, out string? error)
     {
@@ -33,8 +36,7 @@ public static class GuardStateFile
     /// <summary>Writes the state atomically (temp file, fsync, rename), creating <c>/var/lib/kmodps</c> when needed.</summary>
     public static void Write(ISystemRoot root, GuardState state)
     {
-        RootJail.For(root).WriteFile(GuardLayout.StatePath, Encoding.UTF8.GetBytes(Serialize(state)),
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        RootJail.For(root).WriteFile(GuardLayout.StatePath, Encoding.UTF8.GetBytes(Serialize(state)), Mode);
     }
 
     /// <summary>The file's SHA-256 (hex), for records and tests.</summary>

@@ -47,14 +47,8 @@ internal abstract class DnfLocks : ILockBackend
 
     public void Pin(LockSnapshot snapshot, LockPlanBuilder plan, string kernelVersion)
     {
-        if (snapshot.RpmPackages is not { } installed)
+        if (snapshot.InstalledRpmPackages(kernelVersion, plan) is not { } packages)
         {
-            return;
-        }
-        var packages = RpmKernelPackages.OfRelease(installed, kernelVersion);
-        if (packages.Count == 0)
-        {
-            plan.Refuse(LockFailures.KernelNotFound(kernelVersion, snapshot.RootPath, "rpm"));
             return;
         }
         var source = StorePath(snapshot);

@@ -62,6 +62,25 @@ public sealed record LockSnapshot
     /// </summary>
     public string? VersionlockListToolPath { get; init; }
 
+    /// <summary>
+    /// The installed rpm packages of one release; null when there is none (refused as KernelNotFound), or when the
+    /// rpm database was not read (its failure is the answer).
+    /// </summary>
+    internal IReadOnlyList<RpmPackage>? InstalledRpmPackages(string kernelVersion, LockPlanBuilder plan)
+    {
+        if (RpmPackages is null)
+        {
+            return null;
+        }
+        var packages = RpmKernelPackages.OfRelease(RpmPackages, kernelVersion);
+        if (packages.Count == 0)
+        {
+            plan.Refuse(LockFailures.KernelNotFound(kernelVersion, RootPath, "rpm"));
+            return null;
+        }
+        return packages;
+    }
+
     /// <summary>Maps a path inside the root to this machine's path.</summary>
     public string MapPath(string treePath) => Root.MapPath(treePath);
 

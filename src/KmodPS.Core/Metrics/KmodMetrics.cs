@@ -1,4 +1,4 @@
-using KmodPS.Core.Guard;
+using KmodPS.Core.Readiness;
 using KmodPS.Core.Models;
 
 namespace KmodPS.Core.Metrics;

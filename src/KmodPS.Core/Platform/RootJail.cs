@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 
 namespace KmodPS.Core.Platform;
@@ -15,9 +16,19 @@ namespace KmodPS.Core.Platform;
 /// link, makes the open fail: that is a <see cref="PathOutsideRootException"/> and nothing is changed.
 /// Mount points inside the root are crossed (a separate /boot is normal), so no <c>RESOLVE_NO_XDEV</c>.
 /// </summary>
-public sealed class RootJail
+public sealed partial class RootJail
 {
     public const string BackupSuffix = ".kmodps.bak";
+
+    private const string TemporarySuffix = ".kmodps-";
+
+    /// <summary>
+    /// True for the name of a temporary file a write of <paramref name="name"/> leaves beside it when the process is
+    /// killed before its rename (<c>.name.kmodps-&lt;pid&gt;.&lt;start&gt;-&lt;guid&gt;.tmp</c>): KmodPS's own, safe to delete.
+    /// </summary>
+    public static bool IsLeftoverOf(string candidate, string name) =>
+        candidate.StartsWith("." + name + TemporarySuffix, StringComparison.Ordinal) && candidate.Length > name.Length + 1
+        && TemporaryName().IsMatch(candidate);
 
     private const UnixFileMode DefaultFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode DefaultDirectoryMode = DefaultFileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
@@ -93,6 +104,9 @@ public sealed class RootJail
     /// <summary>The content of a file (links followed inside the root), or null when there is none.</summary>
     public byte[]? ReadOrNull(string treePath) => ReadCurrent(Resolve(treePath), treePath)?.Content;
 
+    /// <summary>A file's content and mode (links followed inside the root), or null when there is none: what a restore puts back.</summary>
+    public (byte[] Content, UnixFileMode Mode)? ReadWithModeOrNull(string treePath) => ReadCurrent(Resolve(treePath), treePath);
+
     /// <summary>
     /// Replaces a file atomically (temporary file, fsync, mode, rename), creating missing directories; with
     /// <paramref name="backupPath"/>, the previous content is kept there first (written the same way).
@@ -132,6 +146,7 @@ public sealed class RootJail
         {
             throw Failed(errno, "delete", treePath);
         }
+        ReclaimAbandonedTemporaries(directory);
     }
 
     /// <summary>Creates a directory and its missing parents inside the root (like mkdir -p in a chroot).</summary>
@@ -233,7 +248,8 @@ public sealed class RootJail
 
     private void WriteAt(SafeFileHandle directory, string name, ReadOnlySpan<byte> content, UnixFileMode mode, string treePath)
     {
-        var temporary = $".{name}.kmodps-{Guid.NewGuid():N}.tmp";
+        ReclaimAbandonedTemporaries(directory);
+        var temporary = $".{name}{TemporarySuffix}{TemporaryDirectories.OwnerTag}-{Guid.NewGuid():N}.tmp";
         var created = false;
         try
         {
@@ -260,6 +276,28 @@ public sealed class RootJail
             if (created)
             {
                 LibC.unlinkat(Fd(directory), temporary, 0);
+            }
+        }
+    }
+
+    // A writer killed between creating its temporary file and the rename leaves it in the directory; the next write
+    // or delete there removes the temporaries whose owner (pid and start time in the name) has exited.
+    private static void ReclaimAbandonedTemporaries(SafeFileHandle directory)
+    {
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles($"/proc/self/fd/{Fd(directory)}", ".*.kmodps-*.tmp").Select(Path.GetFileName).OfType<string>().ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var candidate in candidates)
+        {
+            if (TemporaryName().Match(candidate) is { Success: true } owner && TemporaryDirectories.IsGone(owner.Groups[1].Value, owner.Groups[2].Value))
+            {
+                LibC.unlinkat(Fd(directory), candidate, 0);
             }
         }
     }
@@ -362,4 +400,7 @@ public sealed class RootJail
     }
 
     private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
+
+    [GeneratedRegex(@"^\..+\.kmodps-(\d+)\.(\d+)-[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryName();
 }

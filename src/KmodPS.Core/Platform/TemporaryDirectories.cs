@@ -16,9 +16,16 @@ public static partial class TemporaryDirectories
 {
     private const string Prefix = "kmodps-";
 
+    /// <summary>This process as KmodPS's temporary names carry it: <c>&lt;pid&gt;.&lt;start&gt;</c>.</summary>
+    internal static string OwnerTag => $"{Environment.ProcessId}.{StartTime(Environment.ProcessId)}";
+
     /// <summary>A new, not yet created, directory path owned by this process.</summary>
     public static string NewPath() =>
-        Path.Combine(Path.GetTempPath(), $"{Prefix}{Environment.ProcessId}.{StartTime(Environment.ProcessId)}-{Guid.NewGuid().ToString("N")[..12]}");
+        Path.Combine(Path.GetTempPath(), $"{Prefix}{OwnerTag}-{Guid.NewGuid().ToString("N")[..12]}");
+
+    /// <summary>Whether the owner named by a tag's pid and start time has exited (a reused pid has another start time).</summary>
+    internal static bool IsGone(string pid, string start) =>
+        int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && StartTime(id) != start;
 
     /// <summary>Creates a new directory only the owner can enter (mode 0700).</summary>
     public static DirectoryInfo Create()
@@ -50,8 +57,7 @@ public static partial class TemporaryDirectories
         foreach (var directory in candidates)
         {
             var match = OwnedName().Match(Path.GetFileName(directory));
-            if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || StartTime(pid) == match.Groups[2].Value)
+            if (!match.Success || !IsGone(match.Groups[1].Value, match.Groups[2].Value))
             {
                 continue;
             }

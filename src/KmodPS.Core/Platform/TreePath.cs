@@ -13,4 +13,16 @@ public static class TreePath
 
     public static string Combine(string directory, string name) =>
         Normalize(directory).TrimEnd('/') + "/" + name.TrimStart('/');
+
+    /// <summary>The directory that holds a path; null for the root itself.</summary>
+    public static string? Parent(string path)
+    {
+        var normalized = Normalize(path);
+        if (normalized == "/")
+        {
+            return null;
+        }
+        var slash = normalized.LastIndexOf('/');
+        return slash == 0 ? "/" : normalized[..slash];
+    }
 }

@@ -1,6 +1,5 @@
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Dkms;
-using KmodPS.Core.Guard;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
 using KmodPS.Core.Packages;

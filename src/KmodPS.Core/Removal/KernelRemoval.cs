@@ -1,7 +1,6 @@
 using KmodPS.Core.Boot;
 using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
-using KmodPS.Core.Guard;
 using KmodPS.Core.Hosts;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Locks;

@@ -1,5 +1,5 @@
 using KmodPS.Core.Boot;
-using KmodPS.Core.Guard;
+using KmodPS.Core.Readiness;
 using KmodPS.Core.Models;
 using KmodPS.Core.Packages;
 using KmodPS.Core.Platform;

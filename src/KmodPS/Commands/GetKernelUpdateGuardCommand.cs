@@ -2,15 +2,15 @@ using System.Management.Automation;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Guard;
 using KmodPS.Core.Hosts;
-using KmodPS.Infrastructure;
 using KmodPS.Core.Models;
+using KmodPS.Infrastructure;
 
 namespace KmodPS.Commands;
 
 /// <summary>Shows the kernel update guard of a root: hook paths, whether each is installed and current, the runner, the recorded state.</summary>
 [Cmdlet(VerbsCommon.Get, "KernelUpdateGuard")]
 [OutputType(typeof(KernelUpdateGuard))]
-public sealed class GetKernelUpdateGuardCommand : PSCmdlet
+public sealed class GetKernelUpdateGuardCommand : KmodCommand
 {
     /// <summary>The system root to read instead of <c>/</c>.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -18,19 +18,22 @@ public sealed class GetKernelUpdateGuardCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var root = RootResolver.Resolve(this, Root);
-        var host = new KernelHostReader(root).Read(new DiagnosticLog());
+        if (ResolveRoot(Root) is not { } root)
+        {
+            return;
+        }
+        var family = new KernelHostReader(root).Read(new DiagnosticLog()).Family;
         var warnings = new List<string>();
         var state = GuardStateFile.Read(root, out var stateError);
         if (stateError is not null)
         {
             warnings.Add(stateError);
         }
-        if (host.Family is not (HostFamily.Debian or HostFamily.RedHat))
+        if (family is not (HostFamily.Debian or HostFamily.RedHat))
         {
-            warnings.Add($"The kernel update guard supports the Debian and RHEL families; {root.RootPath} is {host.Family}.");
+            warnings.Add($"The kernel update guard supports the Debian and RHEL families; {root.RootPath} is {family}.");
         }
-        var guard = GuardInspector.Inspect(root, host.Family, state, warnings);
+        var guard = GuardInspector.Inspect(root, family, state, warnings);
         warnings.ForEach(WriteWarning);
         WriteObject(guard);
     }

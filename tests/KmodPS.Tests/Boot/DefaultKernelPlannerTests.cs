@@ -1,4 +1,6 @@
 using KmodPS.Core.Boot;
+using KmodPS.Core.Changes;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Tests.Boot;
 
@@ -18,7 +20,7 @@ public sealed class DefaultKernelPlannerTests
     public void RhelHostUsesGrubby()
     {
         var plan = Plan(BlsEntry, Kernel, Bls(), once: false, host: true);
-        var command = Assert.Single(plan.Commands);
+        var command = Assert.Single(Commands(plan));
         Assert.Equal(new[] { "--set-default", "/boot/vmlinuz-" + Kernel }, command.Arguments);
         Assert.EndsWith("grubby", command.FileName);
     }
@@ -28,7 +30,7 @@ public sealed class DefaultKernelPlannerTests
     {
         var plan = Plan(BlsEntry, Kernel, Bls(), once: false, host: false);
         Assert.Equal(new[] { "/w/boot/grub2/grubenv unset next_entry", "/w/boot/grub2/grubenv set saved_entry=abc-" + Kernel },
-            plan.Commands.Select(c => string.Join(' ', c.Arguments)));
+            Commands(plan).Select(c => string.Join(' ', c.Arguments)));
         Assert.Equal(new[] { "/boot/grub2/grubenv" }, plan.Touches);
     }
 
@@ -36,29 +38,30 @@ public sealed class DefaultKernelPlannerTests
     public void OnceSetsNextEntry()
     {
         var plan = Plan(BlsEntry, Kernel, Bls(), once: true, host: false);
-        Assert.Equal("/w/boot/grub2/grubenv set next_entry=abc-" + Kernel, string.Join(' ', Assert.Single(plan.Commands).Arguments));
+        Assert.Equal("/w/boot/grub2/grubenv set next_entry=abc-" + Kernel, string.Join(' ', Assert.Single(Commands(plan)).Arguments));
     }
 
     [Fact]
     public void DebianUsesGrubSetDefaultWithTheSubmenuPathAndTheRootsBootDirectory()
     {
         var plan = Plan(DebianEntry, "6.1.0-55-amd64", Debian("saved"), once: false, host: false);
-        var command = Assert.Single(plan.Commands);
+        var command = Assert.Single(Commands(plan));
         Assert.EndsWith("grub-set-default", command.FileName);
         Assert.Equal(new[] { "--boot-directory=/w/boot", "gnulinux-advanced-U>gnulinux-6.1.0-55-amd64-advanced-U" }, command.Arguments);
-        Assert.EndsWith("grub-reboot", Assert.Single(Plan(DebianEntry, "6.1.0-55-amd64", Debian("0"), once: true, host: true).Commands).FileName);
+        Assert.EndsWith("grub-reboot", Assert.Single(Commands(Plan(DebianEntry, "6.1.0-55-amd64", Debian("0"), once: true, host: true))).FileName);
     }
 
     [Fact]
     public void DebianWithoutSavedDefaultRefusesUnlessForced()
     {
         var refused = Plan(DebianEntry, "6.1.0-55-amd64", Debian("0"), once: false, host: true);
-        Assert.Equal("GrubDefaultNotSaved", refused.Refusal?.ErrorId);
-        Assert.Empty(refused.Commands);
+        Assert.Equal("GrubDefaultNotSaved", refused.Refusals.FirstOrDefault()?.ErrorId);
+        Assert.Empty(Commands(refused));
         var forced = Plan(DebianEntry, "6.1.0-55-amd64", Debian("0"), once: false, host: true, force: true, text: "GRUB_TIMEOUT=5\nGRUB_DEFAULT=0\n");
-        var edit = Assert.Single(forced.Edits);
-        Assert.Equal("GRUB_TIMEOUT=5\nGRUB_DEFAULT=saved\n", edit.NewContent);
-        Assert.Equal(new[] { "update-grub", "grub-set-default" }, forced.Commands.Select(c => Path.GetFileName(c.FileName)));
+        var edit = Assert.Single(Edits(forced));
+        Assert.Equal("GRUB_TIMEOUT=5\nGRUB_DEFAULT=saved\n", Edited(edit, "GRUB_TIMEOUT=5\nGRUB_DEFAULT=0\n"));
+        Assert.True(edit.KeepBackup);
+        Assert.Equal(new[] { "update-grub", "grub-set-default" }, Commands(forced).Select(c => Path.GetFileName(c.FileName)));
         Assert.Contains("/etc/default/grub", forced.Touches);
     }
 
@@ -67,25 +70,25 @@ public sealed class DefaultKernelPlannerTests
     {
         var notSaved = Bls() with { GrubDefault = "0" };
         var refused = Plan(BlsEntry, Kernel, notSaved, once: false, host: true);
-        Assert.Equal("GrubDefaultNotSaved", refused.Refusal?.ErrorId);
-        Assert.Contains("run grub2-mkconfig -o /boot/grub2/grub.cfg", refused.Refusal!.Message, StringComparison.Ordinal);
-        Assert.Empty(refused.Commands);
+        Assert.Equal("GrubDefaultNotSaved", refused.Refusals.FirstOrDefault()?.ErrorId);
+        Assert.Contains("run grub2-mkconfig -o /boot/grub2/grub.cfg", refused.Refusals[0].Message, StringComparison.Ordinal);
+        Assert.Empty(Commands(refused));
 
         var forced = Plan(BlsEntry, Kernel, notSaved, once: false, host: true, force: true, text: "GRUB_TIMEOUT=5\nGRUB_DEFAULT=0\nGRUB_ENABLE_BLSCFG=true\n");
-        Assert.Equal("GRUB_TIMEOUT=5\nGRUB_DEFAULT=saved\nGRUB_ENABLE_BLSCFG=true\n", Assert.Single(forced.Edits).NewContent);
+        Assert.Equal("GRUB_TIMEOUT=5\nGRUB_DEFAULT=saved\nGRUB_ENABLE_BLSCFG=true\n", Edited(Assert.Single(Edits(forced)), "GRUB_TIMEOUT=5\nGRUB_DEFAULT=0\nGRUB_ENABLE_BLSCFG=true\n"));
         Assert.Equal(new[] { "grub2-mkconfig -o /boot/grub2/grub.cfg", "grubby --set-default /boot/vmlinuz-" + Kernel },
-            forced.Commands.Select(c => Path.GetFileName(c.FileName) + " " + string.Join(' ', c.Arguments)));
+            Commands(forced).Select(c => Path.GetFileName(c.FileName) + " " + string.Join(' ', c.Arguments)));
         Assert.Equal(new[] { "/boot/grub2/grubenv", "/etc/default/grub", "/boot/grub2/grub.cfg" }, forced.Touches);
 
         var efi = Plan(BlsEntry, Kernel, notSaved with { GrubConfigPath = "/boot/efi/EFI/almalinux/grub.cfg" }, once: false, host: true, force: true, text: "GRUB_DEFAULT=0\n");
-        Assert.Equal("-o /boot/efi/EFI/almalinux/grub.cfg", string.Join(' ', efi.Commands[0].Arguments));
+        Assert.Equal("-o /boot/efi/EFI/almalinux/grub.cfg", string.Join(' ', Commands(efi)[0].Arguments));
         Assert.Contains("/boot/efi/EFI/almalinux/grub.cfg", efi.Touches);
 
         var rooted = Plan(BlsEntry, Kernel, notSaved, once: false, host: false, force: true, text: "GRUB_DEFAULT=0\n");
-        Assert.Equal(new[] { "unset next_entry", "set saved_entry=abc-" + Kernel }, rooted.Commands.Select(c => string.Join(' ', c.Arguments.Skip(1))));
+        Assert.Equal(new[] { "unset next_entry", "set saved_entry=abc-" + Kernel }, Commands(rooted).Select(c => string.Join(' ', c.Arguments.Skip(1))));
         Assert.Contains("chroot /w grub2-mkconfig -o /boot/grub2/grub.cfg", Assert.Single(rooted.Warnings), StringComparison.Ordinal);
 
-        Assert.Equal("/w/boot/grub2/grubenv set next_entry=abc-" + Kernel, string.Join(' ', Assert.Single(Plan(BlsEntry, Kernel, notSaved, once: true, host: false).Commands).Arguments));
+        Assert.Equal("/w/boot/grub2/grubenv set next_entry=abc-" + Kernel, string.Join(' ', Assert.Single(Commands(Plan(BlsEntry, Kernel, notSaved, once: true, host: false))).Arguments));
     }
 
     [Fact]
@@ -94,18 +97,18 @@ public sealed class DefaultKernelPlannerTests
         // GRUB_DEFAULT=0 written after the last update-grub: GRUB still runs set default="${saved_entry}".
         var stillSaved = Debian("0") with { GrubConfigPath = "/boot/grub/grub.cfg", CompiledDefault = "${saved_entry}" };
         var plan = Plan(DebianEntry, "6.1.0-55-amd64", stillSaved, once: false, host: true);
-        Assert.Null(plan.Refusal);
-        Assert.EndsWith("grub-set-default", Assert.Single(plan.Commands).FileName);
+        Assert.False(plan.IsRefused);
+        Assert.EndsWith("grub-set-default", Assert.Single(Commands(plan)).FileName);
 
         // GRUB_DEFAULT=saved written after the last update-grub: GRUB still runs set default="0".
         var notYet = Debian("saved") with { GrubConfigPath = "/boot/grub/grub.cfg", CompiledDefault = "0" };
         var refused = Plan(DebianEntry, "6.1.0-55-amd64", notYet, once: false, host: true);
-        Assert.Equal("GrubDefaultNotSaved", refused.Refusal?.ErrorId);
-        Assert.StartsWith("/boot/grub/grub.cfg was generated with default '0' (GRUB_DEFAULT=saved in /etc/default/grub now)", refused.Refusal!.Message);
-        Assert.Null(Plan(DebianEntry, "6.1.0-55-amd64", stillSaved with { CompiledDefault = "$saved_entry" }, once: false, host: true).Refusal);
+        Assert.Equal("GrubDefaultNotSaved", refused.Refusals.FirstOrDefault()?.ErrorId);
+        Assert.StartsWith("/boot/grub/grub.cfg was generated with default '0' (GRUB_DEFAULT=saved in /etc/default/grub now)", refused.Refusals[0].Message);
+        Assert.False(Plan(DebianEntry, "6.1.0-55-amd64", stillSaved with { CompiledDefault = "$saved_entry" }, once: false, host: true).IsRefused);
         var forced = Plan(DebianEntry, "6.1.0-55-amd64", notYet, once: false, host: true, force: true, text: "GRUB_DEFAULT=saved\n");
-        Assert.Empty(forced.Edits);
-        Assert.Equal(new[] { "update-grub", "grub-set-default" }, forced.Commands.Select(c => Path.GetFileName(c.FileName)));
+        Assert.Empty(Edits(forced));
+        Assert.Equal(new[] { "update-grub", "grub-set-default" }, Commands(forced).Select(c => Path.GetFileName(c.FileName)));
     }
 
     [Fact]
@@ -113,23 +116,31 @@ public sealed class DefaultKernelPlannerTests
     {
         var setup = new BootLoaderSetup(BootLoaderKind.SystemdBoot, null, null, null, "/efi/loader/loader.conf");
         var entry = new BootEntry("debian-6.1.0-55-amd64.conf", "Debian", "6.1.0-55-amd64", "/vmlinuz", "/efi/loader/entries/debian-6.1.0-55-amd64.conf");
-        Assert.Equal(new[] { "set-oneshot", entry.Id }, Assert.Single(Plan(entry, "6.1.0-55-amd64", setup, once: true, host: true).Commands).Arguments);
+        Assert.Equal(new[] { "set-oneshot", entry.Id }, Assert.Single(Commands(Plan(entry, "6.1.0-55-amd64", setup, once: true, host: true))).Arguments);
         var rooted = Plan(entry, "6.1.0-55-amd64", setup, once: false, host: false, text: "timeout 3\ndefault debian-6.1.0-56*\n");
-        Assert.Equal("timeout 3\ndefault debian-6.1.0-55-amd64.conf\n", Assert.Single(rooted.Edits).NewContent);
-        Assert.Equal("BootLoaderNotSupported", Plan(entry, "6.1.0-55-amd64", setup, once: true, host: false).Refusal?.ErrorId);
+        Assert.Equal("timeout 3\ndefault debian-6.1.0-55-amd64.conf\n", Edited(Assert.Single(Edits(rooted)), "timeout 3\ndefault debian-6.1.0-56*\n"));
+        Assert.Equal("BootLoaderNotSupported", Plan(entry, "6.1.0-55-amd64", setup, once: true, host: false).Refusals.FirstOrDefault()?.ErrorId);
     }
 
     [Fact]
     public void MissingToolsAreARefusalNotAGuess()
     {
         var plan = DefaultKernelPlanner.Plan(new DefaultKernelRequest(Kernel, BlsEntry, Bls(), false, false, false, "/w", new Dictionary<string, string>(), null));
-        Assert.Equal("BootToolNotFound", plan.Refusal?.ErrorId);
+        Assert.Equal("BootToolNotFound", plan.Refusals.FirstOrDefault()?.ErrorId);
     }
 
     private static BootLoaderSetup Bls() => new(BootLoaderKind.GrubBls, "/boot/grub2/grubenv", "saved", "/etc/default/grub", null);
 
     private static BootLoaderSetup Debian(string grubDefault) => new(BootLoaderKind.GrubDebian, "/boot/grub/grubenv", grubDefault, "/etc/default/grub", null);
 
-    private static DefaultKernelPlan Plan(BootEntry entry, string kernel, BootLoaderSetup setup, bool once, bool host, bool force = false, string? text = null) =>
+    private static IReadOnlyList<CommandRequest> Commands(ChangePlan plan) => plan.Steps.OfType<CommandChange>().Select(c => c.Request).ToList();
+
+    private static IReadOnlyList<FileChange> Edits(ChangePlan plan) => plan.Steps.OfType<FileChange>().ToList();
+
+    // What the edit writes over the file's current text (it edits under the root's lock, not at plan time).
+    private static string? Edited(FileChange edit, string current) =>
+        edit.Edited(System.Text.Encoding.UTF8.GetBytes(current)) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+
+    private static ChangePlan Plan(BootEntry entry, string kernel, BootLoaderSetup setup, bool once, bool host, bool force = false, string? text = null) =>
         DefaultKernelPlanner.Plan(new DefaultKernelRequest(kernel, entry, setup, once, force, host, host ? "/" : "/w", AllTools, text));
 }

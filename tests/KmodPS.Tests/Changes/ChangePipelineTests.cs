@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using KmodPS.Core.Changes;
-using KmodPS.Core.TestRoots;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.Guard;
 using KmodPS.Tests.Lab;
@@ -8,115 +7,77 @@ using KmodPS.Tests.Lab;
 namespace KmodPS.Tests.Changes;
 
 /// <summary>
-/// Issue 13: every changing cmdlet goes through the one pipeline. Each runs on a fresh New-KmodTestRoot tree three ways:
+/// Issue 13: every changing cmdlet goes through the one pipeline. Each of the kill test's scenarios
+/// (<see cref="ChangeKillLabTests.Scenarios"/>: real dnf, rpm and grub-editenv on a lab world copy) runs three ways:
 /// with -WhatIf (nothing changes), with -Confirm:$false and a failure injected into <see cref="ChangeExecutor"/> (the
 /// failure surfaces, and a reversible change leaves the root as it was; an irreversible one is stopped before its first
 /// step), and plainly (the change is made). The injected failure only reaches a cmdlet that runs its change through
 /// ChangeExecutor, so a cmdlet with a private path fails here.
 /// </summary>
 [Collection(ChangePipelineCollection.Name)]
-public sealed class ChangePipelineTests : IDisposable
+public sealed class ChangePipelineTests
 {
-    private const string AlmaGood = "5.14.0-611.41.1.el9_7.x86_64";
-    private const string AlmaBroken = "5.14.0-611.45.1.el9_7.x86_64";
-    private const string DebianOld = "6.1.0-55-amd64";
-    private const string DebianNew = "6.1.0-56-amd64";
+    // Package removal and module builds cannot be put back: their failure is injected before the first step.
+    private static readonly string[] Irreversible = { "Remove-Kernel", "Repair-KernelModule" };
 
-    // The lock file a change creates, and the directories it may create for it, are the lock's, not the change's.
-    private static readonly string[] LockFiles = { "/run/lock/kmodps.lock", "/var/lib/kmodps/kmodps.lock" };
-    private static readonly string[] LockDirectories = { "/run", "/run/lock", "/var/lib/kmodps" };
+    // What the lock and the tools keep for themselves (the lock file, dnf's logs and caches) is not the change's.
+    private static readonly string[] Housekeeping = { "/run/lock/kmodps.lock", "/var/lib/kmodps/kmodps.lock", "/var/log/", "/var/cache/", "/var/tmp/", "/tmp/" };
+    private static readonly string[] LockDirectories = { "/run", "/run/lock", "/var/lib/kmodps", "/var/log", "/var/cache", "/var/tmp", "/tmp" };
 
+    private readonly LabWorlds _lab;
     private readonly PowerShellSession _session;
-    private readonly LabWorldCopy _roots = new();
 
-    public ChangePipelineTests(SharedSession shared)
+    public ChangePipelineTests(LabWorlds lab, SharedSession shared)
     {
+        _lab = lab;
         _session = shared.Session;
     }
 
-    public void Dispose()
-    {
-        ChangeExecutor.InjectFailureAfterStep = null;
-        _roots.Dispose();
-    }
-
-    /// <summary>A changing command, what it needs done first, and whether its change can be put back.</summary>
-    public sealed record PipelineCase(TestRootScenario Scenario, string Command, string? Setup, bool Reversible)
-    {
-        public override string ToString() => $"{Scenario}: {Command}";
-    }
-
-    public static TheoryData<PipelineCase> Cases() => new()
-    {
-        new(TestRootScenario.AlmaNvidiaKmodMissing, $"Lock-Kernel {AlmaGood}", null, Reversible: true),
-        new(TestRootScenario.AlmaNvidiaKmodMissing, "Unlock-Kernel -All", $"Lock-Kernel {AlmaGood}", Reversible: true),
-        new(TestRootScenario.AlmaNvidiaKmodMissing, $"Set-DefaultKernel {AlmaGood}", null, Reversible: true),
-        new(TestRootScenario.AlmaNvidiaKmodMissing, "Install-KernelUpdateGuard", null, Reversible: true),
-        new(TestRootScenario.AlmaNvidiaKmodMissing, "Uninstall-KernelUpdateGuard", "Install-KernelUpdateGuard", Reversible: true),
-        new(TestRootScenario.AlmaNvidiaKmodMissing, $"Invoke-KernelUpdateGuard {AlmaBroken}", "Install-KernelUpdateGuard", Reversible: true),
-        new(TestRootScenario.AlmaNvidiaKmodMissing, $"Remove-Kernel {AlmaBroken} -Force", null, Reversible: false),
-        new(TestRootScenario.DebianDkmsStale, $"Lock-Kernel {DebianOld}", null, Reversible: true),
-        new(TestRootScenario.DebianDkmsStale, "Unlock-Kernel -All", $"Lock-Kernel {DebianOld}", Reversible: true),
-        new(TestRootScenario.DebianDkmsStale, $"Set-DefaultKernel {DebianNew} -Force", null, Reversible: true),
-        new(TestRootScenario.DebianDkmsStale, "Repair-KernelModule", null, Reversible: false),
-    };
+    public static TheoryData<string> Cmdlets => ChangeKillLabTests.Cmdlets;
 
     [LabTheory]
-    [MemberData(nameof(Cases))]
-    public void EveryChangingCmdletRunsThroughTheOnePipeline(PipelineCase change)
+    [MemberData(nameof(Cmdlets))]
+    public void EveryChangingCmdletRunsThroughTheOnePipeline(string cmdlet)
     {
-        var root = NewRoot(change);
-        var before = Tree(root);
+        var scenario = ChangeKillLabTests.Scenarios[cmdlet];
+        var reversible = !Irreversible.Contains(cmdlet);
+        using var root = ChangeKillLabTests.StartState(_lab, scenario, _session);
+        var before = Tree(root.Path);
 
-        var whatIf = Run($"{change.Command} -Root $root -WhatIf", root);
-        Assert.Null(whatIf.Terminating);
-        Assert.Empty(whatIf.Errors);
-        AssertSame(before, Tree(root), $"{change.Command} -WhatIf");
+        var whatIf = Run($"{scenario.Command} -Root $root -WhatIf", root.Path);
+        Assert.True(whatIf.Terminating is null && whatIf.Errors.Count == 0, $"-WhatIf: {Errors(whatIf)}");
+        AssertSame(before, Tree(root.Path), $"{scenario.Command} -WhatIf");
 
-        ChangeExecutor.InjectFailureAfterStep = change.Reversible ? 1 : 0;
+        ChangeExecutor.InjectFailureAfterStep = reversible ? 1 : 0;
         PowerShellSession.Result failed;
         try
         {
-            failed = Run($"{change.Command} -Root $root -Confirm:$false", root);
+            failed = Run($"{scenario.Command} -Root $root -Confirm:$false", root.Path);
         }
         finally
         {
             ChangeExecutor.InjectFailureAfterStep = null;
         }
-        var errors = failed.Errors.Append(failed.Terminating).OfType<ErrorRecord>().ToList();
-        Assert.Contains(errors, e => Describe(e).Contains("injected failure", StringComparison.Ordinal));
-        AssertSame(before, Tree(root), $"{change.Command} with a failure after {(change.Reversible ? "its first step" : "no step")}");
+        Assert.True(Errors(failed).Contains("injected failure", StringComparison.Ordinal), $"no injected failure surfaced: {Errors(failed)}");
+        AssertSame(before, Tree(root.Path), $"{scenario.Command} with a failure after {(reversible ? "its first step" : "no step")}");
 
-        var applied = Run($"{change.Command} -Root $root -Confirm:$false", root);
-        Assert.Null(applied.Terminating);
-        Assert.Empty(applied.Errors);
-        Assert.NotEqual(before, Tree(root));
-    }
-
-    private string NewRoot(PipelineCase change)
-    {
-        var root = Path.Combine(_roots.Directory(), "root");
-        TestRootBuilder.Build(root, change.Scenario);
-        if (change.Setup is { } setup)
-        {
-            var prepared = Run($"{setup} -Root $root -Confirm:$false", root);
-            Assert.True(prepared.Terminating is null && prepared.Errors.Count == 0, $"setup '{setup}' failed: {string.Join("; ", prepared.Errors.Append(prepared.Terminating).OfType<ErrorRecord>().Select(Describe))}");
-        }
-        return root;
+        var applied = Run($"{scenario.Command} -Root $root -Confirm:$false", root.Path);
+        Assert.True(applied.Terminating is null && applied.Errors.Count == 0, $"{scenario.Command}: {Errors(applied)}");
+        Assert.NotEqual(before, Tree(root.Path));
     }
 
     private PowerShellSession.Result Run(string script, string root) =>
-        _session.Run(script + " -WarningAction SilentlyContinue -ErrorAction Continue", new Dictionary<string, object?> { ["root"] = root });
+        _session.Run(script + " -ErrorAction Continue", new Dictionary<string, object?> { ["root"] = root });
 
-    private static string Describe(ErrorRecord error) =>
-        $"{error.FullyQualifiedErrorId}: {error.Exception.Message} {error.Exception.InnerException?.Message}";
+    private static string Errors(PowerShellSession.Result result) => string.Join(" | ", result.Errors.Append(result.Terminating).OfType<ErrorRecord>()
+        .Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message} {e.Exception.InnerException?.Message}"));
 
     private static SortedDictionary<string, string> Tree(string root)
     {
         var entries = LabWorldCopy.Entries(root);
-        foreach (var lockFile in LockFiles)
+        foreach (var key in entries.Keys.Where(k => Housekeeping.Any(h => h.EndsWith('/') ? k.StartsWith(h, StringComparison.Ordinal) : k == h)).ToList())
         {
-            entries.Remove(lockFile);
+            entries.Remove(key);
         }
         foreach (var directory in LockDirectories.Where(d => entries.GetValueOrDefault(d)?.StartsWith("dir ", StringComparison.Ordinal) == true))
         {
@@ -131,7 +92,7 @@ public sealed class ChangePipelineTests : IDisposable
 
 /// <summary>The injected failure is process-wide: these tests run alone, after the parallel collections.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ChangePipelineCollection : ICollectionFixture<SharedSession>
+public sealed class ChangePipelineCollection : ICollectionFixture<LabWorlds>, ICollectionFixture<SharedSession>
 {
     public const string Name = "ChangePipeline";
 }

@@ -44,6 +44,30 @@ public sealed class RootJailWriteTests : IDisposable
     }
 
     [Fact]
+    public void AWriteOrDeleteRemovesTheTemporariesThatKilledWritersLeftInItsDirectory()
+    {
+        // What a writer SIGKILLed between creating its temporary file and the rename leaves in the directory.
+        using var exited = System.Diagnostics.Process.Start("true")!;
+        exited.WaitForExit();
+        var etc = Path.Combine(_root, "etc");
+        string Temporary(string name, string owner)
+        {
+            var path = Path.Combine(etc, $".{name}.kmodps-{owner}-{Guid.NewGuid():N}.tmp");
+            File.WriteAllText(path, "partial");
+            return path;
+        }
+        Temporary("hook", $"{exited.Id}.1");
+        Temporary("locks.json", $"{exited.Id}.1");
+        var live = Temporary("hook", TemporaryDirectories.OwnerTag);
+        var jail = new RootJail(_root);
+        jail.WriteFile("/etc/hook", Encoding.UTF8.GetBytes("#!/bin/sh\n"));
+        Assert.Equal(new[] { live, Path.Combine(etc, "hook") }.Order(StringComparer.Ordinal), Directory.GetFiles(etc).Order(StringComparer.Ordinal));
+        Temporary("hook", $"{exited.Id}.1");
+        jail.DeleteFile("/etc/hook");
+        Assert.Equal(new[] { live }, Directory.GetFiles(etc));
+    }
+
+    [Fact]
     public void NeverWritesThroughAHardLink()
     {
         var cache = Path.Combine(_root, "etc", "cache");

@@ -1,3 +1,4 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Guard;
 using KmodPS.Core.Platform;
@@ -36,12 +37,11 @@ public sealed class DefaultKernelSwitchTests : IDisposable
             File.Delete(grubenv);
             Directory.CreateDirectory(Path.Combine(grubenv, "left-by-the-tool"));
         });
-        var change = new DefaultKernelSwitch(root, runner);
-        var plan = change.Plan(Target);
-        Assert.Null(plan.Refusal);
+        var plan = new DefaultKernelSwitch(root, runner).Plan(Target);
+        Assert.False(plan.IsRefused);
         Assert.Contains(Grubenv, plan.Touches);
 
-        var failure = change.Apply(plan, Target);
+        var failure = new ChangeExecutor(root, runner).Execute(plan).Failure;
 
         Assert.Equal((ErrorIds.RestoreFailed, FailureCategory.WriteError), (failure?.ErrorId, failure?.Category));
         Assert.Equal(Target, failure!.Target);
@@ -61,14 +61,15 @@ public sealed class DefaultKernelSwitchTests : IDisposable
         var grubenv = root.MapPath(Grubenv);
         File.Delete(grubenv);
         Directory.CreateDirectory(Path.Combine(grubenv, "keep"));
-        var change = new DefaultKernelSwitch(root, new FailingBootTool(_ => { }));
-        var plan = change.Plan(Target);
-        Assert.Null(plan.Refusal);
+        var runner = new FailingBootTool(_ => { });
+        var plan = new DefaultKernelSwitch(root, runner).Plan(Target);
+        Assert.False(plan.IsRefused);
 
-        var failure = change.Apply(plan, Target);
+        var failure = new ChangeExecutor(root, runner).Execute(plan).Failure;
 
         Assert.Equal(ErrorIds.DefaultNotApplied, failure?.ErrorId);
-        Assert.Contains("the previous setting was restored", failure!.Message, StringComparison.Ordinal);
+        Assert.Null(failure!.Cause);
+        Assert.Contains("exit 1", failure.Message, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(grubenv, "keep")));
     }
 
@@ -78,8 +79,8 @@ public sealed class DefaultKernelSwitchTests : IDisposable
         var root = Root();
         var grubenv = root.MapPath(Grubenv);
         var before = File.ReadAllBytes(grubenv);
-        var change = new DefaultKernelSwitch(root, new FailingBootTool(_ => File.WriteAllText(grubenv, "# GRUB Environment Block\nhalf-written")));
-        var failure = change.Apply(change.Plan(Target), Target);
+        var runner = new FailingBootTool(_ => File.WriteAllText(grubenv, "# GRUB Environment Block\nhalf-written"));
+        var failure = new ChangeExecutor(root, runner).Execute(new DefaultKernelSwitch(root, runner).Plan(Target)).Failure;
         Assert.Equal(ErrorIds.DefaultNotApplied, failure?.ErrorId);
         Assert.Null(failure!.Cause);
         Assert.Equal(before, File.ReadAllBytes(grubenv));

@@ -1,3 +1,4 @@
+using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Guard;
 using KmodPS.Core.Models;
@@ -14,9 +15,9 @@ public sealed class GuardInstallTests : IDisposable
 
     public void Dispose() => _temp.Delete(true);
 
-    private DirectorySystemRoot Root(string fixture)
+    private DirectorySystemRoot Root(string fixture, string? copy = null)
     {
-        var target = Path.Combine(_temp.FullName, fixture);
+        var target = Path.Combine(_temp.FullName, copy ?? fixture);
         Lab.Shell.Stdout("cp", "-a", RepoPaths.Fixture("roots", fixture), target);
         return new DirectorySystemRoot(target);
     }
@@ -29,12 +30,18 @@ public sealed class GuardInstallTests : IDisposable
     private static void Install(ISystemRoot root, HostFamily family, GuardOptions options)
     {
         var plan = GuardInstallPlanner.Plan(root, family, options, GuardStateFile.Read(root, out _), Now);
-        Assert.Null(plan.Refusal);
-        Assert.Null(new GuardInstaller(root).Install(plan));
+        Assert.False(plan.IsRefused);
+        Assert.Null(Execute(root, plan));
     }
 
     private static void Uninstall(ISystemRoot root, HostFamily family) =>
-        Assert.Null(new GuardInstaller(root).Uninstall(GuardUninstallPlanner.Plan(root, family, GuardStateFile.Read(root, out _))));
+        Assert.Null(Execute(root, GuardUninstallPlanner.Plan(root, family, GuardStateFile.Read(root, out _))));
+
+    private static Failure? Execute(ISystemRoot root, ChangePlan plan) => new ChangeExecutor(root, new KmodPS.Core.Platform.ProcessCommandRunner()).Execute(plan).Failure;
+
+    private static IEnumerable<string> Writes(ChangePlan plan) => plan.Steps.OfType<FileChange>().Select(f => f.TreePath);
+
+    private static IEnumerable<string> CreateDirectories(ChangePlan plan) => plan.Steps.OfType<DirectoryChange>().Where(d => d.Create).Select(d => d.TreePath);
 
     [Fact]
     public void DebianInstallWritesBothRunPartsHooksAndUninstallRestoresTheTreeExactly()
@@ -44,7 +51,7 @@ public sealed class GuardInstallTests : IDisposable
         Install(root, HostFamily.Debian, Options);
         foreach (var path in new[] { GuardLayout.KernelPostinst, GuardLayout.HeaderPostinst })
         {
-            Assert.Equal("0755", GuardInstallPlan.Octal(File.GetUnixFileMode(root.MapPath(path))));
+            Assert.Equal("0755", GuardHook.Octal(File.GetUnixFileMode(root.MapPath(path))));
         }
         var state = GuardStateFile.Read(root, out var error)!;
         Assert.Null(error);
@@ -52,6 +59,60 @@ public sealed class GuardInstallTests : IDisposable
         Assert.Equal(new[] { "/etc/kernel", "/etc/kernel/postinst.d", "/etc/kernel/header_postinst.d", "/var/lib/kmodps" }, state.Installation.CreatedDirectories);
         Uninstall(root, HostFamily.Debian);
         Assert.Equal(before, Listing(root));
+    }
+
+    [Theory]
+    [InlineData("debian-merged", HostFamily.Debian)]
+    [InlineData("alma-basic", HostFamily.RedHat)]
+    public void AnInstallKilledAfterAnyStepLeavesOnlyRecordedHooksThatUninstallRemovesExactly(string fixture, HostFamily family)
+    {
+        var steps = GuardInstallPlanner.Plan(Root(fixture), family, Options, null, Now).Steps.Count;
+        Assert.True(steps >= 2);
+        for (var killedAfter = 0; killedAfter <= steps; killedAfter++)
+        {
+            var root = Root(fixture, $"{fixture}-{killedAfter}");
+            var before = Listing(root);
+            var plan = GuardInstallPlanner.Plan(root, family, Options, null, Now);
+            // What the executor does up to a SIGKILL: the journal's record first, then the steps, never the confirmation.
+            Assert.Null(plan.Journal!.Begin());
+            var context = new ChangeContext(root, new ProcessCommandRunner(), _ => { }, CancellationToken.None);
+            foreach (var step in plan.Steps.Take(killedAfter))
+            {
+                Assert.Null(step.Apply(context));
+            }
+            var installation = GuardStateFile.Read(root, out _)!.Installation!;
+            Assert.True(installation.Pending);
+            Assert.All(GuardLayout.For(family, root).Where(h => File.Exists(root.MapPath(h.Path))), h => Assert.Contains(h.Path, installation.Files));
+            var warnings = new List<string>();
+            GuardInspector.Inspect(root, family, GuardStateFile.Read(root, out _), warnings);
+            Assert.Contains(warnings, w => w.Contains("was interrupted", StringComparison.Ordinal));
+
+            Uninstall(root, family);
+            // Where a root has no /var/lib the uninstall runs holding the root lock in /var/lib/kmodps, so /var and /var/lib
+            // (empty) outlive it: the lock's directory, not the guard's. Everything else is as before.
+            var after = Listing(root).Split('\n').ToList();
+            if (!Directory.Exists(RepoPaths.Fixture("roots", fixture, "var", "lib")))
+            {
+                after.RemoveAll(l => l.StartsWith(root.MapPath("/var") + " ", StringComparison.Ordinal) || l.StartsWith(root.MapPath("/var/lib") + " ", StringComparison.Ordinal));
+            }
+            Assert.Equal(before, string.Join('\n', after));
+            Install(root, family, Options);
+            Assert.Null(GuardStateFile.Read(root, out _)!.Installation!.Pending);
+        }
+    }
+
+    [Fact]
+    public void UninstallRemovesTheTemporaryFileAKilledHookWriteLeft()
+    {
+        var root = Root("alma-basic");
+        Install(root, HostFamily.RedHat, Options);
+        var leftover = root.MapPath($"/etc/kernel/install.d/.95-kmodps.install.kmodps-999999.1-{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(leftover, "half a hook");
+        var foreign = root.MapPath("/etc/kernel/install.d/.95-kmodps.install.mine.tmp");
+        File.WriteAllText(foreign, "not KmodPS's");
+        Uninstall(root, HostFamily.RedHat);
+        Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(foreign));
     }
 
     [Fact]
@@ -62,10 +123,14 @@ public sealed class GuardInstallTests : IDisposable
         var again = GuardInstallPlanner.Plan(root, HostFamily.RedHat, Options, GuardStateFile.Read(root, out _), Now.AddHours(1));
         Assert.True(again.IsNoOp);
         var changed = GuardInstallPlanner.Plan(root, HostFamily.RedHat, Options with { Repair = true }, GuardStateFile.Read(root, out _), Now.AddHours(1));
-        Assert.Equal(new[] { GuardLayout.KernelInstallPlugin }, changed.Writes.Select(w => w.Path));
-        Assert.Empty(changed.CreateDirectories);
-        Assert.True(changed.State!.Installation!.CreatedStateFile);
-        Assert.Contains("/etc/kernel/install.d", changed.State.Installation.CreatedDirectories);
+        Assert.Equal(new[] { GuardLayout.KernelInstallPlugin }, Writes(changed));
+        Assert.Empty(CreateDirectories(changed));
+        Assert.Null(Execute(root, changed));
+        var installation = GuardStateFile.Read(root, out _)!.Installation!;
+        Assert.True(installation.CreatedStateFile);
+        Assert.True(installation.Repair);
+        Assert.Null(installation.Pending);
+        Assert.Contains("/etc/kernel/install.d", installation.CreatedDirectories);
     }
 
     [Fact]
@@ -75,7 +140,7 @@ public sealed class GuardInstallTests : IDisposable
         Directory.CreateDirectory(root.MapPath("/etc/kernel/install.d"));
         File.WriteAllText(root.MapPath(GuardLayout.KernelInstallPlugin), "#!/bin/sh\necho mine\n");
         var plan = GuardInstallPlanner.Plan(root, HostFamily.RedHat, Options, null, Now);
-        Assert.Equal("HookPathOccupied", plan.Refusal?.ErrorId);
+        Assert.Equal("HookPathOccupied", plan.Refusals.FirstOrDefault()?.ErrorId);
     }
 
     [Fact]
@@ -84,14 +149,14 @@ public sealed class GuardInstallTests : IDisposable
         var root = Root("alma-basic");
         Directory.CreateDirectory(root.MapPath(GuardLayout.DnfActionDirectory));
         var plan = GuardInstallPlanner.Plan(root, HostFamily.RedHat, Options, null, Now);
-        Assert.Equal(new[] { GuardLayout.KernelInstallPlugin, GuardLayout.DnfAction }, plan.Writes.Select(w => w.Path));
-        Assert.DoesNotContain(GuardLayout.DnfActionDirectory, plan.CreateDirectories);
+        Assert.Equal(new[] { GuardLayout.KernelInstallPlugin, GuardLayout.DnfAction }, Writes(plan));
+        Assert.DoesNotContain(GuardLayout.DnfActionDirectory, CreateDirectories(plan));
     }
 
     [Fact]
     public void UnsupportedFamilyIsRefused()
     {
-        Assert.Equal("GuardNotSupported", GuardInstallPlanner.Plan(Root("alma-basic"), HostFamily.Suse, Options, null, Now).Refusal?.ErrorId);
+        Assert.Equal("GuardNotSupported", GuardInstallPlanner.Plan(Root("alma-basic"), HostFamily.Suse, Options, null, Now).Refusals.FirstOrDefault()?.ErrorId);
     }
 
     [Fact]
@@ -119,9 +184,11 @@ public sealed class GuardInstallTests : IDisposable
         var hook = root.MapPath(GuardLayout.KernelInstallPlugin);
         File.Delete(hook);
         Directory.CreateDirectory(Path.Combine(hook, "keep"));
-        var failure = new GuardInstaller(root).Uninstall(plan);
-        Assert.Equal((ErrorIds.GuardNotUninstalled, FailureCategory.WriteError), (failure?.ErrorId, failure?.Category));
+        var failure = Execute(root, plan);
+        Assert.Equal((ErrorIds.GuardNotUninstalled, FailureCategory.InvalidResult), (failure?.ErrorId, failure?.Category));
         Assert.True(Directory.Exists(Path.Combine(hook, "keep")));
+        // Undone: the installation record stays, so a later uninstall still knows what to remove.
+        Assert.NotNull(GuardStateFile.Read(root, out _)?.Installation);
     }
 
     [Fact]
@@ -131,9 +198,9 @@ public sealed class GuardInstallTests : IDisposable
         Install(root, HostFamily.RedHat, Options);
         File.WriteAllText(root.MapPath(GuardLayout.KernelInstallPlugin), "#!/bin/sh\necho mine\n");
         var plan = GuardUninstallPlanner.Plan(root, HostFamily.RedHat, GuardStateFile.Read(root, out _));
-        Assert.Empty(plan.Deletes);
-        Assert.Single(plan.Kept);
-        Assert.Null(new GuardInstaller(root).Uninstall(plan));
+        Assert.DoesNotContain(GuardLayout.KernelInstallPlugin, Writes(plan));
+        Assert.Single(plan.Warnings);
+        Assert.Null(Execute(root, plan));
         Assert.Equal("#!/bin/sh\necho mine\n", File.ReadAllText(root.MapPath(GuardLayout.KernelInstallPlugin)));
         Assert.True(Directory.Exists(root.MapPath("/etc/kernel/install.d")));
     }

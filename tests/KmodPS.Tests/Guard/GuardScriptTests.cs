@@ -20,7 +20,7 @@ public sealed class GuardScriptTests : IDisposable
         Assert.StartsWith("#!/bin/sh\n", a.Content, StringComparison.Ordinal);
         Assert.Equal(options, GuardScript.ReadOptions(a.Content));
         Assert.Equal(("kernel-install", GuardScript.Format, GuardScript.KmodPSVersion), GuardScript.ReadMarker(a.Content));
-        Assert.Equal("0755", GuardInstallPlan.Octal(a.Mode));
+        Assert.Equal("0755", GuardHook.Octal(a.Mode));
         Assert.Contains("KMODPS_GUARD_SWITCHES='-Repair -Promote'", a.Content, StringComparison.Ordinal);
         Assert.Null(GuardScript.ReadMarker("#!/bin/sh\necho mine\n"));
     }
@@ -31,7 +31,7 @@ public sealed class GuardScriptTests : IDisposable
         var action = GuardScript.Generate(GuardHookKind.DnfAction, GuardLayout.DnfAction, new GuardOptions("/usr/local/bin/kmodps", false, false));
         var lines = action.Content.Split('\n').Where(l => l.Length > 0 && l[0] != '#').ToList();
         Assert.Equal("kernel-core:in:/etc/kernel/install.d/95-kmodps.install add ${ver}-${rel}.${arch}", Assert.Single(lines));
-        Assert.Equal("0644", GuardInstallPlan.Octal(action.Mode));
+        Assert.Equal("0644", GuardHook.Octal(action.Mode));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using KmodPS.Core.Boot;
 using KmodPS.Core.Guard;
 using KmodPS.Core.Models;
+using KmodPS.Core.Readiness;
 using KmodPS.Core.Removal;
 using KmodPS.Core.Packages;
 
