@@ -234,16 +234,24 @@ public sealed class ChangeKillLabTests : IDisposable
     public static ChangeRoot StartState(LabWorlds lab, Scenario scenario, PowerShellSession session)
     {
         var template = ChangeRoot.Copy(lab.Dir(scenario.World));
-        scenario.Edit?.Invoke(template);
-        template.WriteAdminLocks();
-        foreach (var command in scenario.Prepare)
+        try
         {
-            var result = session.Run($"{command} -Root $root -Confirm:$false", new Dictionary<string, object?> { ["root"] = template.Path });
-            Assert.True(!result.ErrorIds.Any(), $"{command}: {string.Join("; ", result.ErrorIds)}");
+            scenario.Edit?.Invoke(template);
+            template.WriteAdminLocks();
+            foreach (var command in scenario.Prepare)
+            {
+                var result = session.Run($"{command} -Root $root -Confirm:$false", new Dictionary<string, object?> { ["root"] = template.Path });
+                Assert.True(!result.ErrorIds.Any(), $"{command}: {string.Join("; ", result.ErrorIds)}");
+            }
+            var problems = template.FilesParse().Concat(template.Settled()).ToList();
+            Assert.True(problems.Count == 0, "the start state is inconsistent: " + string.Join(" | ", problems));
+            return template;
         }
-        var problems = template.FilesParse().Concat(template.Settled()).ToList();
-        Assert.True(problems.Count == 0, "the start state is inconsistent: " + string.Join(" | ", problems));
-        return template;
+        catch
+        {
+            template.Dispose();
+            throw;
+        }
     }
 
     // Until the root's change lock file appears (a change has begun): how long the command had run then; null when it ended first.
