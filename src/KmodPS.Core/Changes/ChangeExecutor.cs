@@ -34,6 +34,8 @@ public sealed class ChangeExecutor
 
     public ChangeOutcome Execute(ChangePlan plan, CancellationToken cancellationToken = default)
     {
+        // Every change, even one with nothing to do, removes the temporary directories of KmodPS processes that died.
+        TemporaryDirectories.ReclaimAbandoned();
         if (plan.IsRefused)
         {
             return new ChangeOutcome(plan.Refusals[0], plan.Warnings, null);
@@ -50,7 +52,6 @@ public sealed class ChangeExecutor
     {
         var warnings = plan.Warnings.ToList();
         var context = new ChangeContext(_root, _runner, _verbose, cancellationToken);
-        TemporaryDirectories.ReclaimAbandoned();
         if (plan.Precondition?.Invoke() is { } stale)
         {
             return new ChangeOutcome(stale, warnings, context);

@@ -9,7 +9,7 @@ namespace KmodPS.Commands;
 /// <summary>Lists the kernels installed under a system root.</summary>
 [Cmdlet(VerbsCommon.Get, "InstalledKernel")]
 [OutputType(typeof(InstalledKernel))]
-public sealed class GetInstalledKernelCommand : KmodCommand
+public sealed class GetInstalledKernelCommand : KmodRootCommand
 {
     /// <summary>Kernel releases to list (wildcards allowed); all when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -17,10 +17,6 @@ public sealed class GetInstalledKernelCommand : KmodCommand
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
-
-    /// <summary>The system root to read instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     protected override void ProcessRecord()
     {

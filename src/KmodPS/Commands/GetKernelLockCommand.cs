@@ -11,7 +11,7 @@ namespace KmodPS.Commands;
 /// <summary>Lists kernel-related package locks from the host's lock stores.</summary>
 [Cmdlet(VerbsCommon.Get, "KernelLock")]
 [OutputType(typeof(KernelLock))]
-public sealed class GetKernelLockCommand : KmodCommand
+public sealed class GetKernelLockCommand : KmodRootCommand
 {
     /// <summary>Only locks that concern these kernel releases (wildcards allowed).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -19,10 +19,6 @@ public sealed class GetKernelLockCommand : KmodCommand
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
-
-    /// <summary>The system root to read instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     protected override void ProcessRecord()
     {

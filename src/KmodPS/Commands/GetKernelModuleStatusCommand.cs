@@ -9,7 +9,7 @@ namespace KmodPS.Commands;
 /// <summary>One row per out-of-tree module and installed kernel, with state, trust and the next boot's verdict.</summary>
 [Cmdlet(VerbsCommon.Get, "KernelModuleStatus")]
 [OutputType(typeof(ModuleStatus))]
-public sealed class GetKernelModuleStatusCommand : KmodCommand
+public sealed class GetKernelModuleStatusCommand : KmodRootCommand
 {
     // One per command: each root is read once however many pipeline inputs name it.
     private ModuleStatusQuery? _query;
@@ -38,10 +38,6 @@ public sealed class GetKernelModuleStatusCommand : KmodCommand
     /// <summary>Only rows whose state is not Installed or Built.</summary>
     [Parameter]
     public SwitchParameter Problem { get; set; }
-
-    /// <summary>The system root to read instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     protected override void ProcessRecord()
     {

@@ -10,11 +10,8 @@ namespace KmodPS.Commands;
 /// <summary>Shows the kernel update guard of a root: hook paths, whether each is installed and current, the runner, the recorded state.</summary>
 [Cmdlet(VerbsCommon.Get, "KernelUpdateGuard")]
 [OutputType(typeof(KernelUpdateGuard))]
-public sealed class GetKernelUpdateGuardCommand : KmodCommand
+public sealed class GetKernelUpdateGuardCommand : KmodRootCommand
 {
-    /// <summary>The system root to read instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     protected override void ProcessRecord()
     {

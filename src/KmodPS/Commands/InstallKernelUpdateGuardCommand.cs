@@ -10,11 +10,8 @@ namespace KmodPS.Commands;
 /// <summary>Installs the kernel update guard's hooks in the host's own kernel extension points (kernel-install, /etc/kernel/postinst.d).</summary>
 [Cmdlet(VerbsLifecycle.Install, "KernelUpdateGuard", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KernelUpdateGuard))]
-public sealed class InstallKernelUpdateGuardCommand : KmodCommand
+public sealed class InstallKernelUpdateGuardCommand : KmodRootCommand
 {
-    /// <summary>The system root to install into instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     /// <summary>The hooks run Repair-KernelModule before deciding.</summary>
     [Parameter]

@@ -13,17 +13,13 @@ namespace KmodPS.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "KernelUpdateGuard", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KernelGuardDecision))]
-public sealed class InvokeKernelUpdateGuardCommand : KmodCommand
+public sealed class InvokeKernelUpdateGuardCommand : KmodRootCommand
 {
     /// <summary>The kernel to check, usually the one just installed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string KernelVersion { get; set; } = string.Empty;
-
-    /// <summary>The system root to check and change instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     /// <summary>Repair the kernel's modules first, as Repair-KernelModule -KernelVersion would.</summary>
     [Parameter]

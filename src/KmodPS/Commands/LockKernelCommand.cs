@@ -12,7 +12,7 @@ namespace KmodPS.Commands;
 /// <summary>Pins kernel packages at a version, or excludes bad kernel releases, through the host's package manager.</summary>
 [Cmdlet(VerbsCommon.Lock, "Kernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PinSet)]
 [OutputType(typeof(KernelLock))]
-public sealed class LockKernelCommand : KmodCommand
+public sealed class LockKernelCommand : KmodRootCommand
 {
     private const string PinSet = "Pin";
     private const string ExcludeSet = "Exclude";
@@ -28,10 +28,6 @@ public sealed class LockKernelCommand : KmodCommand
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelCandidateCompleter))]
     public string[] Exclude { get; set; } = Array.Empty<string>();
-
-    /// <summary>The system root to change instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     /// <summary>Emit the kernel's locks after the change.</summary>
     [Parameter]

@@ -10,17 +10,13 @@ namespace KmodPS.Commands;
 /// the next-boot kernel, a locked kernel and the last healthy kernel whatever -Force says.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "Kernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-public sealed class RemoveKernelCommand : KmodCommand
+public sealed class RemoveKernelCommand : KmodRootCommand
 {
     /// <summary>The kernel releases to remove (the RPM version-release without the architecture also works).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[] KernelVersion { get; set; } = Array.Empty<string>();
-
-    /// <summary>The system root to change instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     /// <summary>Also remove the packages that depend on the kernel's packages (kmods built for it, Debian metapackages). Never overrides a protection.</summary>
     [Parameter]

@@ -16,7 +16,7 @@ namespace KmodPS.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "KernelModule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RepairResult))]
-public sealed partial class RepairKernelModuleCommand : KmodCommand
+public sealed partial class RepairKernelModuleCommand : KmodRootCommand
 {
     private const int ProgressId = 7;
     private readonly List<(ISystemRoot Root, List<(string[]? Names, string[]? Kernels)> Selections)> _work = new();
@@ -35,10 +35,6 @@ public sealed partial class RepairKernelModuleCommand : KmodCommand
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string[]? KernelVersion { get; set; }
-
-    /// <summary>The system root to repair instead of <c>/</c>; dkms then runs inside it with chroot.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     // Reads go through the verbose runner; dkms and dnf stream their output as they run.
     private protected override ICommandRunner CreateRunner()

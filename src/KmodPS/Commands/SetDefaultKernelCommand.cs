@@ -9,17 +9,13 @@ namespace KmodPS.Commands;
 /// <summary>Makes a kernel the boot default (or the next boot's kernel) through the host's own bootloader tooling.</summary>
 [Cmdlet(VerbsCommon.Set, "DefaultKernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(InstalledKernel))]
-public sealed class SetDefaultKernelCommand : KmodCommand
+public sealed class SetDefaultKernelCommand : KmodRootCommand
 {
     /// <summary>The kernel release to boot (the RPM version-release without the architecture also works).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ArgumentCompleter(typeof(KernelVersionCompleter))]
     public string KernelVersion { get; set; } = string.Empty;
-
-    /// <summary>The system root to change instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     /// <summary>Boot the kernel on the next boot only.</summary>
     [Parameter]

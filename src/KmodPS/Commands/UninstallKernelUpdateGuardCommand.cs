@@ -8,11 +8,8 @@ namespace KmodPS.Commands;
 
 /// <summary>Removes exactly what Install-KernelUpdateGuard added: its hooks, its state file if it created it, the directories it created if empty.</summary>
 [Cmdlet(VerbsLifecycle.Uninstall, "KernelUpdateGuard", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-public sealed class UninstallKernelUpdateGuardCommand : KmodCommand
+public sealed class UninstallKernelUpdateGuardCommand : KmodRootCommand
 {
-    /// <summary>The system root to uninstall from instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     protected override void ProcessRecord()
     {

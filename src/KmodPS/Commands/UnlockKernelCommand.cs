@@ -11,7 +11,7 @@ namespace KmodPS.Commands;
 /// <summary>Removes kernel locks that KmodPS added (or, with -All, every kernel lock).</summary>
 [Cmdlet(VerbsCommon.Unlock, "Kernel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KernelLock))]
-public sealed class UnlockKernelCommand : KmodCommand
+public sealed class UnlockKernelCommand : KmodRootCommand
 {
     private readonly Dictionary<string, List<string>> _kernelsByRoot = new(StringComparer.Ordinal);
 
@@ -24,10 +24,6 @@ public sealed class UnlockKernelCommand : KmodCommand
     /// <summary>Remove every kernel lock, not only those KmodPS made.</summary>
     [Parameter]
     public SwitchParameter All { get; set; }
-
-    /// <summary>The system root to change instead of <c>/</c>.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Root { get; set; }
 
     /// <summary>Emit the locks that were removed.</summary>
     [Parameter]

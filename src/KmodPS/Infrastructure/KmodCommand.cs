@@ -106,6 +106,13 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
     private protected ChangeOutcome? ApplyChange(ChangePlan plan, ISystemRoot root)
     {
         plan.Notes.ToList().ForEach(WriteVerbose);
+        var executor = new ChangeExecutor(root, Runner, WriteVerbose);
+        if ((plan.IsRefused || plan.IsNoOp) && !WhatIfMode.IsOn(this))
+        {
+            // Changes nothing, but reclaims what killed KmodPS processes left on this host (a rerun after a kill
+            // often finds the work done).
+            executor.Execute(plan);
+        }
         if (plan.IsRefused)
         {
             plan.Refusals.ToList().ForEach(WriteFailure);
@@ -120,7 +127,7 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
         {
             return null;
         }
-        var outcome = new ChangeExecutor(root, Runner, WriteVerbose).Execute(plan);
+        var outcome = executor.Execute(plan);
         outcome.Warnings.ToList().ForEach(WriteWarning);
         if (outcome.Failure is { } failure)
         {
@@ -144,4 +151,15 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
         _dispose?.Invoke();
         GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>
+/// A cmdlet that reads or changes one system root: <c>-Root</c> (default <c>/</c>, a chroot, a mounted image, a
+/// New-KmodTestRoot tree), bound by property name so that objects from another KmodPS cmdlet carry their root along.
+/// </summary>
+public abstract class KmodRootCommand : KmodCommand
+{
+    /// <summary>The system root to read or change instead of <c>/</c>.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Root { get; set; }
 }
