@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
 using KmodPS.Core.Diagnostics;
@@ -9,18 +8,7 @@ namespace KmodPS.Infrastructure;
 /// <summary>Resolves the -Root parameter (PowerShell paths such as TestDrive:/h allowed) to a system root.</summary>
 internal static class RootResolver
 {
-    /// <summary>The root, or a terminating <c>RootNotFound</c> error from the cmdlet.</summary>
-    public static ISystemRoot Resolve(PSCmdlet cmdlet, string? root)
-    {
-        if (TryResolve(cmdlet, root, out var systemRoot, out var error))
-        {
-            return systemRoot;
-        }
-        cmdlet.ThrowTerminatingError(error);
-        throw new UnreachableException("ThrowTerminatingError returned.");
-    }
-
-    /// <returns>False with a <c>RootNotFound</c> record for the cmdlet to throw as terminating.</returns>
+    /// <returns>False with a <c>RootNotFound</c> record (KmodCommand.ResolveRoot decides whether it terminates).</returns>
     public static bool TryResolve(PSCmdlet cmdlet, string? root, [NotNullWhen(true)] out ISystemRoot? systemRoot, [NotNullWhen(false)] out ErrorRecord? error)
     {
         systemRoot = null;
