@@ -111,9 +111,6 @@ public sealed class ChangeContext
     public Action<string> Verbose { get; }
 
     public CancellationToken CancellationToken { get; }
-
-    /// <summary>Results the steps leave for the read-back and the journal (the commands' outputs, by step).</summary>
-    public IDictionary<ChangeStep, CommandResult> Results { get; } = new Dictionary<ChangeStep, CommandResult>();
 }
 
 /// <summary>One step of a change; it describes itself for -WhatIf and applies itself through the jail.</summary>
@@ -284,7 +281,6 @@ internal sealed class CommandChange : ChangeStep
                 return refused;
             }
             var result = context.Runner.Run(Request, context.CancellationToken);
-            context.Results[this] = result;
             return _judge(result);
         }
         finally
