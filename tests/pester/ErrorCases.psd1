@@ -32,6 +32,10 @@
         @{ Id = 'BootLoaderNotSupported'; Scenario = 'Healthy'
            Setup = '[IO.Directory]::Delete("$root/boot/grub2", $true); [IO.File]::WriteAllText("$root/boot/loader/loader.conf", "timeout 3`n")'
            Command = 'Set-DefaultKernel 5.14.0-611.41.1.el9_7.x86_64 -Once -Root $root -Confirm:$false' }
+        # No grub.cfg and no GRUB_DEFAULT: which entry GRUB boots by default is unknown, so nothing is written.
+        @{ Id = 'GrubDefaultUnknown'; Scenario = 'Healthy'
+           Setup = '[IO.File]::Delete("$root/etc/default/grub")'
+           Command = 'Set-DefaultKernel 5.14.0-611.41.1.el9_7.x86_64 -Root $root -Confirm:$false' }
         # Secure Boot off makes 6.1.0-56 healthy; GRUB_DEFAULT names the 6.1.0-55 entry, and grub.cfg says so as grub-mkconfig writes it.
         @{ Id = 'GrubDefaultNotSaved'; Scenario = 'SecureBootUntrusted'
            Setup = '[IO.File]::WriteAllBytes("$root/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", [byte[]](6, 0, 0, 0, 0)); $entry = "gnulinux-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b>gnulinux-6.1.0-55-amd64-advanced-3f1e0c2a-7b5d-4e61-9a0f-2c4d6e8f1a3b"; [IO.File]::WriteAllText("$root/etc/default/grub", "GRUB_DEFAULT=`"$entry`"`n"); $cfg = "$root/boot/grub/grub.cfg"; [IO.File]::WriteAllText($cfg, [IO.File]::ReadAllText($cfg).Replace(''set default="${saved_entry}"'', "set default=`"$entry`""))'

@@ -89,10 +89,17 @@ internal static partial class DefaultKernelPlanner
         }
         var source = request.Setup.GrubDefaultSource ?? "/etc/default/grub";
         var regenerateText = string.Join(' ', new[] { regenerate.Program }.Concat(regenerate.Arguments));
+        if (!request.Force && request.Setup.GrubDefaultUnknown)
+        {
+            return Refuse(request, new Failure(ErrorIds.GrubDefaultUnknown, FailureCategory.InvalidOperation,
+                $"{request.RootPath} has no grub.cfg and no GRUB_DEFAULT in /etc/default/grub or /etc/default/grub.d, so which entry GRUB boots "
+                + "by default is not known and a saved default could not be verified: nothing was changed. "
+                + $"Use -Force to write GRUB_DEFAULT=saved to {source} (a backup is kept of an existing file) and run {regenerateText}, or -Once for the next boot only.", request.KernelVersion));
+        }
         if (!request.Force)
         {
             var why = request.Setup.CompiledDefault is { } compiled
-                ? $"{request.Setup.GrubConfigPath} was generated with default '{compiled}' (GRUB_DEFAULT={request.Setup.GrubDefault} in {source} now)"
+                ? $"{request.Setup.GrubConfigPath} was generated with default '{compiled}' (GRUB_DEFAULT={request.Setup.GrubDefault ?? "(not set)"} in {source} now)"
                 : $"{source} sets GRUB_DEFAULT={request.Setup.GrubDefault}";
             return Refuse(request, new Failure(ErrorIds.GrubDefaultNotSaved, FailureCategory.InvalidOperation,
                 $"{why}, so GRUB ignores a saved default: nothing was changed. "
@@ -102,7 +109,7 @@ internal static partial class DefaultKernelPlanner
         // Already saved in /etc/default/grub (grub.cfg is older than it): regenerating grub.cfg is all that is needed.
         if (SetGrubDefaultSaved(text) != text)
         {
-            plan.Edit(source, $"GRUB_DEFAULT={request.Setup.GrubDefault} -> GRUB_DEFAULT=saved", current => SetGrubDefaultSaved(current ?? string.Empty));
+            plan.Edit(source, $"GRUB_DEFAULT={request.Setup.GrubDefault ?? "(not set)"} -> GRUB_DEFAULT=saved", current => SetGrubDefaultSaved(current ?? string.Empty));
         }
         if (request.IsHostRoot && request.Programs.ContainsKey(regenerate.Program))
         {
@@ -220,7 +227,12 @@ internal static partial class DefaultKernelPlanner
     public static string SetGrubDefaultSaved(string text)
     {
         var replaced = GrubDefaultLine().Replace(text, "GRUB_DEFAULT=saved");
-        return replaced != text || GrubDefaultLine().IsMatch(text) ? replaced : text.TrimEnd('\n') + "\nGRUB_DEFAULT=saved\n";
+        if (replaced != text || GrubDefaultLine().IsMatch(text))
+        {
+            return replaced;
+        }
+        var kept = text.TrimEnd('\n');
+        return (kept.Length == 0 ? string.Empty : kept + "\n") + "GRUB_DEFAULT=saved\n";
     }
 
     /// <summary>Sets loader.conf's <c>default</c> key to the entry id.</summary>

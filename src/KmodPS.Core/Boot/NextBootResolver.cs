@@ -50,9 +50,9 @@ internal sealed class NextBootResolver
         var grubDefault = GrubDefaultsFile.ReadGrubDefault(_root, log);
         return configuration switch
         {
-            GrubBlsConfiguration bls => new BootLoaderSetup(bls.Kind, bls.Layout.EnvironmentPath, grubDefault?.Value.Value ?? "saved", grubDefault?.Source, null)
+            GrubBlsConfiguration bls => new BootLoaderSetup(bls.Kind, bls.Layout.EnvironmentPath, grubDefault?.Value.Value, grubDefault?.Source, null)
                 { GrubConfigPath = bls.Layout.ConfigPath, CompiledDefault = GrubConfigHeader.Read(_root, bls.Layout.ConfigPath, log)?.CompiledDefault },
-            GrubClassicConfiguration grub => new BootLoaderSetup(grub.Kind, grub.Layout.EnvironmentPath ?? "/boot/grub/grubenv", grubDefault?.Value.Value ?? "0", grubDefault?.Source, null)
+            GrubClassicConfiguration grub => new BootLoaderSetup(grub.Kind, grub.Layout.EnvironmentPath ?? "/boot/grub/grubenv", grubDefault?.Value.Value, grubDefault?.Source, null)
                 { GrubConfigPath = grub.Layout.ConfigPath, CompiledDefault = GrubConfigHeader.Read(_root, grub.Layout.ConfigPath, log)?.CompiledDefault },
             SystemdBootConfiguration systemd => new BootLoaderSetup(systemd.Kind, null, null, null, systemd.Layout.LoaderConf),
             _ => null,

@@ -22,6 +22,7 @@ public static class ErrorIds
     public const string BootLoaderNotSupported = nameof(BootLoaderNotSupported);
     public const string BootToolNotFound = nameof(BootToolNotFound);
     public const string GrubDefaultNotSaved = nameof(GrubDefaultNotSaved);
+    public const string GrubDefaultUnknown = nameof(GrubDefaultUnknown);
     public const string KernelNotHealthy = nameof(KernelNotHealthy);
     public const string DefaultNotApplied = nameof(DefaultNotApplied);
 

@@ -115,7 +115,7 @@ public sealed class GuardRun
         var action = decision.Action;
         var summary = decision.Summary;
         // GRUB honours next_entry whatever GRUB_DEFAULT says: a rollback can still protect the next boot.
-        if (plan.Refusals.FirstOrDefault()?.ErrorId == ErrorIds.GrubDefaultNotSaved && action == GuardAction.RolledBack)
+        if (plan.Refusals.FirstOrDefault()?.ErrorId is ErrorIds.GrubDefaultNotSaved or ErrorIds.GrubDefaultUnknown && action == GuardAction.RolledBack)
         {
             var once = change.Plan(target, once: true);
             if (!once.IsRefused)

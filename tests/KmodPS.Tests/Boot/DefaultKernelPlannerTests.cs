@@ -91,6 +91,28 @@ public sealed class DefaultKernelPlannerTests
         Assert.Equal("/w/boot/grub2/grubenv set next_entry=abc-" + Kernel, string.Join(' ', Assert.Single(Commands(Plan(BlsEntry, Kernel, notSaved, once: true, host: false))).Arguments));
     }
 
+    [Theory]
+    [InlineData(BootLoaderKind.GrubBls)]
+    [InlineData(BootLoaderKind.GrubDebian)]
+    public void WithoutGrubCfgAndGrubDefaultTheDefaultIsUnknownSoOnlyForceOrOnceProceed(BootLoaderKind kind)
+    {
+        // The next-boot reader then takes grub-mkconfig's default (0), so a saved_entry written would never read back.
+        var (entry, kernel) = kind == BootLoaderKind.GrubBls ? (BlsEntry, Kernel) : (DebianEntry, "6.1.0-55-amd64");
+        var unknown = new BootLoaderSetup(kind, kind == BootLoaderKind.GrubBls ? "/boot/grub2/grubenv" : "/boot/grub/grubenv", null, null, null);
+        Assert.True(unknown.GrubDefaultUnknown);
+        var refused = Plan(entry, kernel, unknown, once: false, host: false);
+        Assert.Equal("GrubDefaultUnknown", Assert.Single(refused.Refusals).ErrorId);
+        Assert.Empty(refused.Steps);
+
+        var forced = Plan(entry, kernel, unknown, once: false, host: false, force: true, text: null);
+        Assert.Equal("GRUB_DEFAULT=saved\n", Edited(Assert.Single(Edits(forced)), null));
+        Assert.Contains("/etc/default/grub", forced.Touches);
+
+        Assert.False(Plan(entry, kernel, unknown, once: true, host: false).IsRefused);
+        Assert.False((unknown with { GrubDefault = "0" }).GrubDefaultUnknown);
+        Assert.False((unknown with { CompiledDefault = "0" }).GrubDefaultUnknown);
+    }
+
     [Fact]
     public void TheDefaultCompiledIntoGrubCfgDecidesNotAnEditedEtcDefaultGrub()
     {
@@ -138,8 +160,8 @@ public sealed class DefaultKernelPlannerTests
     private static IReadOnlyList<FileChange> Edits(ChangePlan plan) => plan.Steps.OfType<FileChange>().ToList();
 
     // What the edit writes over the file's current text (it edits under the root's lock, not at plan time).
-    private static string? Edited(FileChange edit, string current) =>
-        edit.Edited(System.Text.Encoding.UTF8.GetBytes(current)) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+    private static string? Edited(FileChange edit, string? current) =>
+        edit.Edited(current is null ? null : System.Text.Encoding.UTF8.GetBytes(current)) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
 
     private static ChangePlan Plan(BootEntry entry, string kernel, BootLoaderSetup setup, bool once, bool host, bool force = false, string? text = null) =>
         DefaultKernelPlanner.Plan(new DefaultKernelRequest(kernel, entry, setup, once, force, host, host ? "/" : "/w", AllTools, text));

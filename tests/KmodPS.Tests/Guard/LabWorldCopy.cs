@@ -46,7 +46,7 @@ public sealed class LabWorldCopy : IDisposable
         return path;
     }
 
-    public void Dispose() => _paths.ForEach(p => Shell.Run("rm", TimeSpan.FromMinutes(1), "-rf", p));
+    public void Dispose() => _paths.ForEach(p => Shell.Run("rm", TimeSpan.FromMinutes(5), "-rf", p));
 
     /// <summary>SHA-256 over every entry's path, mode, link target or content: equal means byte-identical trees.</summary>
     public static string TreeHash(string root)
