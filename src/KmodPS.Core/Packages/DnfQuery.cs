@@ -5,7 +5,8 @@ namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// One <c>dnf repoquery</c> (dnf4, dnf5 or yum's dnf) for kernel packages and kmod candidates, with their
-/// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files).
+/// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files). Excludes and
+/// versionlock are off: the caller applies them.
 /// </summary>
 internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRepository
 {
@@ -45,6 +46,9 @@ internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRe
         {
             arguments.Add("--cacheonly");
         }
+        // Every repository package, whatever excludes and versionlock say: Test-KernelUpdate applies those itself
+        // (UpdateHolds), so that it can list the kernels they hold back and name what holds them.
+        arguments.AddRange(tool == "dnf5" ? new[] { "--setopt=disable_excludes=*" } : new[] { "--disableexcludes=all", "--disableplugin=versionlock" });
         arguments.AddRange(new[] { "-q", "repoquery", "--queryformat", QueryFormat });
         arguments.AddRange(packageSpecs);
         CommandResult result;
