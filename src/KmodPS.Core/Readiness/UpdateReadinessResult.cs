@@ -10,4 +10,7 @@ namespace KmodPS.Core.Readiness;
 public sealed record UpdateReadinessResult(IReadOnlyList<KernelUpdateCheck> Checks, string? ReferenceKernel, DiagnosticLog Log, bool QueryFailed, ModuleStatusSnapshot Snapshot)
 {
     public bool Ready => !QueryFailed && Checks.Where(c => c.Decides).All(c => c.Ready);
+
+    /// <summary>How many repository kernels locks or excludes keep out of the update.</summary>
+    public int HeldBackKernels => Checks.Count(c => c.HeldBackBy is not null);
 }
