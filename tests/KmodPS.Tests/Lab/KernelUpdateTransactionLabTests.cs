@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
+using KmodPS.Tests.Runner;
 
 namespace KmodPS.Tests.Lab;
 
@@ -60,7 +62,7 @@ public sealed partial class KernelUpdateTransactionLabTests : IDisposable
         Assert.True(ready);
         var held = Assert.Single(warnings, w => w.Contains("holds back every new kernel", StringComparison.Ordinal));
         Assert.Contains(Newest, held);
-        Assert.Contains($"kernel-core-0:{Good}", held);
+        Assert.Contains($"-0:{Good}.*", held);
         Assert.Contains("(added ", held);
         Assert.All(Detailed(world).Output, c => Assert.Equal((false, true), (c.UpdateInstalls, c.HeldBackBy is not null)));
     }
@@ -105,15 +107,42 @@ public sealed partial class KernelUpdateTransactionLabTests : IDisposable
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("PackageQueryFailed", StringComparison.Ordinal));
     }
 
-    [LabFact]
-    public void DebianInstallsWhatAptGetSimulates()
+    [LabTheory]
+    [InlineData("install", new[] { "6.1.0-99-amd64" })]
+    [InlineData("hold", new string[0])]
+    public void DebianInstallsWhatAptGetSimulates(string selection, string[] expected)
     {
-        var world = _lab.Dir("debian-dkms");
+        var world = DebianWorld(selection);
         var simulated = Shell.Stdout("apt-get", "-o", "Debug::NoLocking=true", "-o", "Dir=" + world, "-s", "-q", "dist-upgrade")
             .Split('\n').Select(l => Regex.Match(l, "^Inst linux-image-(\\d[^ ]*)")).Where(m => m.Success).Select(m => m.Groups[1].Value).Order().ToList();
-        var installs = Detailed(world).Output.Where(c => c.UpdateInstalls).Select(c => c.KernelVersion).Order().ToList();
-        Assert.Equal(simulated, installs);
+        Assert.Equal(expected, simulated);
+        var (checks, warnings) = Detailed(world);
+        Assert.Equal(simulated, checks.Where(c => c.UpdateInstalls).Select(c => c.KernelVersion).Order().ToList());
+        if (selection == "hold")
+        {
+            Assert.Contains(warnings, w => w.Contains("apt keeps back linux-image-amd64", StringComparison.Ordinal));
+        }
     }
+
+    [LabFact]
+    public void AsNobodyOnAWorldReadableRootDnfGetsAPrivateCacheThatIsRemovedAfter()
+    {
+        var world = Copy("alma-nvidia-before");
+        var before = NobodysTemporaryDirectories();
+        foreach (var offline in new[] { string.Empty, " -Offline" })
+        {
+            var (exit, stdout, stderr) = RunnerProcess.RunAsNobody("--json", $"Test-KernelUpdate -Root '{world}' -Detailed -Quiet{offline}");
+            Assert.True(exit == 0, stderr);
+            var installs = JsonDocument.Parse(stdout).RootElement.EnumerateArray()
+                .Where(c => c.GetProperty("UpdateInstalls").GetBoolean()).Select(c => c.GetProperty("KernelVersion").GetString()).ToList();
+            Assert.Equal(new[] { Newest }, installs);
+        }
+        Assert.Equal(before, NobodysTemporaryDirectories());
+        Assert.Empty(Shell.Stdout("find", world, "-uid", "65534"));
+    }
+
+    private static List<string> NobodysTemporaryDirectories() =>
+        Shell.Stdout("find", Path.GetTempPath(), "-maxdepth", "1", "-name", "kmodps-*", "-uid", "65534").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
 
     private void AssertSameAsDnf(string world, IReadOnlyList<string> expected)
     {
@@ -143,6 +172,33 @@ public sealed partial class KernelUpdateTransactionLabTests : IDisposable
         var file = Path.Combine(world, "etc/yum.repos.d/lab.repo");
         File.WriteAllText(file, Regex.Replace(File.ReadAllText(file), "baseurl=.*", "baseurl=file://" + repo));
         Shell.Run("rm", TimeSpan.FromMinutes(1), "-rf", Path.Combine(world, "var/cache/dnf"));
+    }
+
+    /// <summary>
+    /// A Debian root apt can simulate on: kernel 6.1.0-57 and the metapackage installed (held with "hold"), and a local
+    /// repository whose newer metapackage pulls 6.1.0-99 (6.1.0-98 is offered but nothing pulls it).
+    /// </summary>
+    private string DebianWorld(string selection)
+    {
+        var world = Path.Combine(Path.GetTempPath(), $"kmodps-txn-debian-{Guid.NewGuid():N}");
+        _copies.Add(world);
+        const string old = "6.1.0-57-amd64";
+        foreach (var directory in new[] { "etc/apt/sources.list.d", "etc/apt/preferences.d", "var/lib/apt/lists/partial", "var/cache/apt/archives/partial", "var/lib/dpkg", $"lib/modules/{old}", "boot", "repo" })
+        {
+            Directory.CreateDirectory(Path.Combine(world, directory));
+        }
+        File.WriteAllText(Path.Combine(world, "etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n");
+        File.WriteAllText(Path.Combine(world, $"boot/vmlinuz-{old}"), "lab");
+        File.WriteAllText(Path.Combine(world, "var/lib/dpkg/status"),
+            $"Package: linux-image-{old}\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64\nVersion: 6.1.192-3\nDescription: lab\n\n"
+            + $"Package: linux-image-amd64\nStatus: {selection} ok installed\nPriority: optional\nArchitecture: amd64\nVersion: 6.1.192-3\nDepends: linux-image-{old}\nDescription: lab\n\n");
+        File.WriteAllText(Path.Combine(world, "repo/Packages"),
+            "Package: linux-image-amd64\nArchitecture: amd64\nVersion: 6.1.200-1\nDepends: linux-image-6.1.0-99-amd64\nFilename: ./meta.deb\nSize: 1\nDescription: lab\n\n"
+            + "Package: linux-image-6.1.0-99-amd64\nArchitecture: amd64\nVersion: 6.1.200-1\nFilename: ./k99.deb\nSize: 1\nDescription: lab\n\n"
+            + "Package: linux-image-6.1.0-98-amd64\nArchitecture: amd64\nVersion: 6.1.199-1\nFilename: ./k98.deb\nSize: 1\nDescription: lab\n\n");
+        File.WriteAllText(Path.Combine(world, "etc/apt/sources.list"), $"deb [trusted=yes] file:{world}/repo ./\n");
+        Shell.Stdout("apt-get", "-o", "Debug::NoLocking=true", "-o", "Dir=" + world, "-q", "update");
+        return world;
     }
 
     private string Copy(string world)
