@@ -43,7 +43,10 @@ internal static class DnfTransactionPlanner
         var removed = InstallOnlyRemovals(kernels, installed.Count, configuration.InstallOnlyLimit, runningKernel);
         foreach (var kernel in removed)
         {
-            removes[kernel] = kernels.Where(k => k.KernelVersion == kernel && k.Package is not null).Select(k => k.Package!).ToList();
+            // The kernel's own packages and the kmod packages built for it (they require it, so dnf removes them too).
+            removes[kernel] = kernels.Where(k => k.KernelVersion == kernel && k.Package is not null).Select(k => k.Package!)
+                .Concat(rows.Where(r => r.KernelVersion == kernel && r.Provider == ModuleProvider.KmodPackage && r.Package is not null).Select(r => r.Package!))
+                .Distinct(StringComparer.Ordinal).ToList();
         }
         var losses = KmodUpgrades(allowed, kernels, rows, configuration, installed, removed, installs, removes).ToList();
         return new UpdateTransaction(offered, installed, heldBack, removed, losses,

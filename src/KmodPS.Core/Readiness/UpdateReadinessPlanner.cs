@@ -58,7 +58,7 @@ internal static class UpdateReadinessPlanner
         {
             effects.Add((loss.Kernel, new KernelUpdateProblem(loss.Module, ModuleProvider.KmodPackage,
                 $"the update replaces {loss.Package} with {loss.Replacement} (built for {loss.ReplacementKernel}): {loss.Kernel} stays installed but loses {loss.Module}",
-                $"boot {loss.ReplacementKernel} after the update; to keep {loss.Module} on {loss.Kernel}, versionlock {Nevra.Name(loss.Package)}", Critical(loss.Kernel))));
+                $"boot {loss.ReplacementKernel} after the update (it gets {loss.Module}); {loss.Kernel} stays as a fallback without it", Critical(loss.Kernel))));
         }
         var hit = effects.Select(e => e.Kernel).ToHashSet(StringComparer.Ordinal);
         var healthyBefore = input.Kernels.Select(k => k.KernelVersion).Where(k => KernelHealth.Of(k, input.Rows).IsHealthy).ToList();

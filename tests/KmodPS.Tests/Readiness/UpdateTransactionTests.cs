@@ -87,6 +87,13 @@ public sealed class UpdateTransactionTests : IDisposable
     }
 
     [Fact]
+    public void ARemovedKernelTakesItsKmodWithIt()
+    {
+        var transaction = Plan(running: Oldest);
+        Assert.Equal(new[] { "kernel-core-" + Old, Kmod }, transaction.PackagesRemoved(Old));
+    }
+
+    [Fact]
     public void TheLossIsAWarningUnlessTheKernelBootsNextOrRuns()
     {
         var warning = Checks(running: null, nextBoot: Old, kmodFor: Newest).Single(c => c.KernelVersion == Old);
