@@ -6,7 +6,7 @@ namespace KmodPS.Core.Metrics;
 /// <summary>KmodPS's metric families from a status snapshot, an update check and the kernel locks.</summary>
 internal static class KmodMetrics
 {
-    public static IReadOnlyList<MetricFamily> From(IReadOnlyList<ModuleStatus> rows, string? nextBootKernel, bool? updateReady, int? lockedKernels)
+    public static IReadOnlyList<MetricFamily> From(IReadOnlyList<ModuleStatus> rows, string? nextBootKernel, bool? updateReady, int? lockedKernels, int? heldBackKernels = null)
     {
         var families = new List<MetricFamily>
         {
@@ -24,6 +24,11 @@ internal static class KmodMetrics
         {
             families.Add(new("kmodps_locked_kernels", "Number of kernel releases pinned or excluded in the package manager.", "gauge",
                 new[] { new MetricSample(Array.Empty<KeyValuePair<string, string>>(), lockedKernels.Value) }));
+        }
+        if (heldBackKernels is not null)
+        {
+            families.Add(new("kmodps_held_back_kernels", "Number of repository kernels newer than every installed one that locks or excludes keep out of the update (Test-KernelUpdate).", "gauge",
+                new[] { new MetricSample(Array.Empty<KeyValuePair<string, string>>(), heldBackKernels.Value) }));
         }
         return families;
     }

@@ -15,12 +15,14 @@ public static class MetricsExport
     public static string Read(ISystemRoot root, ICommandRunner runner, bool checkUpdates, DiagnosticLog log)
     {
         bool? updateReady = null;
+        int? heldBackKernels = null;
         ModuleStatusSnapshot snapshot;
         if (checkUpdates)
         {
             // Cached metadata only: a metrics job must not hit the network or block on repositories.
             var update = new UpdateReadinessReader(root, runner).Check(null, includeRepository: true, includeInstalled: true, offline: true);
             updateReady = update.Ready;
+            heldBackKernels = update.HeldBackKernels;
             snapshot = update.Snapshot;
         }
         else
@@ -29,6 +31,6 @@ public static class MetricsExport
         }
         snapshot.Log.Failures.ToList().ForEach(f => log.Warn(f.Message));
         var lockedKernels = new KernelLockReader(root).Read().Items.Select(l => l.KernelVersion ?? l.Version ?? l.Entry).Distinct(StringComparer.Ordinal).Count();
-        return PrometheusText.Write(KmodMetrics.From(snapshot.Rows, snapshot.NextBoot.KernelVersion, updateReady, lockedKernels));
+        return PrometheusText.Write(KmodMetrics.From(snapshot.Rows, snapshot.NextBoot.KernelVersion, updateReady, lockedKernels, heldBackKernels));
     }
 }

@@ -10,8 +10,8 @@ namespace KmodPS.Core.Packages;
 /// </summary>
 internal sealed partial class AptQuery(ISystemRoot root, ICommandRunner runner) : IAptRepository
 {
-    /// <summary>Package names an upgrade would install (Inst lines of the simulation).</summary>
-    public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log)
+    /// <summary>What an upgrade would do (the Inst, Remv and kept-back lines of <c>apt-get -s dist-upgrade</c>, holds and pins honoured).</summary>
+    public AptSimulation? SimulateUpgrade(DiagnosticLog log)
     {
         var result = Run("apt-get", new[] { "-s", "-q", "dist-upgrade" }, log);
         return result is null ? null : ParseSimulation(result.StandardOutput);
@@ -28,8 +28,30 @@ internal sealed partial class AptQuery(ISystemRoot root, ICommandRunner runner) 
         return result is null ? null : ParsePolicy(result.StandardOutput);
     }
 
-    public static IReadOnlyList<string> ParseSimulation(string output) =>
-        output.Split('\n').Select(l => InstLine().Match(l)).Where(m => m.Success).Select(m => m.Groups["package"].Value).ToList();
+    public static AptSimulation ParseSimulation(string output)
+    {
+        var lines = output.Split('\n');
+        var keptBack = new List<string>();
+        var inKeptBack = false;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("The following packages have been kept back:", StringComparison.Ordinal) || line.StartsWith("The following held packages", StringComparison.Ordinal))
+            {
+                inKeptBack = line.Contains("kept back", StringComparison.Ordinal);
+                continue;
+            }
+            if (inKeptBack && line.StartsWith(' '))
+            {
+                keptBack.AddRange(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                continue;
+            }
+            inKeptBack = false;
+        }
+        return new AptSimulation(Packages(lines, InstLine()), Packages(lines, RemvLine()), keptBack);
+    }
+
+    private static IReadOnlyList<string> Packages(IEnumerable<string> lines, Regex pattern) =>
+        lines.Select(l => pattern.Match(l)).Where(m => m.Success).Select(m => m.Groups["package"].Value).ToList();
 
     public static IReadOnlySet<string> ParsePolicy(string output)
     {
@@ -80,4 +102,10 @@ internal sealed partial class AptQuery(ISystemRoot root, ICommandRunner runner) 
 
     [GeneratedRegex(@"^Inst (?<package>[^ ]+)")]
     private static partial Regex InstLine();
+
+    [GeneratedRegex(@"^Remv (?<package>[^ ]+)")]
+    private static partial Regex RemvLine();
 }
+
+/// <summary>What <c>apt-get -s dist-upgrade</c> says an upgrade would do: packages installed, removed and kept back.</summary>
+public sealed record AptSimulation(IReadOnlyList<string> Installs, IReadOnlyList<string> Removes, IReadOnlyList<string> KeptBack);

@@ -5,7 +5,8 @@ namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// One <c>dnf repoquery</c> (dnf4, dnf5 or yum's dnf) for kernel packages and kmod candidates, with their
-/// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files).
+/// requires and provides, honouring an alternate root (<c>--installroot</c>, the root's repo files). Excludes and
+/// versionlock are off: the caller applies them.
 /// </summary>
 internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRepository
 {
@@ -31,11 +32,56 @@ internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRe
             log.Fail(new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, root.RootPath));
             return null;
         }
+        // Not root: dnf could not write the root's cache, var/tmp or logs, so it gets private ones, removed after.
+        var privateDirectory = ProcessPrivileges.EffectiveUserId() is 0 ? null : TemporaryDirectories.Create().FullName;
+        try
+        {
+            return Query(tool, packageSpecs, offline, privateDirectory, log);
+        }
+        finally
+        {
+            if (privateDirectory is not null)
+            {
+                DeletePrivate(privateDirectory);
+            }
+        }
+    }
+
+    private RepositorySnapshot? Query(string tool, IEnumerable<string> packageSpecs, bool offline, string? privateDirectory, DiagnosticLog log)
+    {
         var arguments = new List<string>();
-        if (!root.IsHostRoot)
+        var environment = new Dictionary<string, string> { ["LC_ALL"] = "C" };
+        if (privateDirectory is not null)
+        {
+            // Without --installroot (dnf would put cachedir, persistdir and logdir under the root): the root's configuration,
+            // repositories and variables are named one by one, and the state directories are private.
+            if (!root.IsHostRoot)
+            {
+                var jail = RootJail.For(root);
+                if (root.FileExists(DnfConfiguration.ConfigPath))
+                {
+                    arguments.Add("--config=" + jail.ToolPath(DnfConfiguration.ConfigPath));
+                }
+                arguments.Add("--setopt=reposdir=" + jail.ToolPath(DnfConfiguration.ReposDirectory));
+                arguments.Add("--setopt=varsdir=" + jail.ToolPath("/etc/dnf/vars") + "," + jail.ToolPath("/etc/yum/vars"));
+                if (root.FileExists("/etc/os-release") && VersionId() is { } privateRelease)
+                {
+                    arguments.Add("--releasever=" + privateRelease);
+                }
+            }
+            var cache = Path.Combine(privateDirectory, "cache");
+            if (offline)
+            {
+                CopyCache(cache);
+            }
+            arguments.AddRange(new[] { "--setopt=cachedir=" + cache, "--setopt=persistdir=" + Path.Combine(privateDirectory, "persist"), "--setopt=logdir=" + Path.Combine(privateDirectory, "log") });
+            environment["HOME"] = privateDirectory;
+            environment["TMPDIR"] = privateDirectory;
+        }
+        else if (!root.IsHostRoot)
         {
             // dnf prefixes cachedir/logdir with the installroot itself; only the repo files must be pointed into the root.
-            arguments.AddRange(new[] { "--installroot", root.RootPath, "--setopt=reposdir=" + RootJail.For(root).ToolPath("/etc/yum.repos.d") });
+            arguments.AddRange(new[] { "--installroot", root.RootPath, "--setopt=reposdir=" + RootJail.For(root).ToolPath(DnfConfiguration.ReposDirectory) });
             if (root.FileExists("/etc/os-release") && VersionId() is { } release)
             {
                 arguments.Add("--releasever=" + release);
@@ -45,12 +91,15 @@ internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRe
         {
             arguments.Add("--cacheonly");
         }
+        // Every repository package, whatever excludes and versionlock say: Test-KernelUpdate applies those itself
+        // (UpdateHolds), so that it can list the kernels they hold back and name what holds them.
+        arguments.AddRange(tool == "dnf5" ? new[] { "--setopt=disable_excludes=*" } : new[] { "--disableexcludes=all", "--disableplugin=versionlock" });
         arguments.AddRange(new[] { "-q", "repoquery", "--queryformat", QueryFormat });
         arguments.AddRange(packageSpecs);
         CommandResult result;
         try
         {
-            result = runner.Run(new CommandRequest(tool, arguments) { Timeout = TimeSpan.FromMinutes(3) });
+            result = runner.Run(new CommandRequest(tool, arguments) { Timeout = TimeSpan.FromMinutes(3), Environment = environment });
         }
         catch (CommandNotFoundException e)
         {
@@ -66,6 +115,51 @@ internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRe
             return null;
         }
         return new RepositorySnapshot(tool, Parse(result.StandardOutput), Array.Empty<string>());
+    }
+
+    /// <summary>-Offline without root: the root's cached metadata, copied (what cannot be read is left out).</summary>
+    private void CopyCache(string destination)
+    {
+        foreach (var cache in RepodataKernelCandidates.CacheDirectories.Where(root.DirectoryExists).Take(1))
+        {
+            var source = root.MapPath(cache);
+            foreach (var file in SafeFiles(source))
+            {
+                try
+                {
+                    var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(file, target);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> SafeFiles(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint }).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Array.Empty<string>();
+        }
+    }
+
+    private static void DeletePrivate(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // TemporaryDirectories.ReclaimAbandoned removes it once this process has exited.
+        }
     }
 
     public static IReadOnlyList<RepositoryPackage> Parse(string output)

@@ -12,8 +12,8 @@ public interface IRpmRepository
 /// <summary>What the repositories of a Debian root offer: <see cref="AptQuery"/>, or a test root's answer file.</summary>
 public interface IAptRepository
 {
-    /// <summary>Package names an upgrade would install; null with a failure logged when the simulation fails.</summary>
-    IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log);
+    /// <summary>What an upgrade would install, remove and keep back; null with a failure logged when the simulation fails.</summary>
+    AptSimulation? SimulateUpgrade(DiagnosticLog log);
 
     /// <summary>Of the named packages, those that are installed or have a candidate version.</summary>
     IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log);

@@ -32,7 +32,8 @@ internal sealed class TestRootBackend(TestRootAnswers answers) : PackageBackend,
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log) =>
         new("testroot", answers.AvailablePackages(), Array.Empty<string>());
 
-    public IReadOnlyList<string>? SimulateUpgrade(DiagnosticLog log) => answers.Upgrade;
+    public AptSimulation? SimulateUpgrade(DiagnosticLog log) =>
+        new(answers.Upgrade, Array.Empty<string>(), Array.Empty<string>());
 
     public IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log)
     {

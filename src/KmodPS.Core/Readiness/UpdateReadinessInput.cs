@@ -4,7 +4,7 @@ using KmodPS.Core.Packages;
 
 namespace KmodPS.Core.Readiness;
 
-/// <summary>The facts Test-KernelUpdate decides on; <see cref="UpdateReadinessPlanner"/> is a pure function of them.</summary>
+/// <summary>The facts Test-KernelUpdate decides on (<see cref="Transaction"/>: what the package manager's update would do, when the repository was asked); <see cref="UpdateReadinessPlanner"/> is a pure function of them.</summary>
 internal sealed record UpdateReadinessInput(
     string Root,
     HostFamily Family,
@@ -20,4 +20,7 @@ internal sealed record UpdateReadinessInput(
     bool AkmodsPresent,
     bool SecureBootEnforcing,
     bool DkmsKeyTrusted,
-    string? NextBootKernel);
+    string? NextBootKernel,
+    string? RunningKernel = null,
+    UpdateTransaction? Transaction = null,
+    bool NewKernelBecomesDefault = true);

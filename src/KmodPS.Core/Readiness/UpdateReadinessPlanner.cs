@@ -12,9 +12,65 @@ namespace KmodPS.Core.Readiness;
 /// </summary>
 internal static class UpdateReadinessPlanner
 {
-    public static IReadOnlyList<KernelUpdateCheck> Plan(UpdateReadinessInput input) =>
-        input.Candidates.Select(c => new KernelUpdateCheck(
-            c.KernelVersion, c.Source, Problems(input, c).ToList(), input.ReferenceKernel, c.KernelVersion == input.NextBootKernel, input.Root)).ToList();
+    public static IReadOnlyList<KernelUpdateCheck> Plan(UpdateReadinessInput input)
+    {
+        var problems = input.Candidates.ToDictionary(c => c.KernelVersion, c => Problems(input, c).ToList(), StringComparer.Ordinal);
+        var candidates = input.Candidates.ToList();
+        foreach (var (kernel, problem) in Effects(input, problems))
+        {
+            if (!problems.ContainsKey(kernel))
+            {
+                problems[kernel] = new List<KernelUpdateProblem>();
+                candidates.Add(new UpdateCandidate(kernel, UpdateSource.Installed));
+            }
+            problems[kernel].Add(problem);
+        }
+        var transaction = input.Transaction;
+        return candidates.Select(c => new KernelUpdateCheck(
+            c.KernelVersion, c.Source, problems[c.KernelVersion], input.ReferenceKernel, c.KernelVersion == input.NextBootKernel, input.Root,
+            transaction?.InstalledKernels.Contains(c.KernelVersion) ?? false, transaction?.HeldBack.GetValueOrDefault(c.KernelVersion),
+            transaction?.PackagesInstalled(c.KernelVersion), transaction?.PackagesRemoved(c.KernelVersion))).ToList();
+    }
+
+    /// <summary>
+    /// What the transaction does to kernels that stay or were installed: removals and lost modules. Blocking only where
+    /// it hits the kernel that boots next after the update (a new kernel where the host makes it the default) or the
+    /// running kernel, or where no kernel is left healthy; otherwise a warning on that kernel's check.
+    /// </summary>
+    private static List<(string Kernel, KernelUpdateProblem Problem)> Effects(UpdateReadinessInput input, IReadOnlyDictionary<string, List<KernelUpdateProblem>> problems)
+    {
+        var effects = new List<(string Kernel, KernelUpdateProblem Problem)>();
+        if (input.Transaction is not { } transaction)
+        {
+            return effects;
+        }
+        var nextBoot = transaction.InstalledKernels.Count > 0 && input.NewKernelBecomesDefault
+            ? transaction.InstalledKernels.Max(KernelVersionComparer.Instance)
+            : input.NextBootKernel;
+        bool Critical(string kernel) => kernel == nextBoot || kernel == input.RunningKernel;
+        foreach (var kernel in transaction.RemovedKernels)
+        {
+            effects.Add((kernel, new KernelUpdateProblem("(kernel)", ModuleProvider.Kernel,
+                $"the update removes {kernel}: dnf keeps only installonly_limit kernels and removes the oldest",
+                $"raise installonly_limit in /etc/dnf/dnf.conf to keep it, or Lock-Kernel -Exclude the new kernel", Critical(kernel))));
+        }
+        foreach (var loss in transaction.ModuleLosses)
+        {
+            effects.Add((loss.Kernel, new KernelUpdateProblem(loss.Module, ModuleProvider.KmodPackage,
+                $"the update replaces {loss.Package} with {loss.Replacement} (built for {loss.ReplacementKernel}): {loss.Kernel} stays installed but loses {loss.Module}",
+                $"boot {loss.ReplacementKernel} after the update (it gets {loss.Module}); {loss.Kernel} stays as a fallback without it", Critical(loss.Kernel))));
+        }
+        var hit = effects.Select(e => e.Kernel).ToHashSet(StringComparer.Ordinal);
+        var healthyBefore = input.Kernels.Select(k => k.KernelVersion).Where(k => KernelHealth.Of(k, input.Rows).IsHealthy).ToList();
+        var healthyAfter = healthyBefore.Where(k => !hit.Contains(k))
+            .Concat(transaction.InstalledKernels.Where(k => problems.GetValueOrDefault(k)?.All(p => !p.Blocking) ?? false)).ToList();
+        if (healthyBefore.Count > 0 && healthyAfter.Count == 0)
+        {
+            return effects.Select(e => (e.Kernel, new KernelUpdateProblem(e.Problem.Module, e.Problem.Provider,
+                e.Problem.Reason + "; no installed kernel is left with every module the host needs", e.Problem.Remediation))).ToList();
+        }
+        return effects;
+    }
 
     private static IEnumerable<KernelUpdateProblem> Problems(UpdateReadinessInput input, UpdateCandidate candidate)
     {

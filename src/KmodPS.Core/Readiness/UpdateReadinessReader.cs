@@ -36,80 +36,133 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
                 .Where(k => KernelVersionComparer.Instance.Compare(k.KernelVersion, reference) > 0 || (k.KernelVersion == snapshot.NextBoot.KernelVersion && k.KernelVersion != reference))
                 .Select(k => new UpdateCandidate(k.KernelVersion, UpdateSource.Installed)));
         }
-        var available = (IReadOnlyList<RepositoryPackage>)Array.Empty<RepositoryPackage>();
-        var debianAvailable = (IReadOnlySet<string>)new HashSet<string>();
+        var repository = new RepositoryAnswer(Array.Empty<RepositoryPackage>(), new HashSet<string>(), null);
         var needsRepository = (namedKernels is null || namedKernels.Count == 0) ? includeRepository : needed.Count > 0;
         if (needsRepository)
         {
-            (available, debianAvailable) = QueryRepository(snapshot, needed, candidates, namedKernels is { Count: > 0 }, includeRepository, offline, log);
+            repository = QueryRepository(snapshot, needed, candidates, namedKernels is { Count: > 0 }, includeRepository, offline, log);
         }
         var signer = DkmsSigningCertificate.AsSigner(root);
         var input = new UpdateReadinessInput(
-            root.RootPath, snapshot.Host.Family, reference ?? string.Empty, needed, candidates, snapshot.Rows, snapshot.Kernels, available, debianAvailable,
+            root.RootPath, snapshot.Host.Family, reference ?? string.Empty, needed, candidates, snapshot.Rows, snapshot.Kernels, repository.Available, repository.DebianAvailable,
             snapshot.Dkms.GroupBy(e => $"{e.Module}/{e.Version}").ToDictionary(g => g.Key, g => g.First().Conf),
             new[] { "/usr/bin/gcc", "/usr/bin/cc", "/usr/bin/clang" }.Any(root.FileExists),
             root.FileExists("/usr/sbin/akmods"),
             snapshot.SecureBoot.Mode == SecureBootMode.Enabled,
             signer is not null && snapshot.SecureBoot.IsTrusted(signer),
-            snapshot.NextBoot.KernelVersion);
+            snapshot.NextBoot.KernelVersion,
+            snapshot.Host.RunningKernel,
+            repository.Transaction,
+            NewKernelBecomesDefault(snapshot.Host.Family));
         var checks = UpdateReadinessPlanner.Plan(input);
-        foreach (var check in checks.Where(c => !c.Ready))
+        foreach (var check in checks.Where(c => c.Decides))
         {
             check.Problems.ToList().ForEach(p => log.Warn($"{check.KernelVersion}: {p.Module}: {p.Reason}. Next step: {p.Remediation}"));
         }
+        WarnHeldBack(repository.Transaction, log);
         return new UpdateReadinessResult(checks, reference, log, log.Failures.Count > failuresBefore, snapshot);
     }
 
-    private (IReadOnlyList<RepositoryPackage>, IReadOnlySet<string>) QueryRepository(
+    private RepositoryAnswer QueryRepository(
         ModuleStatusSnapshot snapshot, List<ModuleStatus> needed, List<UpdateCandidate> candidates, bool named, bool addCandidates, bool offline, DiagnosticLog log)
     {
-        var newestInstalled = snapshot.Kernels.Select(k => k.KernelVersion).Max(KernelVersionComparer.Instance);
+        var none = new RepositoryAnswer(Array.Empty<RepositoryPackage>(), new HashSet<string>(), null);
         switch (snapshot.Host.Family)
         {
             case HostFamily.RedHat:
-                var kmodNames = needed.Where(n => n.Provider is ModuleProvider.KmodPackage or ModuleProvider.Akmod && n.Package is not null)
+                var kmodNames = needed.Concat(snapshot.Rows).Where(n => n.Provider is ModuleProvider.KmodPackage or ModuleProvider.Akmod && n.Package is not null)
                     .Select(n => Nevra.Name(n.Package!)).Distinct().ToList();
-                var specs = new[] { "kernel-core", "kernel-devel" }.Concat(kmodNames).Concat(kmodNames.Select(n => n + "-*"))
+                var specs = new[] { "kernel", "kernel-core", "kernel-modules-core", "kernel-modules", "kernel-devel" }.Concat(kmodNames).Concat(kmodNames.Select(n => n + "-*"))
                     .Concat(needed.Select(n => $"kmod-{n.Name.Replace('_', '-')}*")).Distinct().ToList();
+                // Excludes and versionlock are off in the query and applied here, so every repository kernel is seen with what holds it back.
                 var snapshotOfRepo = snapshot.Packages.Rpm(runner).Query(specs, offline, log);
                 if (snapshotOfRepo is null)
                 {
-                    return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
+                    return none;
                 }
-                if (!named && addCandidates)
+                var configuration = DnfConfiguration.Read(root, log);
+                var holds = UpdateHolds.Read(root, configuration, log);
+                var transaction = DnfTransactionPlanner.Plan(snapshotOfRepo.Available, snapshot.Kernels, snapshot.Rows, holds.HeldBy, configuration, snapshot.Host.RunningKernel);
+                if (named || !addCandidates)
                 {
-                    candidates.AddRange(snapshotOfRepo.Available.Where(p => p.Name == "kernel-core")
-                        .Select(p => p.KernelRelease)
-                        .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k) && (newestInstalled is null || KernelVersionComparer.Instance.Compare(k, newestInstalled) > 0))
-                        .Distinct().Order(KernelVersionComparer.Instance)
-                        .Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
+                    return new RepositoryAnswer(transaction.Allowed, new HashSet<string>(), null);
                 }
-                return (snapshotOfRepo.Available, new HashSet<string>());
+                candidates.AddRange(transaction.OfferedKernels.Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
+                return new RepositoryAnswer(transaction.Allowed, new HashSet<string>(), transaction);
             case HostFamily.Debian:
                 var apt = snapshot.Packages.Apt(runner);
                 var installs = new List<string>();
+                UpdateTransaction? debianTransaction = null;
                 if (!named && addCandidates)
                 {
                     var simulated = apt.SimulateUpgrade(log);
                     if (simulated is null)
                     {
-                        return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
+                        return none;
                     }
-                    installs.AddRange(simulated);
-                    candidates.AddRange(simulated.Select(KernelImagePackage.DebianRelease).OfType<string>().Distinct(StringComparer.Ordinal)
-                        .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Order(KernelVersionComparer.Instance)
-                        .Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
+                    installs.AddRange(simulated.Installs);
+                    debianTransaction = AptTransaction(simulated, snapshot);
+                    candidates.AddRange(debianTransaction.OfferedKernels.Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
                 }
                 var wanted = candidates.Where(c => snapshot.Kernels.All(k => k.KernelVersion != c.KernelVersion))
                     .SelectMany(c => DebianPackagesFor(c.KernelVersion, snapshot, needed)).Where(p => !installs.Contains(p)).Distinct().ToList();
                 var policy = wanted.Count == 0 ? new HashSet<string>() : apt.Available(wanted, log);
-                return (Array.Empty<RepositoryPackage>(), installs.Concat(policy ?? new HashSet<string>()).ToHashSet(StringComparer.Ordinal));
+                return new RepositoryAnswer(Array.Empty<RepositoryPackage>(), installs.Concat(policy ?? new HashSet<string>()).ToHashSet(StringComparer.Ordinal), debianTransaction);
             default:
                 log.Fail(new Failure(ErrorIds.PackageManagerNotSupported, FailureCategory.NotImplemented,
                     $"Repository candidates are not supported for the {snapshot.Host.Family} family yet; use -Source Installed or -KernelVersion.", root.RootPath));
-                return (Array.Empty<RepositoryPackage>(), new HashSet<string>());
+                return none;
         }
     }
+
+    /// <summary>apt's simulated transaction: the kernel images it installs and removes, with each kernel's packages (holds and pins are apt's to apply).</summary>
+    private static UpdateTransaction AptTransaction(AptSimulation simulated, ModuleStatusSnapshot snapshot)
+    {
+        var installed = simulated.Installs.Select(KernelImagePackage.DebianRelease).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Order(KernelVersionComparer.Instance).ToList();
+        var removed = simulated.Removes.Select(KernelImagePackage.DebianRelease).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlyDictionary<string, IReadOnlyList<string>> ByKernel(IReadOnlyList<string> packages, IEnumerable<string> kernels) =>
+            kernels.ToDictionary(k => k, k => (IReadOnlyList<string>)packages.Where(p => p.Contains(k, StringComparison.Ordinal)).ToList(), StringComparer.Ordinal);
+        return new UpdateTransaction(installed, installed.ToHashSet(StringComparer.Ordinal), new Dictionary<string, string>(), removed, Array.Empty<ModuleLoss>(),
+            ByKernel(simulated.Installs, installed), ByKernel(simulated.Removes, removed), Array.Empty<RepositoryPackage>())
+        {
+            KeptBack = simulated.KeptBack,
+        };
+    }
+
+    private static void WarnHeldBack(UpdateTransaction? transaction, DiagnosticLog log)
+    {
+        if (transaction is null)
+        {
+            return;
+        }
+        if (transaction.HeldBack.Count > 0)
+        {
+            var what = string.Join("; ", transaction.HeldBack.GroupBy(h => h.Value).Select(g => $"{string.Join(", ", g.Select(h => h.Key))} by {g.Key}"));
+            log.Warn($"The update holds back {(transaction.InstalledKernels.Count == 0 ? "every new kernel" : "newer kernels")}: {what}. Their fixes are not installed until the lock or exclude is removed (Unlock-Kernel, or edit the exclude).");
+        }
+        if (transaction.KeptBack.Count > 0)
+        {
+            log.Warn($"apt keeps back {string.Join(", ", transaction.KeptBack)} (held or pinned): the kernels they would bring are not installed by this update.");
+        }
+    }
+
+    /// <summary>Whether a newly installed kernel becomes the default: EL's UPDATEDEFAULT (yes unless set otherwise), Debian's GRUB_DEFAULT=0 (the default when unset).</summary>
+    private bool NewKernelBecomesDefault(HostFamily family)
+    {
+        var (path, key) = family == HostFamily.Debian ? ("/etc/default/grub", "GRUB_DEFAULT") : ("/etc/sysconfig/kernel", "UPDATEDEFAULT");
+        string? value = null;
+        try
+        {
+            value = root.FileExists(path) && OsRelease.Parse(root.ReadAllText(path)).TryGetValue(key, out var v) ? v : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return family == HostFamily.Debian ? value is null or "0" : value is null || value.Equals("yes", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private sealed record RepositoryAnswer(IReadOnlyList<RepositoryPackage> Available, IReadOnlySet<string> DebianAvailable, UpdateTransaction? Transaction);
 
     private static IEnumerable<string> DebianPackagesFor(string kernel, ModuleStatusSnapshot snapshot, List<ModuleStatus> needed)
     {

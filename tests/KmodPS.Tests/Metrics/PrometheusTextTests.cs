@@ -32,6 +32,14 @@ public sealed partial class PrometheusTextTests
         var series = Parse(PrometheusText.Write(KmodMetrics.From(Array.Empty<ModuleStatus>(), null, null, null)));
         Assert.True(double.IsNaN(series["kmodps_next_boot_ready{kernel=\"\"}"]));
         Assert.False(series.ContainsKey("kmodps_update_ready"));
+        Assert.False(series.ContainsKey("kmodps_held_back_kernels"));
+    }
+
+    [Fact]
+    public void HeldBackKernelsAreCountedWhenTheUpdateWasChecked()
+    {
+        var series = Parse(PrometheusText.Write(KmodMetrics.From(Array.Empty<ModuleStatus>(), null, true, 1, 2)));
+        Assert.Equal(2.0, series["kmodps_held_back_kernels"]);
     }
 
     [Fact]
