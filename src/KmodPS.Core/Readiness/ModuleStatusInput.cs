@@ -4,7 +4,10 @@ using KmodPS.Core.Modules;
 
 namespace KmodPS.Core.Readiness;
 
-/// <summary>Everything read from a host that decides its module status; the planner turns it into rows.</summary>
+/// <summary>
+/// Everything read from a host that decides its module status; the planner turns it into rows. <see cref="SameBytes"/>
+/// tells whether an installed module file is a DKMS build's file (built path, installed path); without it they are taken as equal.
+/// </summary>
 internal sealed record ModuleStatusInput(
     string Root,
     HostFamily Family,
@@ -18,4 +21,5 @@ internal sealed record ModuleStatusInput(
     bool SecureBootEnforcing,
     Func<string, ModuleSignature?, bool> IsTrusted,
     IReadOnlyDictionary<string, (string File, DateTime ChangedUtc)?> HeadersChanged,
-    IReadOnlySet<string> AkmodPackages);
+    IReadOnlySet<string> AkmodPackages,
+    Func<string, string, bool>? SameBytes = null);

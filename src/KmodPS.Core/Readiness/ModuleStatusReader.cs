@@ -41,7 +41,8 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
         var headers = kernels.ToDictionary(k => k.KernelVersion, k => k.HeadersPath is null ? null : HeadersChange.Read(root, k.HeadersPath));
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
-            secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.IsTrusted(signature), headers, AkmodPackages(owners.Values));
+            secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.IsTrusted(signature), headers, AkmodPackages(owners.Values),
+            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed));
         return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log);
     }
 
