@@ -75,7 +75,7 @@ internal static partial class ModuleStatusPlanner
         var head = $"DKMS {entry.Module}/{entry.Version} is added but not built for {kernel.KernelVersion}";
         if (entry.MakeLogPath is { } log)
         {
-            return $"{head}: its last build failed (see {log}); fix the build first, 'dkms install' fails the same way until then.";
+            return $"{head}: its last build failed (see {log}); installing it fails the same way until the build is fixed.";
         }
         return kernel.HasHeaders ? head + InstallAdvice(input, kernel, entry.Module, entry.Version, name, files) : $"{head}: its headers are not installed either.";
     }
@@ -91,7 +91,7 @@ internal static partial class ModuleStatusPlanner
             if (present is not null && KernelVersionComparer.Instance.Compare(present, version) >= 0)
             {
                 var who = owner is null ? file.Path : $"{owner.Module}/{owner.Version}";
-                return $"; {who} provides {name} there at version {present}, which 'dkms install {module}/{version}' would not replace. Nothing to do unless you want {version}.";
+                return $"; {who} provides {name} there at version {present}, which installing {module}/{version} would not replace (dkms keeps a newer or equal module). Nothing to do.";
             }
         }
         return $": 'dkms install {module}/{version} -k {kernel.KernelVersion}'.";
