@@ -28,7 +28,9 @@ internal static partial class ModuleStatusPlanner
                 var same = candidates.FirstOrDefault(f => SameBytes(input, built, f.Path));
                 if ((same ?? candidates.FirstOrDefault()) is not { } file)
                 {
-                    var reason = $"DKMS records {entry.Module}/{entry.Version} as installed for {kernel.KernelVersion}, but no {name} module is in /lib/modules/{kernel.KernelVersion}: reinstall it ('dkms install --force {entry.Module}/{entry.Version} -k {kernel.KernelVersion}').";
+                    // dkms install refuses a version it records as installed (exit 5), --force or not: uninstall first.
+                    var reason = $"DKMS records {entry.Module}/{entry.Version} as installed for {kernel.KernelVersion}, but no {name} module is in /lib/modules/{kernel.KernelVersion} "
+                        + $"(dkms status: WARNING! Diff between built and installed module!): reinstall it ('dkms uninstall {entry.Module}/{entry.Version} -k {kernel.KernelVersion}' then 'dkms install {entry.Module}/{entry.Version} -k {kernel.KernelVersion}').";
                     rows.Add(DkmsRow(input, kernel, entry, name, ModuleState.Broken, reason, built));
                     continue;
                 }
@@ -43,7 +45,7 @@ internal static partial class ModuleStatusPlanner
                 var name = ModuleFileInfo.NameFromPath(built);
                 var stale = Stale(input, kernel, entry);
                 var reason = stale ?? $"DKMS {entry.Module}/{entry.Version} is built for {kernel.KernelVersion} but not installed"
-                    + InstallAdvice(input, kernel, entry.Module, entry.Version, name, files);
+                    + InstallAdvice(input, kernel, entry.Module, entry.Version, name, built, files);
                 rows.Add(DkmsRow(input, kernel, entry, name, stale is null ? ModuleState.Built : ModuleState.Stale, reason, built));
             }
         }
@@ -77,15 +79,20 @@ internal static partial class ModuleStatusPlanner
         {
             return $"{head}: its last build failed (see {log}); installing it fails the same way until the build is fixed.";
         }
-        return kernel.HasHeaders ? head + InstallAdvice(input, kernel, entry.Module, entry.Version, name, files) : $"{head}: its headers are not installed either.";
+        return kernel.HasHeaders ? head + InstallAdvice(input, kernel, entry.Module, entry.Version, name, null, files) : $"{head}: its headers are not installed either.";
     }
 
     // dkms install keeps a module file of the same name whose version is newer or equal (check_version_sanity), yet records
-    // the install: the advice is given only when it would put this build in place.
-    private static string InstallAdvice(ModuleStatusInput input, InstalledKernel kernel, string module, string version, string name, IReadOnlyList<ScannedModule> files)
+    // the install: the advice is given only when it would put this build in place, or when the file in place is this build.
+    private static string InstallAdvice(ModuleStatusInput input, InstalledKernel kernel, string module, string version, string name, string? built, IReadOnlyList<ScannedModule> files)
     {
+        var install = $"'dkms install {module}/{version} -k {kernel.KernelVersion}'";
         foreach (var file in files.Where(f => f.Name == name))
         {
+            if (built is not null && SameBytes(input, built, file.Path))
+            {
+                return $"; {file.Path} is this build already, so {install} only records it as installed.";
+            }
             var owner = InstalledOwner(input, kernel, file);
             var present = owner?.Version ?? file.Info?.Version;
             if (present is not null && KernelVersionComparer.Instance.Compare(present, version) >= 0)
@@ -94,7 +101,7 @@ internal static partial class ModuleStatusPlanner
                 return $"; {who} provides {name} there at version {present}, which installing {module}/{version} would not replace (dkms keeps a newer or equal module). Nothing to do.";
             }
         }
-        return $": 'dkms install {module}/{version} -k {kernel.KernelVersion}'.";
+        return $": {install}.";
     }
 
     private static string NotTheBuild(ModuleStatusInput input, IReadOnlyList<DkmsEntry> here, DkmsEntry entry, string name, ScannedModule file)

@@ -75,7 +75,13 @@ public sealed class DkmsDifferentialLabTests : IDisposable
         Step("build", "kmodpsdiff_replace/2.0", "-k", K);
         var both = Step("install", "kmodpsdiff_replace/2.0", "-k", K);
         Assert.Equal(2, both.Count(r => r.Name == "kmodpsdiff_test" && r.State == ModuleState.Installed));
-        Step("uninstall", "kmodpsdiff_replace/2.0", "-k", K);
+        // Uninstalling the replacing package takes the file away (nothing was saved as original_module, since it was a
+        // DKMS build): the original is installed per DKMS, its file is gone, and the advice puts it back.
+        var gone = Step("uninstall", "kmodpsdiff_replace/2.0", "-k", K).Single(r => r.Package == "kmodpsdiff_test/1.0");
+        Assert.Equal(ModuleState.Broken, gone.State);
+        Assert.Contains($"'dkms uninstall kmodpsdiff_test/1.0 -k {K}' then 'dkms install kmodpsdiff_test/1.0 -k {K}'", gone.Reason);
+        Step("uninstall", "kmodpsdiff_test/1.0", "-k", K);
+        Step("install", "kmodpsdiff_test/1.0", "-k", K);
         Step("remove", "kmodpsdiff_replace/2.0", "--all");
         var installed = Compare("before the hand copy").Single(r => r.Package == "kmodpsdiff_test/1.0");
         Shell.Stdout("objcopy", "--strip-debug", installed.Path is { } p ? _world + p : throw new InvalidOperationException("no path"));

@@ -29,11 +29,29 @@ public sealed partial class ModuleStatusPlannerTests
         var rows = ModuleStatusPlanner.Plan(Input(
             kernels: new[] { Kernel(D) },
             files: new[] { File(D, "updates/dkms/multi.ko", "multi", D, ModuleLocation.Updates) },
-            dkms: new[] { Build("multi", "1.0", "multi", DkmsState.Built), Build("multi", "2.0", "multi", DkmsState.Installed) }));
+            dkms: new[] { Build("multi", "1.0", "multi", DkmsState.Built), Build("multi", "2.0", "multi", DkmsState.Installed) },
+            sameBytes: (built, _) => built.Contains("/2.0/", StringComparison.Ordinal)));
         var older = rows.Single(r => r.Package == "multi/1.0");
         Assert.Equal(ModuleState.Built, older.State);
         Assert.DoesNotContain("'dkms install", older.Reason);
         Assert.Contains("multi/2.0 provides multi", older.Reason);
+    }
+
+    [Fact]
+    public void ABuiltVersionWhoseFileIsAlreadyInPlaceIsAdvisedToBeRecordedAndAGoneFileToBeReinstalled()
+    {
+        // dkms install of 1.0 over 2.0 records 1.0 as installed but keeps 2.0's file.
+        var rows = ModuleStatusPlanner.Plan(Input(
+            kernels: new[] { Kernel(D) },
+            files: new[] { File(D, "updates/dkms/multi.ko", "multi", D, ModuleLocation.Updates) },
+            dkms: new[] { Build("multi", "1.0", "multi", DkmsState.Installed), Build("multi", "2.0", "multi", DkmsState.Built), Build("gone", "1.0", "gone", DkmsState.Installed) },
+            sameBytes: (built, _) => built.Contains("/2.0/", StringComparison.Ordinal)));
+        Assert.Contains("it is multi/2.0's build", rows.Single(r => r.Package == "multi/1.0").Reason);
+        Assert.Contains($"is this build already, so 'dkms install multi/2.0 -k {D}' only records it", rows.Single(r => r.Package == "multi/2.0").Reason);
+        var gone = rows.Single(r => r.Package == "gone/1.0");
+        Assert.Equal(ModuleState.Broken, gone.State);
+        Assert.Contains("WARNING! Diff between built and installed module!", gone.Reason);
+        Assert.Contains($"'dkms uninstall gone/1.0 -k {D}' then 'dkms install gone/1.0 -k {D}'", gone.Reason);
     }
 
     [Fact]
