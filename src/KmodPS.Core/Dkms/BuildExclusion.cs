@@ -5,20 +5,47 @@ namespace KmodPS.Core.Dkms;
 
 /// <summary>
 /// dkms's build_exclude rule (read_conf): a kernel whose release does not match BUILD_EXCLUSIVE_KERNEL, or whose
-/// architecture does not match BUILD_EXCLUSIVE_ARCH (bash <c>=~</c>, unanchored), is never built; dkms exits 77.
+/// architecture does not match BUILD_EXCLUSIVE_ARCH (bash <c>=~</c>, unanchored), or whose .config lacks an option
+/// BUILD_EXCLUSIVE_CONFIG names (or has one it names with <c>!</c>), is never built; dkms exits 77.
 /// </summary>
 public sealed record BuildExclusion(string Directive, string Pattern, string Excluded)
 {
-    /// <summary>The directive that excludes the kernel, or null when dkms would build for it.</summary>
-    public static BuildExclusion? Of(DkmsConf? conf, string kernel)
+    /// <summary>
+    /// The directive that excludes the kernel, or null when dkms would build for it. <paramref name="enabledOptions"/> are the
+    /// options set to y or m in the kernel's .config; without them (like dkms without a .config) BUILD_EXCLUSIVE_CONFIG excludes nothing.
+    /// </summary>
+    public static BuildExclusion? Of(DkmsConf? conf, string kernel, IReadOnlySet<string>? enabledOptions = null)
     {
         if (conf?.BuildExclusiveKernel is { } release && !Matches(release, kernel))
         {
             return new BuildExclusion("BUILD_EXCLUSIVE_KERNEL", release, kernel);
         }
         var arch = ArchOf(kernel);
-        return conf?.BuildExclusiveArch is { } pattern && !Matches(pattern, arch) ? new BuildExclusion("BUILD_EXCLUSIVE_ARCH", pattern, arch) : null;
+        if (conf?.BuildExclusiveArch is { } pattern && !Matches(pattern, arch))
+        {
+            return new BuildExclusion("BUILD_EXCLUSIVE_ARCH", pattern, arch);
+        }
+        if (conf?.BuildExclusiveConfig is not { } options || enabledOptions is null)
+        {
+            return null;
+        }
+        foreach (var option in options.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var unwanted = option.StartsWith('!');
+            if (enabledOptions.Contains(option.TrimStart('!')) == unwanted)
+            {
+                return new BuildExclusion("BUILD_EXCLUSIVE_CONFIG", options, $"{kernel} ({option.TrimStart('!')} is {(unwanted ? "set" : "not set")})");
+            }
+        }
+        return null;
     }
+
+    /// <summary>The options a kernel .config sets to y or m.</summary>
+    public static IReadOnlySet<string> EnabledOptions(string config) => config.Split('\n')
+        .Select(l => l.Trim())
+        .Where(l => l.EndsWith("=y", StringComparison.Ordinal) || l.EndsWith("=m", StringComparison.Ordinal))
+        .Select(l => l[..^2])
+        .ToHashSet(StringComparer.Ordinal);
 
     public override string ToString() => $"{Directive}=\"{Pattern}\" excludes {Excluded}";
 

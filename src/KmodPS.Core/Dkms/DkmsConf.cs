@@ -26,6 +26,8 @@ public sealed partial class DkmsConf
 
     public string? BuildExclusiveArch => Get("BUILD_EXCLUSIVE_ARCH");
 
+    public string? BuildExclusiveConfig => Get("BUILD_EXCLUSIVE_CONFIG");
+
     /// <summary>
     /// The module file names dkms installs (DEST_MODULE_NAME[n], defaulting to BUILT_MODULE_NAME[n], then PACKAGE_NAME).
     /// A plain <c>BUILT_MODULE_NAME=</c> is element 0, as in bash.

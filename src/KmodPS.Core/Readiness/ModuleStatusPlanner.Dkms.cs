@@ -54,7 +54,7 @@ internal static partial class ModuleStatusPlanner
         {
             var entry = version.First();
             var conf = version.Select(e => e.Conf).FirstOrDefault(c => c is not null);
-            var exclusion = BuildExclusion.Of(conf, kernel.KernelVersion);
+            var exclusion = BuildExclusion.Of(conf, kernel.KernelVersion, input.KernelOptions?.GetValueOrDefault(kernel.KernelVersion));
             if (exclusion is null && entry.State != DkmsState.Added)
             {
                 continue;

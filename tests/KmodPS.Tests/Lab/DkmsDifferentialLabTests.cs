@@ -46,6 +46,7 @@ public sealed class DkmsDifferentialLabTests : IDisposable
         Package("kmodpsdiff_noauto", "1.0", autoinstall: false);
         Package("kmodpsdiff_excl", "1.0", extra: "BUILT_MODULE_NAME[1]=\"kmodpsdiff_excl2\"\nDEST_MODULE_LOCATION[1]=\"/updates/dkms\"\nBUILD_EXCLUSIVE_ARCH=\"none\"");
         Package("kmodpsdiff_exclk", "1.0", extra: "BUILD_EXCLUSIVE_KERNEL=\"^2\\.6\\.\"");
+        Package("kmodpsdiff_exclc", "1.0", extra: "BUILD_EXCLUSIVE_CONFIG=\"CONFIG_MODULES !CONFIG_KMODPSDIFF_NEVER CONFIG_KMODPSDIFF_NEVER\"");
         Package("kmodpsdiff_fail", "1.0", failing: true);
 
         // Several versions of one module.
@@ -103,16 +104,19 @@ public sealed class DkmsDifferentialLabTests : IDisposable
 
         // Build-exclusive (by architecture, by kernel): dkms refuses with 77; KmodPS says Excluded, advises nothing.
         Step("add", "kmodpsdiff_excl/1.0");
-        var excluded = Step("add", "kmodpsdiff_exclk/1.0");
+        Step("add", "kmodpsdiff_exclk/1.0");
+        var excluded = Step("add", "kmodpsdiff_exclc/1.0");
         Assert.Equal(77, Dkms("build", "kmodpsdiff_excl/1.0", "-k", K).ExitCode);
         Assert.Equal(77, Dkms("build", "kmodpsdiff_exclk/1.0", "-k", K).ExitCode);
-        foreach (var row in excluded.Where(r => r.Package is "kmodpsdiff_excl/1.0" or "kmodpsdiff_exclk/1.0"))
+        Assert.Equal(77, Dkms("build", "kmodpsdiff_exclc/1.0", "-k", K).ExitCode);
+        Assert.Contains("CONFIG_KMODPSDIFF_NEVER is not set", excluded.Single(r => r.Package == "kmodpsdiff_exclc/1.0").Reason);
+        foreach (var row in excluded.Where(r => r.Package is "kmodpsdiff_excl/1.0" or "kmodpsdiff_exclk/1.0" or "kmodpsdiff_exclc/1.0"))
         {
             Assert.Equal(ModuleState.Excluded, row.State);
             Assert.False(row.IsProblem);
             Assert.DoesNotContain("dkms install", row.Reason);
         }
-        Assert.Equal(3, excluded.Count(r => r.State == ModuleState.Excluded));
+        Assert.Equal(4, excluded.Count(r => r.State == ModuleState.Excluded));
 
         // A failing build: added, the reason points at make.log and never at a 'dkms install' that fails again.
         Step("add", "kmodpsdiff_fail/1.0");
@@ -122,7 +126,7 @@ public sealed class DkmsDifferentialLabTests : IDisposable
         Assert.Contains("make.log", failed.Reason);
         Assert.DoesNotContain("'dkms install", failed.Reason);
 
-        foreach (var package in new[] { "kmodpsdiff_noauto/1.0", "kmodpsdiff_dep/1.0", "kmodpsdiff_test/1.0", "kmodpsdiff_excl/1.0", "kmodpsdiff_exclk/1.0", "kmodpsdiff_fail/1.0" })
+        foreach (var package in new[] { "kmodpsdiff_noauto/1.0", "kmodpsdiff_dep/1.0", "kmodpsdiff_test/1.0", "kmodpsdiff_excl/1.0", "kmodpsdiff_exclk/1.0", "kmodpsdiff_exclc/1.0", "kmodpsdiff_fail/1.0" })
         {
             Step("remove", package, "--all");
         }

@@ -106,6 +106,18 @@ public sealed partial class ModuleStatusPlannerTests
         Assert.False(KernelHealth.IsUnhealthy(rows[0]));
     }
 
+    [Theory]
+    [InlineData("CONFIG_DRM !CONFIG_NEVER", null)]
+    [InlineData("CONFIG_NEVER", "CONFIG_NEVER is not set")]
+    [InlineData("CONFIG_DRM !CONFIG_DRM_I915", "CONFIG_DRM_I915 is set")]
+    public void BuildExclusiveConfigReadsTheKernelsOptionsAsDkmsDoes(string options, string? excluded)
+    {
+        var conf = DkmsConf.Parse($"PACKAGE_NAME=cfg\nBUILD_EXCLUSIVE_CONFIG=\"{options}\"\n");
+        var enabled = BuildExclusion.EnabledOptions("CONFIG_DRM=y\nCONFIG_DRM_I915=m\n# CONFIG_NEVER is not set\nCONFIG_HZ=250\n");
+        Assert.Equal(excluded, BuildExclusion.Of(conf, D, enabled)?.Excluded is { } e ? e[(e.IndexOf('(') + 1)..^1] : null);
+        Assert.Null(BuildExclusion.Of(conf, D));
+    }
+
     [Fact]
     public void AnAddedVersionWhoseBuildFailedPointsAtMakeLogAndNotAtAnInstallThatFailsAgain()
     {
