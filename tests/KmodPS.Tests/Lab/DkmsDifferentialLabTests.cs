@@ -171,8 +171,8 @@ public sealed class DkmsDifferentialLabTests : IDisposable
     };
 
     /// <summary>
-    /// A private world with only the lab's headers kernel: the debian-dkms world's /usr, /boot and in-tree modules hard-linked
-    /// (dkms never rewrites them), its dkms framework, signing key and package database copied, and an empty DKMS tree.
+    /// A private world with only the lab's headers kernel: the debian-dkms world's /usr, /boot and a few in-tree modules
+    /// hard-linked (dkms never rewrites them), its dkms framework, signing key and package database copied, and an empty DKMS tree.
     /// </summary>
     private void MakeWorld()
     {
@@ -187,11 +187,14 @@ public sealed class DkmsDifferentialLabTests : IDisposable
         {
             Shell.Stdout("cp", "-a", Path.Combine(source, "var/lib/dkms", key), Path.Combine(_world, "var/lib/dkms", key));
         }
+        // Of the in-tree modules, kernel/lib is enough (a reference signer and vermagic), and keeps every depmod dkms runs short.
         var modules = Path.Combine(source, "lib/modules", K);
-        foreach (var entry in Directory.GetFileSystemEntries(modules).Where(e => Path.GetFileName(e) is not ("updates" or "source")))
+        foreach (var entry in Directory.GetFileSystemEntries(modules).Where(e => Path.GetFileName(e) is not ("updates" or "source" or "kernel")))
         {
-            Shell.Stdout("cp", Path.GetFileName(entry) == "kernel" ? "-al" : "-a", entry, Path.Combine(_world, "lib/modules", K, Path.GetFileName(entry)));
+            Shell.Stdout("cp", "-a", entry, Path.Combine(_world, "lib/modules", K, Path.GetFileName(entry)));
         }
+        Directory.CreateDirectory(Path.Combine(_world, "lib/modules", K, "kernel"));
+        Shell.Stdout("cp", "-al", Path.Combine(modules, "kernel/lib"), Path.Combine(_world, "lib/modules", K, "kernel/lib"));
         foreach (var other in Directory.GetFileSystemEntries(Path.Combine(_world, "boot")).Where(e => !e.EndsWith(K, StringComparison.Ordinal))
             .Concat(Directory.GetDirectories(Path.Combine(_world, "usr/src")).Where(d => !Path.GetFileName(d).StartsWith("linux-", StringComparison.Ordinal))))
         {
