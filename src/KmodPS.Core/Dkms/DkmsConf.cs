@@ -26,7 +26,12 @@ public sealed partial class DkmsConf
 
     public string? BuildExclusiveArch => Get("BUILD_EXCLUSIVE_ARCH");
 
-    /// <summary>The module file names dkms installs (DEST_MODULE_NAME[n], defaulting to BUILT_MODULE_NAME[n], then PACKAGE_NAME).</summary>
+    public string? BuildExclusiveConfig => Get("BUILD_EXCLUSIVE_CONFIG");
+
+    /// <summary>
+    /// The module file names dkms installs (DEST_MODULE_NAME[n], defaulting to BUILT_MODULE_NAME[n], then PACKAGE_NAME).
+    /// A plain <c>BUILT_MODULE_NAME=</c> is element 0, as in bash.
+    /// </summary>
     public IReadOnlyList<string> DestModuleNames
     {
         get
@@ -34,8 +39,8 @@ public sealed partial class DkmsConf
             var names = new List<string>();
             for (var i = 0; ; i++)
             {
-                var built = Get($"BUILT_MODULE_NAME[{i}]");
-                var dest = Get($"DEST_MODULE_NAME[{i}]");
+                var built = Element("BUILT_MODULE_NAME", i);
+                var dest = Element("DEST_MODULE_NAME", i);
                 if (built is null && dest is null)
                 {
                     break;
@@ -51,6 +56,8 @@ public sealed partial class DkmsConf
     }
 
     public string? Get(string key) => _values.TryGetValue(key, out var value) ? value : null;
+
+    private string? Element(string array, int index) => Get($"{array}[{index}]") ?? (index == 0 ? Get(array) : null);
 
     public static DkmsConf Parse(string text)
     {

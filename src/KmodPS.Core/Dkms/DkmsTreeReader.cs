@@ -70,7 +70,10 @@ public sealed partial class DkmsTreeReader
         }
         if (builds.Count == 0)
         {
-            yield return new DkmsEntry(module, version, null, null, DkmsState.Added, source, Array.Empty<string>(), null, null, null, conf);
+            // dkms removes build/ after a successful build and leaves it behind when the build fails.
+            var failedLog = TreePath.Combine(versionDirectory, "build/make.log");
+            yield return new DkmsEntry(module, version, null, null, DkmsState.Added, source, Array.Empty<string>(),
+                _root.FileExists(failedLog) ? failedLog : null, null, null, conf);
         }
         foreach (var build in builds)
         {

@@ -26,4 +26,7 @@ public enum ModuleState
 
     /// <summary>A dangling link, an unreadable or corrupt file.</summary>
     Broken,
+
+    /// <summary>A DKMS package whose BUILD_EXCLUSIVE directives exclude this kernel: dkms will not build it here, and that is not a problem.</summary>
+    Excluded,
 }

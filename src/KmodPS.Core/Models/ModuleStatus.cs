@@ -70,8 +70,8 @@ public sealed class ModuleStatus
 
     public string Root { get; }
 
-    /// <summary>True for every state but Installed and Built.</summary>
-    public bool IsProblem => State is not (ModuleState.Installed or ModuleState.Built);
+    /// <summary>True for every state but Installed, Built and Excluded.</summary>
+    public bool IsProblem => State is not (ModuleState.Installed or ModuleState.Built or ModuleState.Excluded);
 
     public override string ToString() => $"{Name} {KernelVersion} {State}";
 }

@@ -4,7 +4,11 @@ using KmodPS.Core.Modules;
 
 namespace KmodPS.Core.Readiness;
 
-/// <summary>Everything read from a host that decides its module status; the planner turns it into rows.</summary>
+/// <summary>
+/// Everything read from a host that decides its module status; the planner turns it into rows. <see cref="SameBytes"/>
+/// tells whether an installed module file is a DKMS build's file (built path, installed path); without it they are taken as equal.
+/// <see cref="KernelOptions"/> holds, by kernel, the options its headers' .config enables, read only when a dkms.conf has BUILD_EXCLUSIVE_CONFIG.
+/// </summary>
 internal sealed record ModuleStatusInput(
     string Root,
     HostFamily Family,
@@ -18,4 +22,6 @@ internal sealed record ModuleStatusInput(
     bool SecureBootEnforcing,
     Func<string, ModuleSignature?, bool> IsTrusted,
     IReadOnlyDictionary<string, (string File, DateTime ChangedUtc)?> HeadersChanged,
-    IReadOnlySet<string> AkmodPackages);
+    IReadOnlySet<string> AkmodPackages,
+    Func<string, string, bool>? SameBytes = null,
+    IReadOnlyDictionary<string, IReadOnlySet<string>>? KernelOptions = null);

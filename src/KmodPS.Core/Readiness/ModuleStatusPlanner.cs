@@ -6,9 +6,10 @@ namespace KmodPS.Core.Readiness;
 
 /// <summary>
 /// Pure: host state in, one row per (out-of-tree module, installed kernel) out. A module needed on the host
-/// (present for any installed kernel, or loaded now) but absent for a kernel is Missing there.
+/// (present for any installed kernel, or loaded now) but absent for a kernel is Missing there. The DKMS rows are in
+/// ModuleStatusPlanner.Dkms.cs.
 /// </summary>
-internal static class ModuleStatusPlanner
+internal static partial class ModuleStatusPlanner
 {
     public static IReadOnlyList<ModuleStatus> Plan(ModuleStatusInput input)
     {
@@ -16,29 +17,31 @@ internal static class ModuleStatusPlanner
         foreach (var kernel in input.Kernels)
         {
             var tree = input.Trees.GetValueOrDefault(kernel.KernelVersion);
-            foreach (var file in tree?.OutOfTree ?? Array.Empty<ScannedModule>())
+            var claimed = new HashSet<ScannedModule>();
+            var dkms = FromDkms(input, kernel, tree, claimed);
+            foreach (var file in (tree?.OutOfTree ?? Array.Empty<ScannedModule>()).Where(f => !claimed.Contains(f)))
             {
-                rows.Add(FromFile(input, kernel, tree!, file));
+                rows.Add(FromFile(input, kernel, tree!, file, WeakDkmsBuild(input, kernel.KernelVersion, file), null));
             }
-            rows.AddRange(FromDkmsBuilds(input, kernel, rows));
+            rows.AddRange(dkms);
         }
-        rows.AddRange(FromDkmsAdded(input, rows));
         rows.AddRange(Missing(input, rows));
         return rows
             .OrderBy(r => r.Kernel.KernelVersion, Kernels.KernelVersionComparer.Instance)
             .ThenBy(r => r.Status.IsProblem ? 0 : 1)
             .ThenBy(r => r.Status.Name, StringComparer.Ordinal)
             .ThenBy(r => r.Status.ModuleVersion, StringComparer.Ordinal)
+            .ThenBy(r => r.Status.Package, StringComparer.Ordinal)
             .Select(r => r.Status)
             .ToList();
     }
 
     private sealed record Row(InstalledKernel Kernel, ModuleStatus Status, string? DkmsPackage);
 
-    private static Row FromFile(ModuleStatusInput input, InstalledKernel kernel, KernelModuleTree tree, ScannedModule file)
+    /// <summary>A row for a module file; <paramref name="dkms"/> is the DKMS build it stands for, <paramref name="identity"/> says when it is not that build's file.</summary>
+    private static Row FromFile(ModuleStatusInput input, InstalledKernel kernel, KernelModuleTree tree, ScannedModule file, DkmsEntry? dkms, string? identity)
     {
         var info = file.Info;
-        var dkms = InstalledDkmsBuild(input, kernel.KernelVersion, file.Name);
         var owner = input.Owners.GetValueOrDefault(file.Path);
         var provider = file.Location == ModuleLocation.WeakUpdates ? ModuleProvider.WeakUpdate
             : dkms is not null ? ModuleProvider.Dkms
@@ -48,6 +51,7 @@ internal static class ModuleStatusPlanner
         var version = dkms?.Version ?? info?.Version;
         var trusted = info is null ? (bool?)null : input.IsTrusted(kernel.KernelVersion, info.Signature);
         var (state, reason) = Judge(input, kernel, tree, file, dkms, provider, trusted);
+        reason = identity is null ? reason : $"{reason} {identity}";
         return new Row(kernel, Status(input, kernel, file.Name, version, provider, state, reason, package, file.Path, info, trusted), dkms?.Module);
     }
 
@@ -72,50 +76,6 @@ internal static class ModuleStatusPlanner
         var note = provider == ModuleProvider.WeakUpdate ? $" (weak-updates link to {file.LinkTarget})" : string.Empty;
         var trustNote = trusted == false ? " Signature not trusted by an enrolled key, which matters only if Secure Boot is turned on." : string.Empty;
         return (ModuleState.Installed, $"Installed for {kernel.KernelVersion}{note}.{trustNote}");
-    }
-
-    private static IEnumerable<Row> FromDkmsBuilds(ModuleStatusInput input, InstalledKernel kernel, List<Row> existing)
-    {
-        foreach (var entry in input.Dkms.Where(e => e.KernelVersion == kernel.KernelVersion && e.State == DkmsState.Built))
-        {
-            foreach (var path in entry.BuiltModules)
-            {
-                var name = ModuleFileInfo.NameFromPath(path);
-                var stale = Stale(input, kernel, entry);
-                var state = stale is null ? ModuleState.Built : ModuleState.Stale;
-                var reason = stale ?? $"DKMS {entry.Module}/{entry.Version} is built for {kernel.KernelVersion} but not installed: 'dkms install {entry.Module}/{entry.Version} -k {kernel.KernelVersion}'.";
-                yield return new Row(kernel, Status(input, kernel, name, entry.Version, ModuleProvider.Dkms, state, reason, $"{entry.Module}/{entry.Version}", path, null, null), entry.Module);
-            }
-        }
-        foreach (var entry in input.Dkms.Where(e => e.KernelVersion == kernel.KernelVersion && e.State == DkmsState.Installed))
-        {
-            // Installed per the DKMS tree, but the module file is not in the kernel's tree: someone removed it.
-            foreach (var path in entry.BuiltModules)
-            {
-                var name = ModuleFileInfo.NameFromPath(path);
-                if (!existing.Any(r => r.Kernel == kernel && r.Status.Name == name))
-                {
-                    var reason = $"DKMS records {entry.Module}/{entry.Version} as installed for {kernel.KernelVersion}, but no {name} module is in /lib/modules/{kernel.KernelVersion}: reinstall it ('dkms install --force {entry.Module}/{entry.Version} -k {kernel.KernelVersion}').";
-                    yield return new Row(kernel, Status(input, kernel, name, entry.Version, ModuleProvider.Dkms, ModuleState.Broken, reason, $"{entry.Module}/{entry.Version}", path, null, null), entry.Module);
-                }
-            }
-        }
-    }
-
-    private static IEnumerable<Row> FromDkmsAdded(ModuleStatusInput input, List<Row> existing)
-    {
-        foreach (var entry in input.Dkms.Where(e => e.State == DkmsState.Added))
-        {
-            foreach (var name in (entry.Conf?.DestModuleNames ?? new[] { entry.Module }).Select(n => n.Replace('-', '_')))
-            {
-                foreach (var kernel in input.Kernels.Where(k => !existing.Any(r => r.Kernel == k && r.Status.Name == name)))
-                {
-                    var reason = $"DKMS {entry.Module}/{entry.Version} is added but was never built for {kernel.KernelVersion}"
-                        + (kernel.HasHeaders ? $": 'dkms install {entry.Module}/{entry.Version} -k {kernel.KernelVersion}'." : ": its headers are not installed either.");
-                    yield return new Row(kernel, Status(input, kernel, name, entry.Version, ModuleProvider.Dkms, ModuleState.Added, reason, $"{entry.Module}/{entry.Version}", null, null, null), entry.Module);
-                }
-            }
-        }
     }
 
     private static IEnumerable<Row> Missing(ModuleStatusInput input, List<Row> existing)
@@ -170,9 +130,10 @@ internal static class ModuleStatusPlanner
             info?.Signature?.Signer, info?.Signature?.KeyId, trusted, loaded, running, kernel.KernelVersion == input.NextBootKernel, input.Root);
     }
 
-    private static DkmsEntry? InstalledDkmsBuild(ModuleStatusInput input, string kernel, string name) =>
-        input.Dkms.FirstOrDefault(e => e.KernelVersion == kernel && e.State is DkmsState.Installed or DkmsState.InstalledWeak
-            && e.BuiltModules.Any(p => ModuleFileInfo.NameFromPath(p) == name));
+    // A weak-updates link is its own provider; it names the DKMS build it came from when DKMS installed it.
+    private static DkmsEntry? WeakDkmsBuild(ModuleStatusInput input, string kernel, ScannedModule file) => file.Location != ModuleLocation.WeakUpdates ? null
+        : input.Dkms.FirstOrDefault(e => e.KernelVersion == kernel && e.State is DkmsState.Installed or DkmsState.InstalledWeak
+            && e.BuiltModules.Any(p => ModuleFileInfo.NameFromPath(p) == file.Name));
 
     private static string? Stale(ModuleStatusInput input, InstalledKernel kernel, DkmsEntry entry)
     {

@@ -41,8 +41,28 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
         var headers = kernels.ToDictionary(k => k.KernelVersion, k => k.HeadersPath is null ? null : HeadersChange.Read(root, k.HeadersPath));
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
-            secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.IsTrusted(signature), headers, AkmodPackages(owners.Values));
+            secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.IsTrusted(signature), headers, AkmodPackages(owners.Values),
+            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(kernels, dkms.Items));
         return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log);
+    }
+
+    // dkms reads <kernel source>/.config for BUILD_EXCLUSIVE_CONFIG; a kernel without it excludes nothing, as in dkms.
+    private Dictionary<string, IReadOnlySet<string>>? KernelOptions(IEnumerable<InstalledKernel> kernels, IEnumerable<DkmsEntry> dkms)
+    {
+        if (!dkms.Any(e => e.Conf?.BuildExclusiveConfig is not null))
+        {
+            return null;
+        }
+        var options = new Dictionary<string, IReadOnlySet<string>>();
+        foreach (var kernel in kernels.Where(k => k.HeadersPath is not null))
+        {
+            var config = TreePath.Combine(kernel.HeadersPath!, ".config");
+            if (root.FileExists(config))
+            {
+                options[kernel.KernelVersion] = BuildExclusion.EnabledOptions(root.ReadAllText(config));
+            }
+        }
+        return options;
     }
 
     // akmods keeps the source RPM of each module it builds as /usr/src/akmods/<name>-kmod.latest; the kmod-<name>-<kernel>

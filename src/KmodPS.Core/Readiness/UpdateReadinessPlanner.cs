@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KmodPS.Core.Dkms;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
 using KmodPS.Core.Packages;
@@ -133,14 +134,13 @@ internal static class UpdateReadinessPlanner
     private static KernelUpdateProblem? DkmsProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
     {
         var conf = needed.Package is null ? null : input.DkmsConfs.GetValueOrDefault(needed.Package);
-        if (conf?.BuildExclusiveKernel is { } exclusive && !Matches(exclusive, candidate.KernelVersion))
+        switch (BuildExclusion.Of(conf, candidate.KernelVersion))
         {
-            return Problem(input, candidate, needed, $"{needed.Package} excludes {candidate.KernelVersion} with BUILD_EXCLUSIVE_KERNEL=\"{exclusive}\" (dkms exit 77): it will not be built",
-                $"install a version of {needed.Package?.Split('/')[0]} that supports {candidate.KernelVersion}, or Lock-Kernel -Exclude {candidate.KernelVersion}");
-        }
-        if (conf?.BuildExclusiveArch is { } arch && !Matches(arch, Arch(candidate.KernelVersion)))
-        {
-            return Problem(input, candidate, needed, $"{needed.Package} excludes architecture {Arch(candidate.KernelVersion)} with BUILD_EXCLUSIVE_ARCH=\"{arch}\"", "nothing to build on this architecture");
+            case { Directive: "BUILD_EXCLUSIVE_KERNEL" } kernel:
+                return Problem(input, candidate, needed, $"{needed.Package} excludes {candidate.KernelVersion} with BUILD_EXCLUSIVE_KERNEL=\"{kernel.Pattern}\" (dkms exit 77): it will not be built",
+                    $"install a version of {needed.Package?.Split('/')[0]} that supports {candidate.KernelVersion}, or Lock-Kernel -Exclude {candidate.KernelVersion}");
+            case { } arch:
+                return Problem(input, candidate, needed, $"{needed.Package} excludes architecture {arch.Excluded} with BUILD_EXCLUSIVE_ARCH=\"{arch.Pattern}\"", "nothing to build on this architecture");
         }
         if (!HeadersAvailable(input, candidate.KernelVersion, out var headersPackage))
         {
@@ -192,35 +192,6 @@ internal static class UpdateReadinessPlanner
 
     private static KernelUpdateProblem Problem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed, string reason, string remediation) =>
         new(needed.Name, needed.Provider, reason, remediation);
-
-    private static bool Matches(string pattern, string value)
-    {
-        try
-        {
-            return Regex.IsMatch(value, pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
-
-    private static string Arch(string kernel)
-    {
-        foreach (var arch in new[] { "x86_64", "aarch64", "ppc64le", "s390x" })
-        {
-            if (kernel.EndsWith("." + arch, StringComparison.Ordinal))
-            {
-                return arch;
-            }
-        }
-        return kernel.EndsWith("-amd64", StringComparison.Ordinal) || kernel.EndsWith("-generic", StringComparison.Ordinal) ? "x86_64"
-            : kernel.EndsWith("-arm64", StringComparison.Ordinal) ? "aarch64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
-            {
-                System.Runtime.InteropServices.Architecture.Arm64 => "aarch64",
-                _ => "x86_64",
-            };
-    }
 
     private static string Base(string kernel) => kernel.Split('-', 2)[0];
 

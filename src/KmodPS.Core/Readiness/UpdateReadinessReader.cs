@@ -23,7 +23,7 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
         var reference = ReferenceKernel(snapshot, log);
         // What the reference kernel has (even a stale or untrusted build) is what the host needs.
         var needed = reference is null ? new List<ModuleStatus>() : snapshot.Rows
-            .Where(r => r.KernelVersion == reference && r.Provider != ModuleProvider.Kernel && r.State is not (ModuleState.Missing or ModuleState.Added or ModuleState.Built))
+            .Where(r => r.KernelVersion == reference && r.Provider != ModuleProvider.Kernel && r.State is not (ModuleState.Missing or ModuleState.Added or ModuleState.Built or ModuleState.Excluded))
             .GroupBy(r => r.Name).Select(g => g.OrderBy(r => r.State == ModuleState.Installed ? 0 : 1).First()).ToList();
         var candidates = new List<UpdateCandidate>();
         if (namedKernels is { Count: > 0 })

@@ -5,7 +5,7 @@ using KmodPS.Core.Readiness;
 
 namespace KmodPS.Tests.Readiness;
 
-public sealed class ModuleStatusPlannerTests
+public sealed partial class ModuleStatusPlannerTests
 {
     private const string Old = "5.14.0-611.41.1.el9_7.x86_64";
     private const string New = "5.14.0-611.45.1.el9_7.x86_64";
@@ -171,12 +171,13 @@ public sealed class ModuleStatusPlannerTests
         string? nextBoot = null,
         bool secureBoot = false,
         bool trusted = true,
-        Dictionary<string, (string, DateTime)?>? headersChanged = null)
+        Dictionary<string, (string, DateTime)?>? headersChanged = null,
+        Func<string, string, bool>? sameBytes = null)
     {
         var trees = kernels.ToDictionary(k => k.KernelVersion, k => new KernelModuleTree(k.KernelVersion,
             (files ?? Array.Empty<ScannedModule>()).Where(f => f.KernelVersion == k.KernelVersion).ToList(), null, null));
         return new ModuleStatusInput("/", HostFamily.Debian, kernels, trees, dkms ?? Array.Empty<DkmsEntry>(), owners ?? new Dictionary<string, string>(),
             loaded ?? new Dictionary<string, LoadedModule>(), running, nextBoot, secureBoot, (_, _) => trusted,
-            headersChanged ?? new Dictionary<string, (string, DateTime)?>(), new HashSet<string>());
+            headersChanged ?? new Dictionary<string, (string, DateTime)?>(), new HashSet<string>(), sameBytes);
     }
 }
