@@ -78,4 +78,7 @@ public static class ErrorIds
 
     // Any change: a failed change whose restore failed too (the original failure is in the message)
     public const string RestoreFailed = nameof(RestoreFailed);
+
+    // Kernels and stores KmodPS reads (issue 15)
+    public const string KernelLeftoverOwned = nameof(KernelLeftoverOwned);
 }

@@ -18,4 +18,8 @@ internal sealed record ModuleStatusInput(
     bool SecureBootEnforcing,
     Func<string, ModuleSignature?, bool> IsTrusted,
     IReadOnlyDictionary<string, (string File, DateTime ChangedUtc)?> HeadersChanged,
-    IReadOnlySet<string> AkmodPackages);
+    IReadOnlySet<string> AkmodPackages)
+{
+    /// <summary>Module files a package or modules.dep says should exist (<see cref="ModuleWitness"/>).</summary>
+    public IReadOnlyList<ModuleWitness> Witnesses { get; init; } = Array.Empty<ModuleWitness>();
+}

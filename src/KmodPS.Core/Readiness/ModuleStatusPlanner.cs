@@ -21,6 +21,7 @@ internal static class ModuleStatusPlanner
                 rows.Add(FromFile(input, kernel, tree!, file));
             }
             rows.AddRange(FromDkmsBuilds(input, kernel, rows));
+            rows.AddRange(FromWitnesses(input, kernel, rows));
         }
         rows.AddRange(FromDkmsAdded(input, rows));
         rows.AddRange(Missing(input, rows));
@@ -99,6 +100,25 @@ internal static class ModuleStatusPlanner
                     yield return new Row(kernel, Status(input, kernel, name, entry.Version, ModuleProvider.Dkms, ModuleState.Broken, reason, $"{entry.Module}/{entry.Version}", path, null, null), entry.Module);
                 }
             }
+        }
+    }
+
+    // A file the package database or modules.dep names, with no module read from it: gone, or something else is there.
+    private static IEnumerable<Row> FromWitnesses(ModuleStatusInput input, InstalledKernel kernel, List<Row> existing)
+    {
+        foreach (var witness in input.Witnesses.Where(w => w.KernelVersion == kernel.KernelVersion))
+        {
+            var name = ModuleFileInfo.NameFromPath(witness.Path);
+            if (existing.Any(r => r.Kernel == kernel && (r.Status.Path == witness.Path || r.Status.Name == name)))
+            {
+                continue;
+            }
+            var provider = witness.Package is null ? ModuleProvider.Manual : IsAkmod(input, witness.Package) ? ModuleProvider.Akmod : ModuleProvider.KmodPackage;
+            var fix = witness.Package is null ? "reinstall the module, or run depmod if it was removed on purpose" : $"reinstall {witness.Package}";
+            var (state, reason) = witness.Found is null
+                ? (ModuleState.Missing, $"{witness.Path} is missing, but {witness.Witness}: {fix}.")
+                : (ModuleState.Broken, $"{witness.Path} is {witness.Found}, not a module file, but {witness.Witness}: {fix}.");
+            yield return new Row(kernel, Status(input, kernel, name, null, provider, state, reason, witness.Package, witness.Path, null, null), null);
         }
     }
 
