@@ -14,7 +14,8 @@ public sealed record ChangeOutcome(Failure? Failure, IReadOnlyList<string> Warni
 /// still holds, save the files it touches, record it in its journal, apply the steps in order, read the result back,
 /// then settle the journal. When a step or the read-back fails, the steps already run are undone (files restored byte
 /// for byte through the jail, undo commands run in reverse), and a restore that fails is RestoreFailed, naming what
-/// is left to check. A refused plan changes nothing and takes no lock.
+/// is left to check. A refused plan changes nothing and takes no lock; neither does one this user may not make
+/// (RootRequired: not root, on the host or on a root it cannot write).
 /// </summary>
 public sealed class ChangeExecutor
 {
@@ -43,6 +44,10 @@ public sealed class ChangeExecutor
         if (plan.IsNoOp)
         {
             return new ChangeOutcome(null, plan.Warnings, null);
+        }
+        if (ProcessPrivileges.WhyCannotChange(_root) is { } why)
+        {
+            return new ChangeOutcome(new Failure(ErrorIds.RootRequired, FailureCategory.PermissionDenied, $"{plan.Action} {plan.Target}: {why} Nothing was changed.", plan.Target), plan.Warnings, null);
         }
         return RootChangeLock.Around(_root, () => ExecuteHeld(plan, cancellationToken),
             refusal => new ChangeOutcome(refusal with { Target = plan.Target }, plan.Warnings, null), cancellationToken: cancellationToken);

@@ -81,4 +81,7 @@ public static class ErrorIds
 
     // Kernels and stores KmodPS reads (issue 15)
     public const string KernelLeftoverOwned = nameof(KernelLeftoverOwned);
+    public const string ExcludeTooBroad = nameof(ExcludeTooBroad);
+    public const string StoreUnparsable = nameof(StoreUnparsable);
+    public const string OutputNotWritten = nameof(OutputNotWritten);
 }

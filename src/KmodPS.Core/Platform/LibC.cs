@@ -44,6 +44,11 @@ internal static class LibC
     [DllImport("libc", SetLastError = true)]
     public static extern int close(int fd);
 
+    public const int W_OK = 2;
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
+
     [DllImport("libc", SetLastError = true)]
     public static extern int dup(int fd);
 
