@@ -63,7 +63,8 @@ internal sealed class GrubEnvironment
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
-            return new GrubEnvironment(path, None, unreadable: true, "cannot be read: " + e.Message);
+            // Not damage: a user who may not read it may not write it either, and the change says so (RootRequired).
+            return new GrubEnvironment(path, None, unreadable: true);
         }
     }
 }

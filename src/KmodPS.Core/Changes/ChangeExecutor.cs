@@ -30,6 +30,16 @@ public sealed class ChangeExecutor
         _verbose = verbose ?? (_ => { });
     }
 
+    /// <summary>
+    /// RootRequired when this process may not change <paramref name="root"/> (not root on the host, or a root it cannot
+    /// write), whatever else the plan says: what a refusal found while reading as this user comes after it.
+    /// </summary>
+    public static Failure? RequirePrivilege(ISystemRoot root, ChangePlan plan) =>
+        ProcessPrivileges.WhyCannotChange(root) is { } why
+            ? new Failure(ErrorIds.RootRequired, FailureCategory.PermissionDenied,
+                $"{plan.Action} {plan.Target}: {why} Nothing was changed." + (plan.IsRefused ? $" (Read as this user: {plan.Refusals[0].Message})" : string.Empty), plan.Target)
+            : null;
+
     /// <summary>Test seam: fails every change after this many steps (at the read-back when it has no more), as a crash would.</summary>
     internal static int? InjectFailureAfterStep { get; set; }
 
@@ -45,9 +55,9 @@ public sealed class ChangeExecutor
         {
             return new ChangeOutcome(null, plan.Warnings, null);
         }
-        if (ProcessPrivileges.WhyCannotChange(_root) is { } why)
+        if (RequirePrivilege(_root, plan) is { } unprivileged)
         {
-            return new ChangeOutcome(new Failure(ErrorIds.RootRequired, FailureCategory.PermissionDenied, $"{plan.Action} {plan.Target}: {why} Nothing was changed.", plan.Target), plan.Warnings, null);
+            return new ChangeOutcome(unprivileged, plan.Warnings, null);
         }
         return RootChangeLock.Around(_root, () => ExecuteHeld(plan, cancellationToken),
             refusal => new ChangeOutcome(refusal with { Target = plan.Target }, plan.Warnings, null), cancellationToken: cancellationToken);

@@ -12,7 +12,10 @@ namespace KmodPS.Core.Hosts;
 public sealed record KernelLeftover(string KernelVersion, string Directory, long SizeBytes, IReadOnlyList<string> Entries, string? Owner = null)
 {
     /// <summary>The paths whose owner decides who may remove it: the directory, its entries and the headers link.</summary>
-    public IEnumerable<string> OwnershipProbes => Entries.Append(Directory).Append(TreePath.Combine(Directory, "build"));
+    public IEnumerable<string> OwnershipProbes => Entries.Take(MaxProbes).Append(Directory).Append(TreePath.Combine(Directory, "build"));
+
+    // Enough for what a removed kernel leaves (DKMS builds, a headers link); a huge tree must not make a huge rpm -qf.
+    private const int MaxProbes = 2000;
 
     public KernelLeftover WithOwner(IReadOnlyDictionary<string, string> owners) =>
         this with { Owner = OwnershipProbes.Select(p => owners.GetValueOrDefault(p)).FirstOrDefault(o => o is not null) };
