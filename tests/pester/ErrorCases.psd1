@@ -89,6 +89,17 @@
         @{ Id = 'RootLockUnavailable'; Scenario = 'Healthy'
            Setup = '[IO.File]::CreateSymbolicLink("$root/var/lib/kmodps/kmodps.lock", "/etc/passwd") | Out-Null'
            Command = 'Install-KernelUpdateGuard -Root $root -Confirm:$false' }
+
+        # A module directory whose kernel image is gone, with a file a package still owns: the package manager's to remove.
+        @{ Id = 'KernelLeftoverOwned'; Scenario = 'DebianDkmsStale'
+           Setup = '[IO.Directory]::CreateDirectory("$root/lib/modules/6.1.0-54-amd64/updates") | Out-Null; $answers = "$root/var/lib/kmodps/testroot.json"; [IO.File]::WriteAllText($answers, ([IO.File]::ReadAllText($answers) -replace ''"installed"\s*:\s*\['', ''"installed": [ { "package": "linux-headers-6.1.0-54-amd64", "files": [ "/lib/modules/6.1.0-54-amd64/updates" ] },''))'
+           Command = 'Remove-Kernel 6.1.0-54-amd64 -Root $root -Confirm:$false -WarningAction SilentlyContinue' }
+        # A grubenv cut to 500 bytes reads with a warning; Set-DefaultKernel does not write into it.
+        @{ Id = 'StoreUnparsable'; Scenario = 'AlmaNvidiaKmodMissing'
+           Setup = '$grubenv = "$root/boot/grub2/grubenv"; [IO.File]::WriteAllBytes($grubenv, [IO.File]::ReadAllBytes($grubenv)[0..499])'
+           Command = 'Set-DefaultKernel 5.14.0-611.41.1.el9_7.x86_64 -Root $root -Confirm:$false -WarningAction SilentlyContinue' }
+        # The parent of -Path is a file: the metrics cannot be written there (as a user without rights to the directory, the same id).
+        @{ Id = 'OutputNotWritten'; Scenario = 'Healthy'; Command = 'Export-KernelModuleMetrics -Root $root -SkipUpdateCheck -Path "$root/etc/os-release/kmodps.prom" -WarningAction SilentlyContinue' }
     )
 
     Elsewhere = @(
@@ -117,6 +128,7 @@
         @{ Id = 'RepairTimedOut'; CoveredBy = 'RepairExecutionTests.ATimedOutBuildIsRepairTimedOutWithoutAnExitCode'; Reason = 'needs a dkms build that outlasts its time limit' }
         @{ Id = 'RepairNotVerified'; CoveredBy = 'RepairExecutionTests.SuccessThatDoesNotReadBackInstalledIsNotVerified'; Reason = 'needs dkms to succeed without installing' }
         @{ Id = 'RestoreFailed'; CoveredBy = 'DefaultKernelSwitchTests.AFailedSwitchWhoseRestoreCannotWriteIsRestoreFailedNamingTheOriginalFailureAndThePath'; Reason = 'needs a change that fails and a restore that cannot write, which leaves the root changed (also LockExecutorTests.AFailedPinWhoseListCannotBeRestoredIsRestoreFailedNamingTheFailureAndTheList)' }
+        @{ Id = 'ExcludeTooBroad'; CoveredBy = 'LockInputTests.ADebianExcludeBroaderThanOneAbiIsRefusedAndNothingIsPlanned'; Reason = 'Lock-Kernel needs apt-mark on the machine to plan anything for a Debian root' }
         @{ Id = 'GuardNotUninstalled'; CoveredBy = 'GuardInstallTests.AHookThatCannotBeDeletedIsGuardNotUninstalled'; Reason = 'needs a hook that cannot be deleted' }
     )
 }

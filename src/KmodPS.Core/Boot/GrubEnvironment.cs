@@ -13,11 +13,12 @@ internal sealed class GrubEnvironment
 {
     private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
-    private GrubEnvironment(string? path, IReadOnlyDictionary<string, string> variables, bool unreadable)
+    private GrubEnvironment(string? path, IReadOnlyDictionary<string, string> variables, bool unreadable, string? damage = null)
     {
         Path = path;
         Variables = variables;
         Unreadable = unreadable;
+        Damage = damage;
     }
 
     /// <summary>The grubenv file inside the root; null when there is none.</summary>
@@ -26,6 +27,9 @@ internal sealed class GrubEnvironment
     public IReadOnlyDictionary<string, string> Variables { get; }
 
     public bool Unreadable { get; }
+
+    /// <summary>What is wrong with the file ("is 500 bytes, not ..."), null when it is a sound block or absent: a change does not write into it.</summary>
+    public string? Damage { get; }
 
     public string? this[string name] => Variables.TryGetValue(name, out var value) ? value : null;
 
@@ -46,16 +50,20 @@ internal sealed class GrubEnvironment
             {
                 if (content.Length != GrubEnvironmentBlock.StandardSize)
                 {
-                    log.Warn($"{root.MapPath(path)} is {content.Length} bytes, not the {GrubEnvironmentBlock.StandardSize} bytes grub-editenv writes; it may have been edited by hand.");
+                    var size = $"is {content.Length} bytes, not the {GrubEnvironmentBlock.StandardSize} bytes grub-editenv writes";
+                    log.Warn($"{root.MapPath(path)} {size}; it may have been edited by hand.");
+                    return new GrubEnvironment(path, variables, unreadable: false, size);
                 }
                 return new GrubEnvironment(path, variables, unreadable: false);
             }
-            log.Warn($"{root.MapPath(path)} does not start with '{GrubEnvironmentBlock.Signature.TrimEnd()}'; GRUB's load_env rejects it, so no saved_entry or next_entry is set at boot.");
-            return new GrubEnvironment(path, None, unreadable: false);
+            var signature = $"does not start with '{GrubEnvironmentBlock.Signature.TrimEnd()}'";
+            log.Warn($"{root.MapPath(path)} {signature}; GRUB's load_env rejects it, so no saved_entry or next_entry is set at boot.");
+            return new GrubEnvironment(path, None, unreadable: false, signature);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warn($"Cannot read {root.MapPath(path)}: {e.Message}");
+            // Not damage: a user who may not read it may not write it either, and the change says so (RootRequired).
             return new GrubEnvironment(path, None, unreadable: true);
         }
     }

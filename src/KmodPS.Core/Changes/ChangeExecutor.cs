@@ -14,7 +14,8 @@ public sealed record ChangeOutcome(Failure? Failure, IReadOnlyList<string> Warni
 /// still holds, save the files it touches, record it in its journal, apply the steps in order, read the result back,
 /// then settle the journal. When a step or the read-back fails, the steps already run are undone (files restored byte
 /// for byte through the jail, undo commands run in reverse), and a restore that fails is RestoreFailed, naming what
-/// is left to check. A refused plan changes nothing and takes no lock.
+/// is left to check. A refused plan changes nothing and takes no lock; neither does one this user may not make
+/// (RootRequired: not root, on the host or on a root it cannot write).
 /// </summary>
 public sealed class ChangeExecutor
 {
@@ -28,6 +29,16 @@ public sealed class ChangeExecutor
         _runner = runner;
         _verbose = verbose ?? (_ => { });
     }
+
+    /// <summary>
+    /// RootRequired when this process may not change <paramref name="root"/> (not root on the host, or a root it cannot
+    /// write), whatever else the plan says: what a refusal found while reading as this user comes after it.
+    /// </summary>
+    public static Failure? RequirePrivilege(ISystemRoot root, ChangePlan plan) =>
+        ProcessPrivileges.WhyCannotChange(root) is { } why
+            ? new Failure(ErrorIds.RootRequired, FailureCategory.PermissionDenied,
+                $"{plan.Action} {plan.Target}: {why} Nothing was changed." + (plan.IsRefused ? $" (Read as this user: {plan.Refusals[0].Message})" : string.Empty), plan.Target)
+            : null;
 
     /// <summary>Test seam: fails every change after this many steps (at the read-back when it has no more), as a crash would.</summary>
     internal static int? InjectFailureAfterStep { get; set; }
@@ -43,6 +54,10 @@ public sealed class ChangeExecutor
         if (plan.IsNoOp)
         {
             return new ChangeOutcome(null, plan.Warnings, null);
+        }
+        if (RequirePrivilege(_root, plan) is { } unprivileged)
+        {
+            return new ChangeOutcome(unprivileged, plan.Warnings, null);
         }
         return RootChangeLock.Around(_root, () => ExecuteHeld(plan, cancellationToken),
             refusal => new ChangeOutcome(refusal with { Target = plan.Target }, plan.Warnings, null), cancellationToken: cancellationToken);

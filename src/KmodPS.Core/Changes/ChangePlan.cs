@@ -206,34 +206,50 @@ internal sealed class FileChange : ChangeStep
 }
 
 /// <summary>
-/// Creates a directory under the root (and its missing parents), or removes one that is empty. A failed change
-/// removes the directories it created again when they are empty.
+/// Creates a directory under the root (and its missing parents), removes one that is empty, or removes a whole tree
+/// (links in it removed, never followed). A failed change removes the directories it created again when they are empty.
 /// </summary>
 internal sealed class DirectoryChange : ChangeStep
 {
-    private DirectoryChange(string description, string treePath, bool create) : base(description)
+    private enum Kind
     {
-        TreePath = treePath;
-        Create = create;
+        Make,
+        RemoveIfEmpty,
+        RemoveTree,
     }
 
-    public static DirectoryChange Make(string treePath) => new($"create directory {treePath}", treePath, create: true);
+    private readonly Kind _kind;
 
-    public static DirectoryChange RemoveIfEmpty(string treePath, string why) => new($"remove directory {treePath} if empty ({why})", treePath, create: false);
+    private DirectoryChange(string description, string treePath, Kind kind) : base(description)
+    {
+        TreePath = treePath;
+        _kind = kind;
+    }
+
+    public static DirectoryChange Make(string treePath) => new($"create directory {treePath}", treePath, Kind.Make);
+
+    public static DirectoryChange RemoveIfEmpty(string treePath, string why) => new($"remove directory {treePath} if empty ({why})", treePath, Kind.RemoveIfEmpty);
+
+    /// <summary>Removes the directory and everything in it; not undone by restoring files, so only in plans that are not <see cref="ChangePlan.Reversible"/>.</summary>
+    public static DirectoryChange RemoveTree(string treePath, string why) => new($"remove directory {treePath} and everything in it ({why})", treePath, Kind.RemoveTree);
 
     public string TreePath { get; }
 
-    public bool Create { get; }
+    public bool Create => _kind == Kind.Make;
 
     public override Failure? Apply(ChangeContext context)
     {
-        if (Create)
+        switch (_kind)
         {
-            context.Jail.CreateDirectory(TreePath);
-        }
-        else
-        {
-            context.Jail.DeleteEmptyDirectory(TreePath);
+            case Kind.Make:
+                context.Jail.CreateDirectory(TreePath);
+                break;
+            case Kind.RemoveIfEmpty:
+                context.Jail.DeleteEmptyDirectory(TreePath);
+                break;
+            default:
+                context.Jail.DeleteTree(TreePath);
+                break;
         }
         return null;
     }

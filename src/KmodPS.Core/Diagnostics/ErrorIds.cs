@@ -79,4 +79,10 @@ public static class ErrorIds
 
     // Any change: a failed change whose restore failed too (the original failure is in the message)
     public const string RestoreFailed = nameof(RestoreFailed);
+
+    // Kernels and stores KmodPS reads (issue 15)
+    public const string KernelLeftoverOwned = nameof(KernelLeftoverOwned);
+    public const string ExcludeTooBroad = nameof(ExcludeTooBroad);
+    public const string StoreUnparsable = nameof(StoreUnparsable);
+    public const string OutputNotWritten = nameof(OutputNotWritten);
 }

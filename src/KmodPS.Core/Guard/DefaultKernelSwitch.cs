@@ -42,6 +42,12 @@ internal sealed class DefaultKernelSwitch
             return ChangePlan.Refuse(action, kernelVersion, ErrorIds.DefaultNotApplied, new Failure(ErrorIds.BootLoaderNotSupported, FailureCategory.NotImplemented,
                 $"No supported boot loader was recognised under {_root.RootPath}.", kernelVersion));
         }
+        if (setup.GrubEnvironmentPath is { } grubenv && GrubEnvironment.Read(_root, grubenv, new DiagnosticLog()).Damage is { } damage)
+        {
+            return ChangePlan.Refuse(action, kernelVersion, ErrorIds.DefaultNotApplied, new Failure(ErrorIds.StoreUnparsable, FailureCategory.InvalidData,
+                $"{_root.MapPath(grubenv)} {damage}: KmodPS does not write into a grubenv it could not parse. Nothing was changed.", kernelVersion,
+                "Recreate it with 'grub2-editenv <grubenv> create' ('grub-editenv' on Debian) and set the default again."));
+        }
         var programs = BootTools.Select(t => (Name: t, Path: _runner.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!);
         Dictionary<string, string> toolPaths;
         try

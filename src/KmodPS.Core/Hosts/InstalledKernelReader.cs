@@ -6,7 +6,11 @@ using KmodPS.Core.Platform;
 
 namespace KmodPS.Core.Hosts;
 
-/// <summary>Finds the kernels of a root from <c>/lib/modules/*</c> and <c>/boot/vmlinuz-*</c>.</summary>
+/// <summary>
+/// Finds the kernels of a root: a release is installed when it has a kernel image (<c>/boot/vmlinuz-*</c>, or EL's
+/// <c>/lib/modules/*/vmlinuz</c>). A <c>/lib/modules/*</c> directory without one is a <see cref="KernelLeftover"/>,
+/// reported in a warning and never listed as a kernel.
+/// </summary>
 public sealed class InstalledKernelReader
 {
     private const string ModulesRoot = "/lib/modules";
@@ -22,10 +26,25 @@ public sealed class InstalledKernelReader
         _owners = owners;
     }
 
-    /// <summary>Every kernel under the root, oldest first.</summary>
+    /// <summary>Every kernel under the root, oldest first; a warning for each leftover module directory.</summary>
     public Report<InstalledKernel> Read()
     {
         var log = new DiagnosticLog();
+        var scan = Scan(log);
+        var kernels = scan.Kernels;
+        if (_owners is not null)
+        {
+            var owners = _owners.FindOwners(kernels.SelectMany(OwnershipProbes).Concat(scan.Leftovers.SelectMany(l => l.OwnershipProbes)).Distinct().ToArray(), log);
+            kernels = WithOwners(kernels, owners).ToList();
+            scan = scan with { Leftovers = scan.Leftovers.Select(l => l.WithOwner(owners)).ToList() };
+        }
+        WarnAboutLeftovers(scan.Leftovers, log);
+        return log.ToReport<InstalledKernel>(kernels);
+    }
+
+    /// <summary>The kernels (owners not attached) and the leftover module directories (owners not attached), oldest first.</summary>
+    public KernelScan Scan(DiagnosticLog log)
+    {
         var versions = new SortedSet<string>(KernelVersionComparer.Instance);
         foreach (var name in ListOrWarn(ModulesRoot, log))
         {
@@ -42,13 +61,61 @@ public sealed class InstalledKernelReader
             }
         }
         var running = RunningKernel.Read(_root);
-        var kernels = versions.Select(v => Describe(v, running)).ToList();
-        kernels = AttachOwners(kernels, log);
+        var found = versions.Select(v => Describe(v, running)).ToList();
         if (_root.IsHostRoot && running is not null && !versions.Contains(running))
         {
             log.Warn($"The running kernel {running} has no /lib/modules/{running} directory and no /boot/vmlinuz-{running} image on this host.");
         }
-        return log.ToReport<InstalledKernel>(kernels);
+        var leftovers = found.Where(k => k.ImagePath is null && !k.IsRunning).Select(k => Leftover(k.KernelVersion)).ToList();
+        return new KernelScan(found.Where(k => k.ImagePath is not null || k.IsRunning).ToList(), leftovers);
+    }
+
+    /// <summary>One warning per leftover, naming its size and owner.</summary>
+    public void WarnAboutLeftovers(IEnumerable<KernelLeftover> leftovers, DiagnosticLog log)
+    {
+        foreach (var leftover in leftovers)
+        {
+            log.Warn(leftover.Warning(_root));
+        }
+    }
+
+    /// <summary>The leftover module directory of <paramref name="kernelVersion"/>, or null when it has an image or no directory.</summary>
+    public KernelLeftover? FindLeftover(string kernelVersion) =>
+        Scan(new DiagnosticLog()).Leftovers.FirstOrDefault(l => l.KernelVersion == kernelVersion);
+
+    // Links are counted and listed, never followed: the headers link leads out of the directory.
+    private KernelLeftover Leftover(string version)
+    {
+        var directory = TreePath.Combine(ModulesRoot, version);
+        var entries = new List<string>();
+        long size = 0;
+        void Walk(string treePath, string mapped)
+        {
+            IEnumerable<FileSystemInfo> children;
+            try
+            {
+                children = new DirectoryInfo(mapped).EnumerateFileSystemInfos().OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+            foreach (var child in children)
+            {
+                var path = TreePath.Combine(treePath, child.Name);
+                if (child is DirectoryInfo && child.LinkTarget is null)
+                {
+                    Walk(path, child.FullName);
+                }
+                else if (child is FileInfo { LinkTarget: null } file)
+                {
+                    size += file.Length;
+                }
+                entries.Add(path);
+            }
+        }
+        Walk(directory, _root.MapPath(_root.ResolvePath(directory) ?? directory));
+        return new KernelLeftover(version, directory, size, entries);
     }
 
     private InstalledKernel Describe(string version, string? running)
@@ -63,16 +130,6 @@ public sealed class InstalledKernelReader
             headers = null;
         }
         return new InstalledKernel(version, _root.RootPath, image, hasModules ? modulesDirectory : null, headers is not null, headers, version == running, package: null);
-    }
-
-    private List<InstalledKernel> AttachOwners(List<InstalledKernel> kernels, DiagnosticLog log)
-    {
-        if (_owners is null)
-        {
-            return kernels;
-        }
-        var owners = _owners.FindOwners(kernels.SelectMany(OwnershipProbes).Distinct().ToArray(), log);
-        return WithOwners(kernels, owners).ToList();
     }
 
     /// <summary>The kernels with the owner of their first owned probe path (for callers that batch owner queries).</summary>
@@ -118,3 +175,6 @@ public sealed class InstalledKernelReader
         }
     }
 }
+
+/// <summary>What <see cref="InstalledKernelReader.Scan"/> found: the installed kernels and the leftover module directories.</summary>
+public sealed record KernelScan(IReadOnlyList<InstalledKernel> Kernels, IReadOnlyList<KernelLeftover> Leftovers);

@@ -41,12 +41,14 @@ public sealed class KernelSelection
 
     /// <summary>A release, or one with wildcards in place of some of its characters.</summary>
     public static bool IsValidPattern(string? version) =>
-        KernelRelease.IsValid(version?.Replace("*", "x").Replace("?", "x").Replace("[", "x").Replace("]", "x"));
+        version is not null && (version.IndexOfAny(new[] { '*', '?', '[', ']' }) >= 0
+            ? KernelRelease.HasSafeCharacters(version.Replace("*", "x").Replace("?", "x").Replace("[", "x").Replace("]", "x"))
+            : KernelRelease.IsValid(version));
 
     public static Failure InvalidKernelVersion(string? version) => new(
         ErrorIds.InvalidKernelVersion,
         FailureCategory.InvalidArgument,
-        $"'{version}' is not a valid kernel version: use only letters, digits and . _ + ~ - (for example 5.14.0-611.41.1.el9_7.x86_64).",
+        $"'{version}' is not a valid kernel version: a kernel release starts with its version and uses only letters, digits and . _ + ~ - (for example 5.14.0-611.41.1.el9_7.x86_64 or 6.1.0-57-amd64).",
         version);
 
     public bool Matches(string kernelVersion)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Kernels;
@@ -95,6 +96,12 @@ internal sealed class AptLocks : ILockBackend
 
     public void Exclude(LockSnapshot snapshot, LockPlanBuilder plan, string release)
     {
+        if (!AptPreferencesFile.NamesOneAbi(release))
+        {
+            plan.Refuse(LockFailures.ExcludeTooBroad(release,
+                $"Excluding '{release}' on Debian pins {AptPreferencesFile.ExcludePattern(release)} away, which blocks every kernel ABI whose release starts with {release}, not one kernel."));
+            return;
+        }
         var path = AptPreferencesFile.KmodPSPath;
         var pattern = AptPreferencesFile.ExcludePattern(release);
         var key = $"{pattern}|{pattern}";
@@ -219,7 +226,7 @@ internal sealed class AptLocks : ILockBackend
 /// apt_preferences(5) stanzas (<c>Package</c>, <c>Pin</c>, <c>Pin-Priority</c>, <c>Explanation</c>), with the lines
 /// each spans; a negative Pin-Priority keeps the matching versions from being installed.
 /// </summary>
-internal static class AptPreferencesFile
+internal static partial class AptPreferencesFile
 {
     public const string MainPath = "/etc/apt/preferences";
     public const string Directory = "/etc/apt/preferences.d";
@@ -273,6 +280,15 @@ internal static class AptPreferencesFile
 
     /// <summary>The glob matching every package of one release (<c>linux-*-6.1.0-57-amd64*</c>).</summary>
     public static string ExcludePattern(string kernelVersion) => $"linux-*-{kernelVersion}*";
+
+    /// <summary>
+    /// True for a release that names one Debian kernel ABI with its flavour (<c>6.1.0-57-amd64</c>, <c>6.8.0-45-generic</c>):
+    /// its exclude pattern then matches that ABI's packages only, never a metapackage (<c>linux-image-amd64</c>) or every kernel.
+    /// </summary>
+    public static bool NamesOneAbi(string release) => OneAbi().IsMatch(release);
+
+    [GeneratedRegex(@"^[0-9]+\.[0-9]+[^-]*(-[A-Za-z0-9.+~_]+)*-[a-z][a-z0-9.+~_]*\z")]
+    private static partial Regex OneAbi();
 
     /// <summary>Appends a stanza, separated from earlier ones by one blank line.</summary>
     public static string Append(string text, string stanza)

@@ -117,6 +117,11 @@ public static class LockPlanner
             plan.Refuse(refusal);
             return null;
         }
+        if (snapshot.Stores.Unparsed.FirstOrDefault() is { } unparsed)
+        {
+            plan.Refuse(LockFailures.StoreUnparsable(kernel, unparsed, snapshot.RootPath));
+            return null;
+        }
         return backend;
     }
 }
@@ -222,6 +227,15 @@ public sealed record LockExpectation(string Description, Func<IReadOnlyList<Lock
 /// <summary>The typed failures of locking, with their stable error ids; the target is the kernel concerned.</summary>
 internal static class LockFailures
 {
+    public static Failure StoreUnparsable(string kernel, string store, string root) => new(
+        ErrorIds.StoreUnparsable, FailureCategory.InvalidData,
+        $"The lock store {store} under {root} could not be parsed (it is not text): KmodPS does not write into a store it could not read. Nothing was changed.", kernel,
+        "Restore the file from a backup (or remove it if it holds no locks), then run the command again.");
+
+    public static Failure ExcludeTooBroad(string release, string why) => new(
+        ErrorIds.ExcludeTooBroad, FailureCategory.InvalidArgument, why + " Nothing was changed.", release,
+        "Name one kernel ABI with its flavour, for example 6.1.0-57-amd64 (Get-InstalledKernel, Test-KernelUpdate list them).");
+
     public static Failure KernelNotFound(string kernelVersion, string root, string database) => new(
         ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound,
         $"No installed package of kernel {kernelVersion} was found in the {database} database under {root}.", kernelVersion,

@@ -115,6 +115,9 @@ public sealed record LockStoreContents
 
     public string? ZyppLocksText { get; init; }
 
+    /// <summary>Stores that exist but could not be parsed (binary data): their locks are unknown, and no change writes into them.</summary>
+    public IReadOnlyList<string> Unparsed { get; init; } = Array.Empty<string>();
+
     public static LockStoreContents Empty { get; } = new();
 
     /// <summary>The kernel-related locks of every store, whichever package manager the root uses.</summary>
@@ -140,11 +143,14 @@ internal sealed class LockStoreReader
         _root = root;
     }
 
-    public LockStoreContents Read(DiagnosticLog log) => LockBackends.All.Aggregate(LockStoreContents.Empty, (contents, backend) => backend.Read(this, log, contents));
+    private readonly List<string> _unparsed = new();
+
+    public LockStoreContents Read(DiagnosticLog log) =>
+        LockBackends.All.Aggregate(LockStoreContents.Empty, (contents, backend) => backend.Read(this, log, contents)) with { Unparsed = _unparsed.ToList() };
 
     internal IEnumerable<string> ListDirectory(string treePath) => _root.ListDirectory(treePath);
 
-    /// <summary>The file's text, or null when it does not exist or cannot be read (a warning).</summary>
+    /// <summary>The file's text, or null when it does not exist, cannot be read or is not text (a warning each).</summary>
     internal string? ReadIfExists(string path, DiagnosticLog log)
     {
         if (!_root.FileExists(path))
@@ -153,7 +159,15 @@ internal sealed class LockStoreReader
         }
         try
         {
-            return _root.ReadAllText(path);
+            var text = _root.ReadAllText(path);
+            var binary = text.IndexOfAny(new[] { '\0', '\uFFFD' });
+            if (binary < 0)
+            {
+                return text;
+            }
+            log.Warn($"{_root.MapPath(path)} cannot be parsed: it is not a text file (binary data at character {binary}), so its locks are unknown. KmodPS does not change locks until it is fixed.");
+            _unparsed.Add(path);
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -20,10 +20,11 @@ internal sealed class DpkgOwnership : IPackageOwnership
 
     public static bool IsPresent(ISystemRoot root) => root.FileExists(DpkgStatusFile.Path);
 
-    public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
+    public OwnedFiles FindOwnedFiles(IReadOnlyCollection<string> paths, string? listedUnder, DiagnosticLog log)
     {
         var wanted = new HashSet<string>(paths.Select(UsrMerge.Canonical), StringComparer.Ordinal);
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listed = new List<(string Path, string Package)>();
         foreach (var listFile in _root.ListDirectory(InfoDirectory).Where(n => n.EndsWith(".list", StringComparison.Ordinal)))
         {
             var package = listFile[..^".list".Length].Split(':')[0];
@@ -48,9 +49,15 @@ internal sealed class DpkgOwnership : IPackageOwnership
                 {
                     owners.TryAdd(canonical, package);
                 }
+                if (listedUnder is not null && canonical.StartsWith(UsrMerge.Canonical(listedUnder), StringComparison.Ordinal))
+                {
+                    listed.Add((line, package));
+                }
             }
         }
-        return paths.Where(p => owners.ContainsKey(UsrMerge.Canonical(p)))
-            .ToDictionary(p => p, p => owners[UsrMerge.Canonical(p)], StringComparer.Ordinal);
+        var owning = owners.Values.ToHashSet(StringComparer.Ordinal);
+        return new OwnedFiles(
+            paths.Where(p => owners.ContainsKey(UsrMerge.Canonical(p))).Distinct(StringComparer.Ordinal).ToDictionary(p => p, p => owners[UsrMerge.Canonical(p)], StringComparer.Ordinal),
+            listed.Where(l => owning.Contains(l.Package)).DistinctBy(l => l.Path).ToDictionary(l => l.Path, l => l.Package, StringComparer.Ordinal));
     }
 }

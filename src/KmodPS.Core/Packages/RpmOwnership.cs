@@ -9,12 +9,13 @@ internal sealed class RpmOwnership(ISystemRoot root, ICommandRunner runner) : IP
     // Every file of each owning package with the package: unambiguous even when one file has several owners.
     private const string QueryFormat = "[%{FILENAMES}\\t%{=NAME}-%{=VERSION}-%{=RELEASE}.%{=ARCH}\\n]";
 
-    public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
+    public OwnedFiles FindOwnedFiles(IReadOnlyCollection<string> paths, string? listedUnder, DiagnosticLog log)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listed = new Dictionary<string, string>(StringComparer.Ordinal);
         if (paths.Count == 0)
         {
-            return owners;
+            return OwnedFiles.None;
         }
         var arguments = RpmDatabase.Arguments(root).Concat(new[] { "-qf", "--qf", QueryFormat }).Concat(paths).ToList();
         CommandResult result;
@@ -25,22 +26,30 @@ internal sealed class RpmOwnership(ISystemRoot root, ICommandRunner runner) : IP
         catch (CommandNotFoundException e)
         {
             log.Fail(RpmDatabase.Unavailable(root, FailureCategory.NotInstalled, e.Message));
-            return owners;
+            return OwnedFiles.None;
         }
         if (result.StandardOutput.Length == 0 && result.StandardError.Contains("database", StringComparison.OrdinalIgnoreCase))
         {
             log.Fail(RpmDatabase.Unavailable(root, FailureCategory.ReadError, result.StandardError.Trim()));
-            return owners;
+            return OwnedFiles.None;
         }
         var wanted = new HashSet<string>(paths, StringComparer.Ordinal);
         foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var tab = line.IndexOf('\t');
-            if (tab > 0 && wanted.Contains(line[..tab]))
+            if (tab <= 0)
+            {
+                continue;
+            }
+            if (wanted.Contains(line[..tab]))
             {
                 owners.TryAdd(line[..tab], line[(tab + 1)..].Trim());
             }
+            if (listedUnder is not null && line.StartsWith(listedUnder, StringComparison.Ordinal))
+            {
+                listed.TryAdd(line[..tab], line[(tab + 1)..].Trim());
+            }
         }
-        return owners;
+        return new OwnedFiles(owners, listed);
     }
 }

@@ -16,17 +16,24 @@ internal sealed class TestRootBackend(TestRootAnswers answers) : PackageBackend,
 
     public override IAptRepository Apt(ICommandRunner runner) => this;
 
-    public IReadOnlyDictionary<string, string> FindOwners(IReadOnlyCollection<string> paths, DiagnosticLog log)
+    public OwnedFiles FindOwnedFiles(IReadOnlyCollection<string> paths, string? listedUnder, DiagnosticLog log)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var package in answers.Installed)
         {
+            var owns = false;
             foreach (var file in package.Files.Where(paths.Contains))
             {
                 owners.TryAdd(file, package.Package);
+                owns = true;
+            }
+            foreach (var file in package.Files.Where(f => owns && listedUnder is not null && f.StartsWith(listedUnder, StringComparison.Ordinal)))
+            {
+                listed.TryAdd(file, package.Package);
             }
         }
-        return owners;
+        return new OwnedFiles(owners, listed);
     }
 
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log) =>

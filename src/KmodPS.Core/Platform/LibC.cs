@@ -17,7 +17,7 @@ internal static class LibC
     public const int AT_REMOVEDIR = 0x200;
     public const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
-    public const int EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40;
+    public const int EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40;
 
     // The same number on x86_64 and aarch64 (the generic syscall table); KmodPS runs on Linux only.
     private const long SYS_openat2 = 437;
@@ -43,6 +43,11 @@ internal static class LibC
 
     [DllImport("libc", SetLastError = true)]
     public static extern int close(int fd);
+
+    public const int W_OK = 2;
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
 
     [DllImport("libc", SetLastError = true)]
     public static extern int dup(int fd);

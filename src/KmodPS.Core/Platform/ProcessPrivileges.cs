@@ -17,4 +17,22 @@ internal static class ProcessPrivileges
             return null;
         }
     }
+
+    /// <summary>
+    /// Null when this process may change <paramref name="root"/>; else why not. Root may change any root; another user
+    /// only a root that is not the host's and whose top directory it may write (a test root it made).
+    /// </summary>
+    public static string? WhyCannotChange(ISystemRoot root)
+    {
+        if (EffectiveUserId() is 0 or null)
+        {
+            return null;
+        }
+        if (root.IsHostRoot)
+        {
+            return "Changing this host needs root: run the command as root (sudo).";
+        }
+        return LibC.access(root.RootPath, LibC.W_OK) == 0 ? null
+            : $"This user cannot write {root.RootPath}: changing it needs root (sudo) or a root this user owns.";
+    }
 }

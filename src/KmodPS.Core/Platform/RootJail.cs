@@ -188,6 +188,53 @@ public sealed partial class RootJail
         return errno is LibC.ENOTEMPTY or LibC.EEXIST or LibC.ENOENT ? false : throw Failed(errno, "remove the directory", treePath);
     }
 
+    /// <summary>
+    /// Removes a directory and everything under it (like rm -r in a chroot). Links inside it are removed, never
+    /// followed; the directory itself is resolved inside the root.
+    /// </summary>
+    public void DeleteTree(string treePath)
+    {
+        var target = Resolve(treePath);
+        var (parent, name) = Split(target);
+        if (name.Length == 0 || !Directory.Exists(ChrootPath.Map(RootPath, target)))
+        {
+            return;
+        }
+        using var directory = OpenDirectory(parent, treePath);
+        DeleteTreeAt(directory, name, treePath);
+    }
+
+    private void DeleteTreeAt(SafeFileHandle parent, string name, string treePath)
+    {
+        using (var directory = OpenAt(parent, name, LibC.O_RDONLY | LibC.O_DIRECTORY, 0, treePath))
+        {
+            if (directory is null)
+            {
+                return;
+            }
+            foreach (var entry in Directory.EnumerateFileSystemEntries($"/proc/self/fd/{Fd(directory)}").Select(Path.GetFileName).OfType<string>().ToList())
+            {
+                if (LibC.unlinkat(Fd(directory), entry, 0) == 0)
+                {
+                    continue;
+                }
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.EISDIR)
+                {
+                    DeleteTreeAt(directory, entry, treePath + "/" + entry);
+                }
+                else if (errno != LibC.ENOENT)
+                {
+                    throw Failed(errno, "delete", treePath + "/" + entry);
+                }
+            }
+        }
+        if (LibC.unlinkat(Fd(parent), name, LibC.AT_REMOVEDIR) != 0 && Marshal.GetLastPInvokeError() is var removeErrno && removeErrno != LibC.ENOENT)
+        {
+            throw Failed(removeErrno, "remove the directory", treePath);
+        }
+    }
+
     /// <summary>Creates a symbolic link (the link itself; its target is not followed or checked).</summary>
     public void CreateSymbolicLink(string treePath, string linkTarget)
     {

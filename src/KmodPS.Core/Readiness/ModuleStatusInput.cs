@@ -24,4 +24,8 @@ internal sealed record ModuleStatusInput(
     IReadOnlyDictionary<string, (string File, DateTime ChangedUtc)?> HeadersChanged,
     IReadOnlySet<string> AkmodPackages,
     Func<string, string, bool>? SameBytes = null,
-    IReadOnlyDictionary<string, IReadOnlySet<string>>? KernelOptions = null);
+    IReadOnlyDictionary<string, IReadOnlySet<string>>? KernelOptions = null)
+{
+    /// <summary>Module files a package or modules.dep says should exist (<see cref="ModuleWitness"/>).</summary>
+    public IReadOnlyList<ModuleWitness> Witnesses { get; init; } = Array.Empty<ModuleWitness>();
+}

@@ -24,6 +24,7 @@ internal static partial class ModuleStatusPlanner
                 rows.Add(FromFile(input, kernel, tree!, file, WeakDkmsBuild(input, kernel.KernelVersion, file), null));
             }
             rows.AddRange(dkms);
+            rows.AddRange(FromWitnesses(input, kernel, rows));
         }
         rows.AddRange(Missing(input, rows));
         return rows
@@ -76,6 +77,25 @@ internal static partial class ModuleStatusPlanner
         var note = provider == ModuleProvider.WeakUpdate ? $" (weak-updates link to {file.LinkTarget})" : string.Empty;
         var trustNote = trusted == false ? " Signature not trusted by an enrolled key, which matters only if Secure Boot is turned on." : string.Empty;
         return (ModuleState.Installed, $"Installed for {kernel.KernelVersion}{note}.{trustNote}");
+    }
+
+    // A file the package database or modules.dep names, with no module read from it: gone, or something else is there.
+    private static IEnumerable<Row> FromWitnesses(ModuleStatusInput input, InstalledKernel kernel, List<Row> existing)
+    {
+        foreach (var witness in input.Witnesses.Where(w => w.KernelVersion == kernel.KernelVersion))
+        {
+            var name = ModuleFileInfo.NameFromPath(witness.Path);
+            if (existing.Any(r => r.Kernel == kernel && (r.Status.Path == witness.Path || r.Status.Name == name)))
+            {
+                continue;
+            }
+            var provider = witness.Package is null ? ModuleProvider.Manual : IsAkmod(input, witness.Package) ? ModuleProvider.Akmod : ModuleProvider.KmodPackage;
+            var fix = witness.Package is null ? "reinstall the module, or run depmod if it was removed on purpose" : $"reinstall {witness.Package}";
+            var (state, reason) = witness.Found is null
+                ? (ModuleState.Missing, $"{witness.Path} is missing, but {witness.Witness}: {fix}.")
+                : (ModuleState.Broken, $"{witness.Path} is {witness.Found}, not a module file, but {witness.Witness}: {fix}.");
+            yield return new Row(kernel, Status(input, kernel, name, null, provider, state, reason, witness.Package, witness.Path, null, null), null);
+        }
     }
 
     private static IEnumerable<Row> Missing(ModuleStatusInput input, List<Row> existing)

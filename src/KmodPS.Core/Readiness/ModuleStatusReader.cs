@@ -21,9 +21,9 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
     {
         var log = new DiagnosticLog();
         var host = new KernelHostReader(root).Read(log);
-        var kernelReport = new InstalledKernelReader(root).Read();
-        log.Merge(kernelReport);
-        var unowned = kernelReport.Items;
+        var kernelReader = new InstalledKernelReader(root);
+        var scan = kernelReader.Scan(log);
+        var unowned = scan.Kernels;
         var scanner = new KernelModuleScanner(root);
         var trees = unowned.Where(k => k.ModulesDirectory is not null).ToDictionary(k => k.KernelVersion, k => scanner.Scan(k.KernelVersion, log));
         var dkms = new DkmsTreeReader(root).Read();
@@ -32,9 +32,14 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
         var packages = PackageBackend.Of(root);
         var ownership = packages.Ownership(host.Family, runner, "/lib/modules/", "/boot/");
         var paths = trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path)
-            .Concat(unowned.SelectMany(InstalledKernelReader.OwnershipProbes)).Distinct().ToArray();
-        var owners = ownership?.FindOwners(paths, log) ?? new Dictionary<string, string>();
+            .Concat(unowned.SelectMany(InstalledKernelReader.OwnershipProbes))
+            .Concat(scan.Leftovers.SelectMany(l => l.OwnershipProbes))
+            .Concat(unowned.SelectMany(k => ModuleWitness.DirectoryProbes(root, k.KernelVersion))).Distinct().ToArray();
+        var owned = ownership?.FindOwnedFiles(paths, "/lib/modules/", log) ?? OwnedFiles.None;
+        var owners = owned.Owners;
         var kernels = InstalledKernelReader.WithOwners(unowned, owners).ToList();
+        var leftovers = scan.Leftovers.Select(l => l.WithOwner(owners)).ToList();
+        kernelReader.WarnAboutLeftovers(leftovers, log);
         var nextBoot = new NextBootResolver(root).Resolve(log);
         var kernelKeys = trees.Values.Select(t => t.ReferenceModule?.Signature).OfType<ModuleSignature>();
         var secureBoot = new SecureBootReader(root).Read(log, kernelKeys);
@@ -42,8 +47,19 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
             secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.IsTrusted(signature), headers, AkmodPackages(owners.Values),
-            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(kernels, dkms.Items));
-        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log);
+            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(kernels, dkms.Items))
+        {
+            Witnesses = ModuleWitness.Read(root, kernels, WitnessListings(kernels, owned)),
+        };
+        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log, leftovers);
+    }
+
+    // What the kernels' own packages list is their in-tree business (and kernel/ is skipped anyway); a package that
+    // owns a kernel's image or modules.builtin is not a witness for out-of-tree modules.
+    private static IReadOnlyDictionary<string, string> WitnessListings(IEnumerable<InstalledKernel> kernels, OwnedFiles owned)
+    {
+        var kernelPackages = kernels.Select(k => k.Package).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return owned.Listed.Where(l => !kernelPackages.Contains(l.Value)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
     }
 
     // dkms reads <kernel source>/.config for BUILD_EXCLUSIVE_CONFIG; a kernel without it excludes nothing, as in dkms.

@@ -1,6 +1,7 @@
 using KmodPS.Core.Boot;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Dkms;
+using KmodPS.Core.Hosts;
 using KmodPS.Core.Models;
 using KmodPS.Core.Modules;
 using KmodPS.Core.Packages;
@@ -9,7 +10,8 @@ using KmodPS.Core.SecureBoot;
 namespace KmodPS.Core.Readiness;
 
 /// <summary>The state read by <see cref="ModuleStatusReader"/>, kept for callers that need more than the rows
-/// (<see cref="Packages"/> is the root's package backend, chosen once for the whole read).</summary>
+/// (<see cref="Packages"/> is the root's package backend, chosen once for the whole read; <see cref="Leftovers"/> are the
+/// module directories without a kernel image, with their owners).</summary>
 public sealed record ModuleStatusSnapshot(
     KernelHost Host,
     IReadOnlyList<InstalledKernel> Kernels,
@@ -19,4 +21,5 @@ public sealed record ModuleStatusSnapshot(
     IReadOnlyList<ModuleStatus> Rows,
     IReadOnlyList<DkmsEntry> Dkms,
     PackageBackend Packages,
-    DiagnosticLog Log);
+    DiagnosticLog Log,
+    IReadOnlyList<KernelLeftover> Leftovers);

@@ -14,7 +14,8 @@ namespace KmodPS.Core.Removal;
 /// <summary>
 /// Remove-Kernel's service: reads what <see cref="RemovalPlanner"/> decides on (fresh for each kernel: an earlier
 /// removal changes health, the next boot and the packages) and returns its plan with the read-back that judges the
-/// removal by what the root shows afterwards, and the leftovers the admin should hear about.
+/// removal by what the root shows afterwards, and the leftovers the admin should hear about. A name that matches only
+/// a leftover module directory (no kernel image) plans removing that directory, unless a package still owns files in it.
 /// </summary>
 public sealed class KernelRemoval
 {
@@ -37,6 +38,10 @@ public sealed class KernelRemoval
     {
         var snapshot = new ModuleStatusReader(_root, _runner).Read();
         var kernel = KernelNameMatcher.Match(snapshot.Kernels.Select(k => k.KernelVersion), name);
+        if (kernel is null && KernelNameMatcher.Match(snapshot.Leftovers.Select(l => l.KernelVersion), name) is { } leftover)
+        {
+            return PlanLeftover(snapshot.Leftovers.First(l => l.KernelVersion == leftover), snapshot);
+        }
         if (kernel is null)
         {
             return Refuse(name, new Failure(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{name}' is installed under {_root.RootPath}.", name));
@@ -99,6 +104,34 @@ public sealed class KernelRemoval
             leftovers.Add($"Kernel {kernel} is removed, but the boot entry {entry.Id} ({entry.Source}) still names it; kernel-install or update-grub normally removes it.");
         }
         return leftovers;
+    }
+
+    // A leftover module directory (no kernel image) goes with its files. What a package still owns in it is the package
+    // manager's to remove: deleting it here would leave the package database claiming files that are gone.
+    private ChangePlan PlanLeftover(KernelLeftover leftover, ModuleStatusSnapshot snapshot)
+    {
+        var kernel = leftover.KernelVersion;
+        var directory = _root.MapPath(leftover.Directory);
+        if (leftover.Owner is { } owner)
+        {
+            return Refuse(kernel, new Failure(ErrorIds.KernelLeftoverOwned, FailureCategory.InvalidOperation,
+                $"{directory} is a leftover (kernel {kernel} has no kernel image), but the package {owner} still owns files in it: KmodPS does not delete a package's files.", kernel,
+                $"Remove {owner} with the package manager (apt-get purge {owner}, or dnf remove {owner}); it takes its files with it."));
+        }
+        var dkms = snapshot.Dkms.Where(e => e.KernelVersion == kernel).Select(e => $"{e.Module}/{e.Version}").Distinct().ToList();
+        return new ChangePlan("Remove leftover module directory", kernel, ErrorIds.KernelNotRemoved)
+        {
+            Steps = new[] { DirectoryChange.RemoveTree(leftover.Directory, $"kernel {kernel} has no kernel image; {leftover.Entries.Count} entries, {leftover.SizeBytes} bytes, owned by no package") },
+            Reversible = false,
+            Precondition = () => new InstalledKernelReader(_root).FindLeftover(kernel) is null
+                ? new Failure(ErrorIds.RootChangeInProgress, FailureCategory.ResourceUnavailable, $"{directory} changed while Remove-Kernel waited (a kernel image appeared, or it is gone): nothing was removed.", kernel)
+                : null,
+            ReadBack = () => _root.DirectoryExists(leftover.Directory)
+                ? new Failure(ErrorIds.KernelNotRemoved, FailureCategory.InvalidResult, $"{directory} is still there after it was removed.", kernel)
+                : null,
+            Leftovers = () => dkms.Count == 0 ? Array.Empty<string>()
+                : new[] { $"DKMS still records {string.Join(", ", dkms)} for kernel {kernel}: 'dkms remove <module>/<version> -k {kernel}' forgets it." },
+        };
     }
 
     private static ChangePlan Refuse(string target, Failure refusal) => ChangePlan.Refuse("Remove kernel packages", target, ErrorIds.KernelNotRemoved, refusal);

@@ -50,6 +50,8 @@ internal static class AlmaScenarios
             return;
         }
         var kmod = new InstalledPackageAnswer { Package = $"kmod-nvidia-open-{Nvidia}-1.el9_7{(index == 0 ? string.Empty : "." + Releases[index].Replace('.', '_'))}.x86_64" };
+        // rpm owns the directory too (%dir): it names the package even when every module file is gone.
+        kmod.Files.Add($"{modules}/extra/nvidia-open");
         foreach (var name in new[] { "nvidia", "nvidia-drm", "nvidia-modeset", "nvidia-uvm" })
         {
             var path = $"{modules}/extra/nvidia-open/{name}.ko";

@@ -42,7 +42,15 @@ public sealed class ExportKernelModuleMetricsCommand : KmodCommand
         if (ShouldProcess(target, "Write Prometheus metrics"))
         {
             // A user's path, not one under -Root: written on this machine's own root, by the same atomic writer.
-            RootJail.Host.WriteFile(target, Encoding.UTF8.GetBytes(text));
+            try
+            {
+                RootJail.Host.WriteFile(target, Encoding.UTF8.GetBytes(text));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or PathOutsideRootException)
+            {
+                WriteFailure(new Failure(ErrorIds.OutputNotWritten, e is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.WriteError,
+                    $"The metrics could not be written to {target}: {e.Message}", target, "Choose a path this user may write (node_exporter's textfile directory needs root or its group)."));
+            }
         }
     }
 }

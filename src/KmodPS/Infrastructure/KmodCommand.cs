@@ -115,6 +115,12 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
         }
         if (plan.IsRefused)
         {
+            // A user who may not change the root hears that first: what it found reading as that user may be why it refused.
+            if (!WhatIfMode.IsOn(this) && ChangeExecutor.RequirePrivilege(root, plan) is { } unprivileged)
+            {
+                WriteFailure(unprivileged);
+                return null;
+            }
             plan.Refusals.ToList().ForEach(WriteFailure);
             return null;
         }

@@ -96,6 +96,9 @@ public sealed class ModuleStatusLabTests : IDisposable
         }
         var module = Directory.GetFiles(world + "/lib/modules", "v4l2loopback.ko", SearchOption.AllDirectories).First(f => f.Contains("/updates/"));
         root.Write(module[world.Length..], File.ReadAllBytes(module));
+        // A kernel is installed only with its image: without one, the module directory is a leftover and has no rows.
+        var kernel = module[(world + "/lib/modules/").Length..].Split('/')[0];
+        root.Write("/boot/vmlinuz-" + kernel, File.ReadAllBytes(world + "/boot/vmlinuz-" + kernel));
         root.WriteEfivar("SecureBoot", SecureBootFixtures.EfiGlobal, new byte[] { 1 });
         var untrusted = Assert.Single(Status(root.Path, "-Name v4l2loopback"));
         Assert.Equal(ModuleState.Untrusted, untrusted.State);
