@@ -159,7 +159,7 @@ internal sealed class SecureBootReader
             {
                 if (CertificateAnchor.FromDer(_root.ReadAllBytes(path), store, _root.MapPath(path), log) is { } anchor)
                 {
-                    anchors.Add(anchor);
+                    anchors.Add(anchor with { Source = path });
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
