@@ -31,7 +31,7 @@ internal static class DkmsSigningCertificate
             var bytes = root.ReadAllBytes(path);
             using var certificate = new X509Certificate2(bytes);
             var serial = certificate.SerialNumberBytes.ToArray(); // big-endian, as in the certificate
-            return new ModuleSignature("PKCS#7", Pkcs7SignerInfo.CommonName(certificate.IssuerName.RawData), Hex.Colon(serial.SkipWhile(b => b == 0).ToArray()),
+            return new ModuleSignature("PKCS#7", ModuleCms.CommonName(certificate.IssuerName.RawData), Hex.Colon(serial.SkipWhile(b => b == 0).ToArray()),
                 null, certificate.IssuerName.RawData, serial);
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)

@@ -6,7 +6,7 @@ public sealed class ModuleStatus
     public ModuleStatus(
         string name, string? moduleVersion, string kernelVersion, ModuleProvider provider, ModuleState state, string reason,
         string? package, string? path, string? vermagic, string? srcVersion, string? signer, string? sigKey,
-        bool? signatureTrusted, bool? isLoaded, bool isRunningKernel, bool isNextBootKernel, string root)
+        bool? signatureTrusted, bool? isLoaded, bool isRunningKernel, bool isNextBootKernel, string root, string? signatureCheck = null)
     {
         Name = name;
         ModuleVersion = moduleVersion;
@@ -25,6 +25,7 @@ public sealed class ModuleStatus
         IsRunningKernel = isRunningKernel;
         IsNextBootKernel = isNextBootKernel;
         Root = root;
+        SignatureCheck = signatureCheck;
     }
 
     /// <summary>The module name as the kernel knows it (underscores, no .ko).</summary>
@@ -58,8 +59,15 @@ public sealed class ModuleStatus
     /// <summary>The signature's key id (issuer serial number), as modinfo shows it.</summary>
     public string? SigKey { get; }
 
-    /// <summary>True when a trusted key (MOK list, db, the kernel's own signing key) signed it; false when unsigned or unknown signer; null when no file.</summary>
+    /// <summary>
+    /// True when the signature verifies, over the module bytes, against a key the kernel trusts (MOK list, db, a kernel
+    /// keyring key or signing certificate on the root); false when unsigned, invalid, or by a key not trusted; null
+    /// when no file, or when the key it names is trusted but its certificate is not on the root to verify with.
+    /// </summary>
     public bool? SignatureTrusted { get; }
+
+    /// <summary>Which key verified the signature (<c>verified by the MokListRT key '...'</c>), or why none did; null when no file.</summary>
+    public string? SignatureCheck { get; }
 
     /// <summary>Loaded now with the same srcversion; only known for the running kernel of the host's own root.</summary>
     public bool? IsLoaded { get; }

@@ -7,9 +7,16 @@ internal sealed class FileByteSource : IByteSource, IDisposable
 {
     private readonly SafeFileHandle _handle;
 
+    /// <summary>Opens a regular file only (<see cref="RegularFile"/>).</summary>
     public FileByteSource(string path)
+        : this(RegularFile.OpenRead(path))
     {
-        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+    }
+
+    /// <summary>Takes ownership of an open handle.</summary>
+    public FileByteSource(SafeFileHandle handle)
+    {
+        _handle = handle;
         Length = RandomAccess.GetLength(_handle);
     }
 

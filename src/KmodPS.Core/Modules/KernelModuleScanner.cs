@@ -73,7 +73,12 @@ public sealed class KernelModuleScanner(ISystemRoot root)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return new ScannedModule(kernelVersion, path, location, linkTarget, null, e is UnauthorizedAccessException ? "unreadable: " + e.Message : "corrupt module: " + e.Message);
+            return new ScannedModule(kernelVersion, path, location, linkTarget, null, e switch
+            {
+                UnauthorizedAccessException => "unreadable: " + e.Message,
+                NotARegularFileException => e.Message,
+                _ => "corrupt module: " + e.Message,
+            });
         }
     }
 

@@ -4,26 +4,50 @@ using System.Runtime.InteropServices;
 namespace KmodPS.Core.Modules;
 
 /// <summary>
-/// In-process decompression of <c>.ko.gz</c> (managed), <c>.ko.xz</c> (liblzma) and <c>.ko.zst</c> (libzstd):
-/// the same system libraries kmod itself links, so no modinfo or xz process is needed.
+/// Streaming decompression of <c>.ko.gz</c> (managed), <c>.ko.xz</c> (liblzma) and <c>.ko.zst</c> (libzstd): the same
+/// system libraries kmod itself links, so no modinfo or xz process is needed. Output goes, a buffer at a time, to a
+/// sink; the decoders' own memory is bounded (<see cref="DecoderMemoryLimit"/>), so a bomb costs time, never memory.
 /// </summary>
 internal static class NativeDecompression
 {
-    private const int LzmaOk = 0;
-    private const int LzmaBufferError = 10;
-    private const ulong ZstdContentSizeUnknown = ulong.MaxValue;
-    private const ulong ZstdContentSizeError = ulong.MaxValue - 1;
+    /// <summary>
+    /// The most memory a decoder may take: xz -9's 64 MiB dictionary with room to spare; zstd's window is held to
+    /// 2^26 bytes. Kernel builds compress modules with far smaller windows (kbuild: xz 2 MiB, zstd level 3..19).
+    /// </summary>
+    public const long DecoderMemoryLimit = 80L << 20;
 
-    /// <summary>Decompresses by file suffix; returns null for an uncompressed name.</summary>
-    /// <exception cref="InvalidDataException">Corrupt data, or the system library is missing.</exception>
-    public static byte[]? DecompressBySuffix(string path, byte[] data)
+    private const int ZstdWindowLogMax = 26;
+    private const int BufferSize = 1 << 16;
+
+    /// <summary>Receives each decompressed buffer; may throw to stop the decompression.</summary>
+    public delegate void Sink(ReadOnlySpan<byte> chunk);
+
+    /// <summary>True for a name this class decompresses.</summary>
+    public static bool IsCompressed(string path) =>
+        path.EndsWith(".gz", StringComparison.Ordinal) || path.EndsWith(".xz", StringComparison.Ordinal) || path.EndsWith(".zst", StringComparison.Ordinal);
+
+    /// <summary>Decompresses <paramref name="input"/> by the suffix of <paramref name="path"/>, handing each decompressed buffer to <paramref name="sink"/>.</summary>
+    /// <exception cref="InvalidDataException">Corrupt data, a decoder needing more than the limit, or the system library is missing.</exception>
+    public static void Decompress(string path, Stream input, Sink sink)
     {
         try
         {
-            return path.EndsWith(".gz", StringComparison.Ordinal) ? Gzip(data)
-                : path.EndsWith(".xz", StringComparison.Ordinal) ? Xz(data)
-                : path.EndsWith(".zst", StringComparison.Ordinal) ? Zstd(data)
-                : null;
+            if (path.EndsWith(".gz", StringComparison.Ordinal))
+            {
+                Gzip(input, sink);
+            }
+            else if (path.EndsWith(".xz", StringComparison.Ordinal))
+            {
+                Xz(input, sink);
+            }
+            else if (path.EndsWith(".zst", StringComparison.Ordinal))
+            {
+                Zstd(input, sink);
+            }
+            else
+            {
+                throw new InvalidDataException($"{Path.GetFileName(path)} is not a compressed module name");
+            }
         }
         catch (DllNotFoundException e)
         {
@@ -35,69 +59,204 @@ internal static class NativeDecompression
         }
     }
 
-    private static byte[] Gzip(byte[] data)
+    private static void Gzip(Stream input, Sink sink)
     {
-        using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
-        using var output = new MemoryStream(data.Length * 3);
-        input.CopyTo(output);
-        return output.ToArray();
+        using var gzip = new GZipStream(input, CompressionMode.Decompress, leaveOpen: true);
+        var buffer = new byte[BufferSize];
+        int read;
+        while ((read = gzip.Read(buffer)) > 0)
+        {
+            sink(buffer.AsSpan(0, read));
+        }
     }
 
-    private static byte[] Xz(byte[] data)
+    // lzma_stream: next_in, avail_in, total_in, next_out, avail_out, total_out, then allocator, internal and reserved
+    // fields that LZMA_STREAM_INIT sets to zero.
+    [StructLayout(LayoutKind.Sequential)]
+    private struct LzmaStream
     {
-        for (var capacity = Math.Max(data.Length * 4, 1 << 16); capacity <= 1 << 30; capacity *= 2)
-        {
-            var output = new byte[capacity];
-            ulong memoryLimit = ulong.MaxValue;
-            nuint inputPosition = 0;
-            nuint outputPosition = 0;
-            var result = lzma_stream_buffer_decode(ref memoryLimit, 0, IntPtr.Zero, data, ref inputPosition, (nuint)data.Length, output, ref outputPosition, (nuint)output.Length);
-            if (result == LzmaOk)
-            {
-                Array.Resize(ref output, (int)outputPosition);
-                return output;
-            }
-            if (result != LzmaBufferError)
-            {
-                throw new InvalidDataException($"xz data is corrupt (liblzma error {result})");
-            }
-        }
-        throw new InvalidDataException("xz data expands beyond 1 GiB");
+        public IntPtr NextIn;
+        public nuint AvailIn;
+        public ulong TotalIn;
+        public IntPtr NextOut;
+        public nuint AvailOut;
+        public ulong TotalOut;
+        public IntPtr Allocator;
+        public IntPtr Internal;
+        public IntPtr Reserved1, Reserved2, Reserved3, Reserved4;
+        public ulong ReservedInt1, ReservedInt2;
+        public nuint ReservedInt3, ReservedInt4;
+        public int ReservedEnum1, ReservedEnum2;
     }
 
-    private static byte[] Zstd(byte[] data)
+    private const int LzmaOk = 0;
+    private const int LzmaStreamEnd = 1;
+    private const int LzmaMemlimitError = 6;
+    private const int LzmaRun = 0;
+    private const int LzmaFinish = 3;
+    private const uint LzmaConcatenated = 0x08;
+
+    private static void Xz(Stream input, Sink sink)
     {
-        var size = ZSTD_getFrameContentSize(data, (nuint)data.Length);
-        if (size == ZstdContentSizeError)
+        var stream = new LzmaStream();
+        var result = lzma_stream_decoder(ref stream, (ulong)DecoderMemoryLimit, LzmaConcatenated);
+        if (result != LzmaOk)
         {
-            throw new InvalidDataException("zstd data is corrupt");
+            throw new InvalidDataException($"liblzma cannot start a decoder (error {result})");
         }
-        for (var capacity = size == ZstdContentSizeUnknown ? (ulong)Math.Max(data.Length * 4, 1 << 16) : size; capacity <= 1 << 30; capacity *= 2)
+        try
         {
-            var output = new byte[capacity];
-            var written = ZSTD_decompress(output, (nuint)output.Length, data, (nuint)data.Length);
-            if (ZSTD_isError(written) == 0)
+            var inBuffer = new byte[BufferSize];
+            var outBuffer = new byte[BufferSize];
+            var action = LzmaRun;
+            using var inPin = new Pinned(inBuffer);
+            using var outPin = new Pinned(outBuffer);
+            var inPointer = inPin.Address;
+            var outPointer = outPin.Address;
             {
-                Array.Resize(ref output, (int)written);
-                return output;
-            }
-            if (size != ZstdContentSizeUnknown)
-            {
-                break;
+                while (true)
+                {
+                    if (stream.AvailIn == 0 && action == LzmaRun)
+                    {
+                        var read = input.Read(inBuffer);
+                        stream.NextIn = inPointer;
+                        stream.AvailIn = (nuint)read;
+                        action = read == 0 ? LzmaFinish : LzmaRun;
+                    }
+                    stream.NextOut = outPointer;
+                    stream.AvailOut = (nuint)outBuffer.Length;
+                    result = lzma_code(ref stream, action);
+                    var produced = outBuffer.Length - (int)stream.AvailOut;
+                    if (produced > 0)
+                    {
+                        sink(outBuffer.AsSpan(0, produced));
+                    }
+                    if (result == LzmaStreamEnd)
+                    {
+                        return;
+                    }
+                    if (result == LzmaMemlimitError)
+                    {
+                        throw new InvalidDataException($"xz data needs more than {DecoderMemoryLimit >> 20} MiB of decoder memory");
+                    }
+                    if (result != LzmaOk)
+                    {
+                        throw new InvalidDataException($"xz data is corrupt (liblzma error {result})");
+                    }
+                }
             }
         }
-        throw new InvalidDataException("zstd data is corrupt");
+        finally
+        {
+            lzma_end(ref stream);
+        }
     }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ZstdBuffer
+    {
+        public IntPtr Data;
+        public nuint Size;
+        public nuint Position;
+    }
+
+    private const int ZstdWindowLogMaxParameter = 100;
+
+    private static void Zstd(Stream input, Sink sink)
+    {
+        var context = ZSTD_createDStream();
+        if (context == IntPtr.Zero)
+        {
+            throw new InvalidDataException("libzstd cannot start a decoder");
+        }
+        try
+        {
+            Check(ZSTD_DCtx_setParameter(context, ZstdWindowLogMaxParameter, ZstdWindowLogMax));
+            var inBuffer = new byte[BufferSize];
+            var outBuffer = new byte[BufferSize];
+            nuint pending = 0;
+            var any = false;
+            using var inPin = new Pinned(inBuffer);
+            using var outPin = new Pinned(outBuffer);
+            var inPointer = inPin.Address;
+            var outPointer = outPin.Address;
+            {
+                int read;
+                while ((read = input.Read(inBuffer)) > 0)
+                {
+                    any = true;
+                    var source = new ZstdBuffer { Data = inPointer, Size = (nuint)read };
+                    while (source.Position < source.Size)
+                    {
+                        var output = new ZstdBuffer { Data = outPointer, Size = (nuint)outBuffer.Length };
+                        pending = Check(ZSTD_decompressStream(context, ref output, ref source));
+                        if (output.Position > 0)
+                        {
+                            sink(outBuffer.AsSpan(0, (int)output.Position));
+                        }
+                    }
+                }
+                // Flush what the decoder still holds once all input is in.
+                while (pending != 0 && any)
+                {
+                    var source = new ZstdBuffer { Data = inPointer, Size = 0 };
+                    var output = new ZstdBuffer { Data = outPointer, Size = (nuint)outBuffer.Length };
+                    pending = Check(ZSTD_decompressStream(context, ref output, ref source));
+                    if (output.Position == 0)
+                    {
+                        break;
+                    }
+                    sink(outBuffer.AsSpan(0, (int)output.Position));
+                }
+            }
+            if (!any || pending != 0)
+            {
+                throw new InvalidDataException("zstd data is truncated");
+            }
+        }
+        finally
+        {
+            ZSTD_freeDStream(context);
+        }
+    }
+
+    private sealed class Pinned(byte[] buffer) : IDisposable
+    {
+        private GCHandle _handle = GCHandle.Alloc(buffer, GCHandleType.Pinned);
+
+        public IntPtr Address => _handle.AddrOfPinnedObject();
+
+        public void Dispose() => _handle.Free();
+    }
+
+    private static nuint Check(nuint code) => ZSTD_isError(code) != 0
+        ? throw new InvalidDataException("zstd data is corrupt: " + Marshal.PtrToStringUTF8(ZSTD_getErrorName(code)))
+        : code;
 
     [DllImport("liblzma.so.5")]
-    private static extern int lzma_stream_buffer_decode(ref ulong memlimit, uint flags, IntPtr allocator, byte[] input, ref nuint inputPosition, nuint inputSize, byte[] output, ref nuint outputPosition, nuint outputSize);
+    private static extern int lzma_stream_decoder(ref LzmaStream stream, ulong memlimit, uint flags);
+
+    [DllImport("liblzma.so.5")]
+    private static extern int lzma_code(ref LzmaStream stream, int action);
+
+    [DllImport("liblzma.so.5")]
+    private static extern void lzma_end(ref LzmaStream stream);
 
     [DllImport("libzstd.so.1")]
-    private static extern ulong ZSTD_getFrameContentSize(byte[] source, nuint sourceSize);
+    private static extern IntPtr ZSTD_createDStream();
 
     [DllImport("libzstd.so.1")]
-    private static extern nuint ZSTD_decompress(byte[] destination, nuint destinationCapacity, byte[] source, nuint sourceSize);
+    private static extern nuint ZSTD_freeDStream(IntPtr context);
+
+    [DllImport("libzstd.so.1")]
+    private static extern nuint ZSTD_DCtx_setParameter(IntPtr context, int parameter, int value);
+
+    [DllImport("libzstd.so.1")]
+    private static extern nuint ZSTD_decompressStream(IntPtr context, ref ZstdBuffer output, ref ZstdBuffer input);
 
     [DllImport("libzstd.so.1")]
     private static extern uint ZSTD_isError(nuint code);
+
+    [DllImport("libzstd.so.1")]
+    private static extern IntPtr ZSTD_getErrorName(nuint code);
 }

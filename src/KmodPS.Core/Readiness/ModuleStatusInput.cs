@@ -1,6 +1,7 @@
 using KmodPS.Core.Dkms;
 using KmodPS.Core.Models;
 using KmodPS.Core.Modules;
+using KmodPS.Core.SecureBoot;
 
 namespace KmodPS.Core.Readiness;
 
@@ -20,7 +21,7 @@ internal sealed record ModuleStatusInput(
     string? RunningKernel,
     string? NextBootKernel,
     bool SecureBootEnforcing,
-    Func<string, ModuleSignature?, bool> IsTrusted,
+    Func<string, ModuleSignature?, SignatureCheck> CheckSignature,
     IReadOnlyDictionary<string, (string File, DateTime ChangedUtc)?> HeadersChanged,
     IReadOnlySet<string> AkmodPackages,
     Func<string, string, bool>? SameBytes = null,

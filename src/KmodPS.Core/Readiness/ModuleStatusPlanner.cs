@@ -1,6 +1,7 @@
 using KmodPS.Core.Dkms;
 using KmodPS.Core.Models;
 using KmodPS.Core.Modules;
+using KmodPS.Core.SecureBoot;
 
 namespace KmodPS.Core.Readiness;
 
@@ -50,13 +51,13 @@ internal static partial class ModuleStatusPlanner
             : ModuleProvider.Manual;
         var package = dkms is not null ? $"{dkms.Module}/{dkms.Version}" : owner;
         var version = dkms?.Version ?? info?.Version;
-        var trusted = info is null ? (bool?)null : input.IsTrusted(kernel.KernelVersion, info.Signature);
-        var (state, reason) = Judge(input, kernel, tree, file, dkms, provider, trusted);
+        var check = info is null ? null : input.CheckSignature(kernel.KernelVersion, info.Signature);
+        var (state, reason) = Judge(input, kernel, tree, file, dkms, provider, check);
         reason = identity is null ? reason : $"{reason} {identity}";
-        return new Row(kernel, Status(input, kernel, file.Name, version, provider, state, reason, package, file.Path, info, trusted), dkms?.Module);
+        return new Row(kernel, Status(input, kernel, file.Name, version, provider, state, reason, package, file.Path, info, check), dkms?.Module);
     }
 
-    private static (ModuleState, string) Judge(ModuleStatusInput input, InstalledKernel kernel, KernelModuleTree tree, ScannedModule file, DkmsEntry? dkms, ModuleProvider provider, bool? trusted)
+    private static (ModuleState, string) Judge(ModuleStatusInput input, InstalledKernel kernel, KernelModuleTree tree, ScannedModule file, DkmsEntry? dkms, ModuleProvider provider, SignatureCheck? check)
     {
         if (file.Info is not { } info)
         {
@@ -70,12 +71,16 @@ internal static partial class ModuleStatusPlanner
         {
             return (ModuleState.Stale, stale);
         }
-        if (input.SecureBootEnforcing && trusted == false)
+        if (check is { RefusedEvenWithoutSecureBoot: true })
         {
-            return (ModuleState.Untrusted, Untrusted(info));
+            return (ModuleState.Untrusted, $"{check.Description}. The kernel refuses it even without Secure Boot (Key was rejected by service): reinstall or rebuild it.");
+        }
+        if (input.SecureBootEnforcing && check?.Trusted == false)
+        {
+            return (ModuleState.Untrusted, Untrusted(check));
         }
         var note = provider == ModuleProvider.WeakUpdate ? $" (weak-updates link to {file.LinkTarget})" : string.Empty;
-        var trustNote = trusted == false ? " Signature not trusted by an enrolled key, which matters only if Secure Boot is turned on." : string.Empty;
+        var trustNote = check?.Trusted == false ? $" Not loadable under Secure Boot ({check.Description}), which matters only if Secure Boot is turned on." : string.Empty;
         return (ModuleState.Installed, $"Installed for {kernel.KernelVersion}{note}.{trustNote}");
     }
 
@@ -140,14 +145,14 @@ internal static partial class ModuleStatusPlanner
         }
     }
 
-    private static ModuleStatus Status(ModuleStatusInput input, InstalledKernel kernel, string name, string? version, ModuleProvider provider, ModuleState state, string reason, string? package, string? path, ModuleFileInfo? info, bool? trusted)
+    private static ModuleStatus Status(ModuleStatusInput input, InstalledKernel kernel, string name, string? version, ModuleProvider provider, ModuleState state, string reason, string? package, string? path, ModuleFileInfo? info, SignatureCheck? check)
     {
         var running = kernel.KernelVersion == input.RunningKernel;
         bool? loaded = running && input.RunningKernel is not null && input.Loaded.Count > 0
             ? input.Loaded.TryGetValue(name, out var l) && (l.SrcVersion is null || info?.SrcVersion is null || l.SrcVersion == info.SrcVersion)
             : null;
         return new ModuleStatus(name, version, kernel.KernelVersion, provider, state, reason, package, path, info?.Vermagic, info?.SrcVersion,
-            info?.Signature?.Signer, info?.Signature?.KeyId, trusted, loaded, running, kernel.KernelVersion == input.NextBootKernel, input.Root);
+            info?.Signature?.Signer, info?.Signature?.KeyId, check?.Trusted, loaded, running, kernel.KernelVersion == input.NextBootKernel, input.Root, check?.Description);
     }
 
     // A weak-updates link is its own provider; it names the DKMS build it came from when DKMS installed it.
@@ -164,9 +169,13 @@ internal static partial class ModuleStatusPlanner
         return $"DKMS {entry.Module}/{entry.Version} was built for {kernel.KernelVersion} at {built:u}, but {changed.File} changed at {changed.ChangedUtc:u}: rebuild it (Repair-KernelModule, or 'dkms build --force {entry.Module}/{entry.Version} -k {kernel.KernelVersion}' then install).";
     }
 
-    private static string Untrusted(ModuleFileInfo info) => info.Signature is null
-        ? "unsigned while Secure Boot is on: will be rejected at load (Key was rejected by service); sign it with an enrolled key."
-        : $"signed by '{info.Signature.Signer}' ({info.Signature.KeyId}), a key that is not enrolled while Secure Boot is on: will be rejected at load (Key was rejected by service); enrol it with 'mokutil --import <cert>'.";
+    private static string Untrusted(SignatureCheck check) => $"{check.Description} while Secure Boot is on: will be rejected at load (Key was rejected by service); " + check.Verdict switch
+    {
+        SignatureVerdict.Unsigned => "sign it with an enrolled key.",
+        SignatureVerdict.KeyNotEnrolled => $"enrol it with 'mokutil --import {check.Anchor?.Source ?? "<cert>"}'.",
+        SignatureVerdict.HashNotAllowed or SignatureVerdict.UnsupportedFormat => "re-sign it with sign-file and sha256 or stronger.",
+        _ => "enrol its signer's certificate with 'mokutil --import <cert>', or re-sign it with an enrolled key.",
+    };
 
     private static string HeadersPackage(ModuleStatusInput input, string kernel) => input.Family switch
     {

@@ -67,12 +67,13 @@ public sealed class ModuleStatusQuery(ICommandRunner runner)
                 {
                     continue;
                 }
-                var trusted = module.Info is null ? (bool?)null : snapshot.SecureBoot.IsTrusted(module.Info.Signature);
+                var check = module.Info is null ? null : snapshot.SecureBoot.Check(module.Info.Signature);
                 yield return new ModuleStatus(name, module.Info?.Version, kernel.KernelVersion, ModuleProvider.Kernel,
                     module.Info is null ? ModuleState.Broken : ModuleState.Installed,
                     module.Info is null ? $"{module.Path}: {module.Error}" : $"In-tree module shipped with {kernel.KernelVersion}.",
                     kernel.Package, module.Path, module.Info?.Vermagic, module.Info?.SrcVersion, module.Info?.Signature?.Signer,
-                    module.Info?.Signature?.KeyId, trusted, null, kernel.IsRunning, kernel.KernelVersion == snapshot.NextBoot.KernelVersion, root.RootPath);
+                    module.Info?.Signature?.KeyId, check?.Trusted, null, kernel.IsRunning, kernel.KernelVersion == snapshot.NextBoot.KernelVersion, root.RootPath,
+                    check?.Description);
             }
         }
     }

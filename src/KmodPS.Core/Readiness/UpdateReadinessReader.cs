@@ -49,7 +49,7 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
             new[] { "/usr/bin/gcc", "/usr/bin/cc", "/usr/bin/clang" }.Any(root.FileExists),
             root.FileExists("/usr/sbin/akmods"),
             snapshot.SecureBoot.Mode == SecureBootMode.Enabled,
-            signer is not null && snapshot.SecureBoot.IsTrusted(signer),
+            signer is not null && snapshot.SecureBoot.IsKeyEnrolled(signer),
             snapshot.NextBoot.KernelVersion,
             snapshot.Host.RunningKernel,
             repository.Transaction,

@@ -87,7 +87,7 @@ public sealed class KernelModuleRepair
             return null;
         }
         var signer = DkmsSigningCertificate.AsSigner(_root);
-        if (signer is not null && snapshot.SecureBoot.IsTrusted(signer))
+        if (signer is not null && snapshot.SecureBoot.IsKeyEnrolled(signer))
         {
             return null;
         }

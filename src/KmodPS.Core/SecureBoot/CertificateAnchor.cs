@@ -16,12 +16,12 @@ internal static class CertificateAnchor
             using var certificate = new X509Certificate2(der);
             var skid = certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault();
             return new TrustAnchor(
-                Pkcs7SignerInfo.CommonName(certificate.SubjectName.RawData),
-                Pkcs7SignerInfo.CommonName(certificate.IssuerName.RawData),
+                ModuleCms.CommonName(certificate.SubjectName.RawData),
+                ModuleCms.CommonName(certificate.IssuerName.RawData),
                 certificate.IssuerName.RawData,
                 certificate.SerialNumberBytes.ToArray(),
                 skid is null ? null : Hex.Colon(skid.SubjectKeyIdentifierBytes.Span),
-                store);
+                store) { Certificate = der, Source = source };
         }
         catch (CryptographicException e)
         {

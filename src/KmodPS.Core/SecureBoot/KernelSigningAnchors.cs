@@ -31,7 +31,7 @@ internal static class KernelSigningAnchors
     {
         if (signature.IssuerName is { Length: > 0 } issuer && signature.SerialNumber is { Length: > 0 } serial)
         {
-            var name = signature.Signer ?? Pkcs7SignerInfo.CommonName(issuer);
+            var name = signature.Signer ?? ModuleCms.CommonName(issuer);
             return new TrustAnchor(name, name, issuer, serial, null, TrustStores.KernelSigning);
         }
         if (signature.IssuerName is null && !string.IsNullOrEmpty(signature.KeyId))

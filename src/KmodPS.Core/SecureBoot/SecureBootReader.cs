@@ -21,11 +21,15 @@ internal sealed class SecureBootReader
         _root = root;
     }
 
+    // Signing certificates a root may keep without any store trusting them: dkms 3.x's key and Debian's shim-signed MOK.
+    private static readonly string[] LocalSigningCertificates = { "/var/lib/dkms/mok.pub", "/var/lib/shim-signed/mok/MOK.der" };
+
     public SecureBootState Read(DiagnosticLog log) => Read(log, Array.Empty<ModuleSignature>());
 
     /// <param name="log">Receives a warning for every unreadable or corrupt variable and for disabled shim validation.</param>
     /// <param name="kernelSigningKeys">Signatures of kernels' own in-tree modules; each becomes a <see cref="TrustStores.KernelSigning"/> anchor.</param>
-    public SecureBootState Read(DiagnosticLog log, IEnumerable<ModuleSignature> kernelSigningKeys)
+    /// <param name="signingCertificate">Another signing certificate the root keeps (dkms's configured mok_certificate), when known.</param>
+    public SecureBootState Read(DiagnosticLog log, IEnumerable<ModuleSignature> kernelSigningKeys, string? signingCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(kernelSigningKeys);
@@ -50,7 +54,12 @@ internal sealed class SecureBootReader
             anchors.AddRange(ReadProcKeys(log));
         }
         anchors.AddRange(KernelSigningAnchors.From(kernelSigningKeys));
-        return new SecureBootState(mode, anchors, shimValidationDisabled);
+        anchors.AddRange(ReadCertificateFiles(KernelCertificatePaths(), TrustStores.KernelSigning, log));
+        var local = LocalSigningCertificates.Append(signingCertificate).OfType<string>().Distinct(StringComparer.Ordinal);
+        var notEnrolled = ReadCertificateFiles(local, TrustStores.NotEnrolled, log)
+            .Where(c => !SignatureMatcher.All(AsSignature(c), anchors).Any())
+            .ToList();
+        return new SecureBootState(mode, anchors, shimValidationDisabled, notEnrolled);
     }
 
     private SecureBootMode ReadMode(EfiVariableStore efi, DiagnosticLog log)
@@ -130,6 +139,39 @@ internal sealed class SecureBootReader
         }
         return anchors;
     }
+
+    // Where a root keeps the certificate a kernel build embeds in its builtin keyring: the kernel's own build tree
+    // (certs/signing_key.x509, kept by kernel-devel and self-built kernels) and RHEL's kernel-keys documentation.
+    private IEnumerable<string> KernelCertificatePaths() =>
+        _root.ListDirectory("/lib/modules").SelectMany(kernel => new[]
+        {
+            $"/usr/src/kernels/{kernel}/certs/signing_key.x509",
+            $"/usr/src/linux-headers-{kernel}/certs/signing_key.x509",
+            $"/usr/share/doc/kernel-keys/{kernel}/kernel-signing-ca.cer",
+        });
+
+    private List<TrustAnchor> ReadCertificateFiles(IEnumerable<string> paths, string store, DiagnosticLog log)
+    {
+        var anchors = new List<TrustAnchor>();
+        foreach (var path in paths.Where(_root.FileExists))
+        {
+            try
+            {
+                if (CertificateAnchor.FromDer(_root.ReadAllBytes(path), store, _root.MapPath(path), log) is { } anchor)
+                {
+                    anchors.Add(anchor with { Source = path });
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.Warn($"Cannot read {_root.MapPath(path)}: {e.Message}; that certificate is not considered.");
+            }
+        }
+        return anchors;
+    }
+
+    private static ModuleSignature AsSignature(TrustAnchor anchor) =>
+        new("PKCS#7", anchor.Issuer, anchor.SubjectKeyId, null, anchor.IssuerName, anchor.SerialNumber);
 
     private IReadOnlyList<TrustAnchor> ReadProcKeys(DiagnosticLog log)
     {

@@ -8,12 +8,13 @@ namespace KmodPS.Core.SecureBoot;
 /// </summary>
 public sealed class SecureBootState
 {
-    public SecureBootState(SecureBootMode mode, IReadOnlyList<TrustAnchor> anchors, bool shimValidationDisabled = false)
+    public SecureBootState(SecureBootMode mode, IReadOnlyList<TrustAnchor> anchors, bool shimValidationDisabled = false, IReadOnlyList<TrustAnchor>? notEnrolled = null)
     {
         ArgumentNullException.ThrowIfNull(anchors);
         Mode = mode;
         Anchors = anchors;
         ShimValidationDisabled = shimValidationDisabled;
+        NotEnrolled = notEnrolled ?? Array.Empty<TrustAnchor>();
     }
 
     /// <summary>Whether module signatures are enforced because of Secure Boot.</summary>
@@ -22,11 +23,20 @@ public sealed class SecureBootState
     /// <summary>Every key found, in reading order: MokListRT, db, kernel keyrings, kernel signing keys.</summary>
     public IReadOnlyList<TrustAnchor> Anchors { get; }
 
+    /// <summary>Signing certificates the root keeps that no trusted store holds (<see cref="TrustStores.NotEnrolled"/>).</summary>
+    public IReadOnlyList<TrustAnchor> NotEnrolled { get; }
+
     /// <summary>True when firmware Secure Boot is on but shim validation was disabled (MokSBStateRT = 1), so <see cref="Mode"/> is Disabled.</summary>
     public bool ShimValidationDisabled { get; }
 
-    /// <summary>True when the signature names an anchor's key; false for an unsigned module or no match.</summary>
-    public bool IsTrusted(ModuleSignature? signature) => Match(signature) is not null;
+    /// <summary>
+    /// True when a trusted store holds the key the signature names (by identity; no module bytes are checked): the
+    /// question "is the DKMS signing key enrolled". Whether a module's signature verifies is <see cref="Check"/>.
+    /// </summary>
+    public bool IsKeyEnrolled(ModuleSignature? signature) => Match(signature) is not null;
+
+    /// <summary>Verifies a module's signature against the trusted keys, as the kernel would.</summary>
+    public SignatureCheck Check(ModuleSignature? signature) => SignatureVerifier.Check(signature, Anchors, NotEnrolled);
 
     /// <summary>The anchor the signature names, or null.</summary>
     public TrustAnchor? FindAnchor(ModuleSignature? signature) => Match(signature)?.Anchor;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using KmodPS.Core.Modules;
 
 namespace KmodPS.Core.SecureBoot;
@@ -5,38 +6,37 @@ namespace KmodPS.Core.SecureBoot;
 /// <summary>Decides whether a module signature names a trust anchor's key; see <see cref="TrustMatchKind"/>.</summary>
 internal static class SignatureMatcher
 {
-    public static TrustMatch? Match(ModuleSignature? signature, IReadOnlyList<TrustAnchor> anchors)
+    public static TrustMatch? Match(ModuleSignature? signature, IReadOnlyList<TrustAnchor> anchors) => All(signature, anchors).FirstOrDefault();
+
+    /// <summary>Every anchor the signature names, strongest kind first, in anchor order within a kind.</summary>
+    public static IEnumerable<TrustMatch> All(ModuleSignature? signature, IReadOnlyList<TrustAnchor> anchors)
     {
         if (signature is null)
         {
-            return null;
+            return Enumerable.Empty<TrustMatch>();
         }
         return Find(anchors, signature, TrustMatchKind.IssuerAndSerial, ByIssuerAndSerial)
-            ?? Find(anchors, signature, TrustMatchKind.KeyId, ByKeyId)
-            ?? Find(anchors, signature, TrustMatchKind.SubjectName, BySubjectName);
+            .Concat(Find(anchors, signature, TrustMatchKind.KeyId, ByKeyId))
+            .Concat(Find(anchors, signature, TrustMatchKind.SubjectName, BySubjectName));
     }
 
     /// <summary>Serial numbers compare as integers: DER adds a leading 0x00 when the high bit is set, other sources may not.</summary>
     public static bool SameSerial(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) =>
         TrimLeadingZeros(left).SequenceEqual(TrimLeadingZeros(right));
 
-    private static TrustMatch? Find(IReadOnlyList<TrustAnchor> anchors, ModuleSignature signature, string kind, Func<ModuleSignature, TrustAnchor, bool> test)
-    {
-        foreach (var anchor in anchors)
-        {
-            if (test(signature, anchor))
-            {
-                return new TrustMatch(anchor, kind);
-            }
-        }
-        return null;
-    }
+    private static IEnumerable<TrustMatch> Find(IReadOnlyList<TrustAnchor> anchors, ModuleSignature signature, string kind, Func<ModuleSignature, TrustAnchor, bool> test) =>
+        anchors.Where(anchor => test(signature, anchor)).Select(anchor => new TrustMatch(anchor, kind));
 
     private static bool ByIssuerAndSerial(ModuleSignature signature, TrustAnchor anchor) =>
         signature.IssuerName is { } issuer && signature.SerialNumber is { } serial
         && anchor.IssuerName.Length > 0 && anchor.SerialNumber.Length > 0
-        && issuer.AsSpan().SequenceEqual(anchor.IssuerName)
+        && SameName(issuer, anchor.IssuerName)
         && SameSerial(serial, anchor.SerialNumber);
+
+    // SignedCms gives the signer's issuer as text, so names compare by their RFC 2253 form, as SignedCms matches a
+    // signer to a certificate.
+    private static bool SameName(byte[] left, byte[] right) =>
+        left.AsSpan().SequenceEqual(right) || new X500DistinguishedName(left).Name == new X500DistinguishedName(right).Name;
 
     // Only for signatures that carry no issuer: SKID-form PKCS#7 and the legacy X.509 id type.
     private static bool ByKeyId(ModuleSignature signature, TrustAnchor anchor) =>

@@ -10,4 +10,14 @@ namespace KmodPS.Core.SecureBoot;
 /// <param name="SerialNumber">The serial number, big-endian as encoded in the certificate; empty when unknown.</param>
 /// <param name="SubjectKeyId">The SubjectKeyIdentifier as colon-separated upper-case hex, when known.</param>
 /// <param name="Store">Where the key came from: see <see cref="TrustStores"/>.</param>
-public sealed record TrustAnchor(string Subject, string? Issuer, byte[] IssuerName, byte[] SerialNumber, string? SubjectKeyId, string Store);
+public sealed record TrustAnchor(string Subject, string? Issuer, byte[] IssuerName, byte[] SerialNumber, string? SubjectKeyId, string Store)
+{
+    /// <summary>The DER certificate whose public key verifies signatures; null when only the key's identity is known (kernel keyrings).</summary>
+    public byte[]? Certificate { get; init; }
+
+    /// <summary>Where the certificate was read: a file under the root, or the variable it came from.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>How a row names the anchor: store and subject.</summary>
+    public string Describe() => $"the {Store} key '{Subject}'";
+}

@@ -20,4 +20,10 @@ internal static class TrustStores
 
     /// <summary>The key that signed a kernel's own in-tree modules, which that kernel's builtin keyring holds.</summary>
     public const string KernelSigning = "kernel-signing";
+
+    /// <summary>
+    /// A signing certificate the root keeps (dkms's mok.pub, shim-signed's MOK.der) that no trusted store holds: it tells
+    /// "key not enrolled" from "signer unknown", and never makes a module trusted.
+    /// </summary>
+    public const string NotEnrolled = "not-enrolled";
 }

@@ -14,11 +14,13 @@ internal static class ModuleSigner
 {
     private static readonly byte[] Magic = "~Module signature appended~\n"u8.ToArray();
 
-    public static byte[] Sign(byte[] module, X509Certificate2 certificate)
+    public static byte[] Sign(byte[] module, X509Certificate2 certificate) => Sign(module, certificate, HashAlgorithmName.SHA256);
+
+    public static byte[] Sign(byte[] module, X509Certificate2 certificate, HashAlgorithmName hash)
     {
         using var key = certificate.GetRSAPrivateKey() ?? throw new ArgumentException("The certificate has no RSA private key.", nameof(certificate));
-        var signature = key.SignData(module, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var pkcs7 = SignedData(certificate, signature);
+        var signature = key.SignData(module, hash, RSASignaturePadding.Pkcs1);
+        var pkcs7 = SignedData(certificate, signature, DigestOid(hash));
         var trailer = new byte[12];
         trailer[2] = 2; // PKEY_ID_PKCS7
         BinaryPrimitives.WriteUInt32BigEndian(trailer.AsSpan(8), (uint)pkcs7.Length);
@@ -37,7 +39,14 @@ internal static class ModuleSigner
         return certificate.CopyWithPrivateKey(key);
     }
 
-    private static byte[] SignedData(X509Certificate2 certificate, byte[] signature)
+    private static string DigestOid(HashAlgorithmName hash) =>
+        hash == HashAlgorithmName.SHA256 ? "2.16.840.1.101.3.4.2.1"
+        : hash == HashAlgorithmName.SHA512 ? "2.16.840.1.101.3.4.2.3"
+        : hash == HashAlgorithmName.SHA1 ? "1.3.14.3.2.26"
+        : hash == HashAlgorithmName.MD5 ? "1.2.840.113549.2.5"
+        : throw new ArgumentException($"no digest OID for {hash}", nameof(hash));
+
+    private static byte[] SignedData(X509Certificate2 certificate, byte[] signature, string digestOid)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -49,7 +58,7 @@ internal static class ModuleSigner
                 writer.WriteInteger(1);
                 using (writer.PushSetOf())
                 {
-                    Sha256(writer);
+                    Digest(writer, digestOid);
                 }
                 using (writer.PushSequence())
                 {
@@ -64,7 +73,7 @@ internal static class ModuleSigner
                         writer.WriteEncodedValue(certificate.IssuerName.RawData);
                         writer.WriteInteger(certificate.SerialNumberBytes.Span);
                     }
-                    Sha256(writer);
+                    Digest(writer, digestOid);
                     using (writer.PushSequence())
                     {
                         writer.WriteObjectIdentifier("1.2.840.113549.1.1.1");
@@ -77,11 +86,11 @@ internal static class ModuleSigner
         return writer.Encode();
     }
 
-    private static void Sha256(AsnWriter writer)
+    private static void Digest(AsnWriter writer, string digestOid)
     {
         using (writer.PushSequence())
         {
-            writer.WriteObjectIdentifier("2.16.840.1.101.3.4.2.1");
+            writer.WriteObjectIdentifier(digestOid);
             writer.WriteNull();
         }
     }

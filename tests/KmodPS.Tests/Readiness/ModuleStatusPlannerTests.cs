@@ -2,6 +2,7 @@ using KmodPS.Core.Dkms;
 using KmodPS.Core.Models;
 using KmodPS.Core.Modules;
 using KmodPS.Core.Readiness;
+using KmodPS.Core.SecureBoot;
 
 namespace KmodPS.Tests.Readiness;
 
@@ -112,6 +113,41 @@ public sealed partial class ModuleStatusPlannerTests
         Assert.Contains("Key was rejected by service", on.Reason);
         var enrolled = Assert.Single(ModuleStatusPlanner.Plan(Input(new[] { Kernel(Old) }, files, secureBoot: true, trusted: true)));
         Assert.Equal(ModuleState.Installed, enrolled.State);
+        Assert.Equal("verified by the MokListRT key 'test'", enrolled.SignatureCheck);
+    }
+
+    [Fact]
+    public void AnUnsignedModuleReadsDifferentlyFromOneSignedByAnUnknownKey()
+    {
+        var files = new[] { File(Old, "extra/nvidia.ko", "nvidia", Old) };
+        var unsigned = Assert.Single(ModuleStatusPlanner.Plan(Input(new[] { Kernel(Old) }, files, check: SignatureCheck.Unsigned)));
+        var unknown = Assert.Single(ModuleStatusPlanner.Plan(Input(new[] { Kernel(Old) }, files, trusted: false)));
+        Assert.Contains("(unsigned)", unsigned.Reason);
+        Assert.Contains("a key no certificate on this root matches", unknown.Reason);
+        Assert.NotEqual(unsigned.Reason, unknown.Reason);
+        var unsignedOn = Assert.Single(ModuleStatusPlanner.Plan(Input(new[] { Kernel(Old) }, files, secureBoot: true, check: SignatureCheck.Unsigned)));
+        Assert.StartsWith("unsigned while Secure Boot is on", unsignedOn.Reason);
+    }
+
+    [Fact]
+    public void ASignatureThatFailsAgainstTheKeyItNamesIsAProblemEvenWithoutSecureBoot()
+    {
+        var files = new[] { File(Old, "extra/nvidia.ko", "nvidia", Old) };
+        var invalid = new SignatureCheck(SignatureVerdict.Invalid, null, "the signature does not verify against the MokListRT key 'test'");
+        var row = Assert.Single(ModuleStatusPlanner.Plan(Input(new[] { Kernel(Old) }, files, secureBoot: false, check: invalid)));
+        Assert.Equal(ModuleState.Untrusted, row.State);
+        Assert.False(row.SignatureTrusted);
+        Assert.Contains("even without Secure Boot", row.Reason);
+    }
+
+    [Fact]
+    public void AKeyWhoseCertificateIsNotOnTheRootLeavesTrustUnknownAndIsNoProblem()
+    {
+        var files = new[] { File(Old, "extra/nvidia.ko", "nvidia", Old) };
+        var unverifiable = new SignatureCheck(SignatureVerdict.Unverifiable, null, "names the kernel-signing key 'k', whose certificate is not on this root");
+        var row = Assert.Single(ModuleStatusPlanner.Plan(Input(new[] { Kernel(Old) }, files, secureBoot: true, check: unverifiable)));
+        Assert.Equal(ModuleState.Installed, row.State);
+        Assert.Null(row.SignatureTrusted);
     }
 
     [Fact]
@@ -172,12 +208,15 @@ public sealed partial class ModuleStatusPlannerTests
         bool secureBoot = false,
         bool trusted = true,
         Dictionary<string, (string, DateTime)?>? headersChanged = null,
-        Func<string, string, bool>? sameBytes = null)
+        Func<string, string, bool>? sameBytes = null,
+        SignatureCheck? check = null)
     {
         var trees = kernels.ToDictionary(k => k.KernelVersion, k => new KernelModuleTree(k.KernelVersion,
             (files ?? Array.Empty<ScannedModule>()).Where(f => f.KernelVersion == k.KernelVersion).ToList(), null, null));
         return new ModuleStatusInput("/", HostFamily.Debian, kernels, trees, dkms ?? Array.Empty<DkmsEntry>(), owners ?? new Dictionary<string, string>(),
-            loaded ?? new Dictionary<string, LoadedModule>(), running, nextBoot, secureBoot, (_, _) => trusted,
+            loaded ?? new Dictionary<string, LoadedModule>(), running, nextBoot, secureBoot, (_, _) => check ?? (trusted
+                ? new SignatureCheck(SignatureVerdict.Verified, null, "verified by the MokListRT key 'test'")
+                : new SignatureCheck(SignatureVerdict.SignerUnknown, null, "signed by 'test' (01), a key no certificate on this root matches")),
             headersChanged ?? new Dictionary<string, (string, DateTime)?>(), new HashSet<string>(), sameBytes);
     }
 }

@@ -24,7 +24,7 @@ public sealed class ModuleTrustTests
     public void ADkmsModuleIsTrustedWhenItsKeyIsEnrolled()
     {
         var signature = Signature("signed-dkms-mok.ko");
-        Assert.True(_enrolled.IsTrusted(signature));
+        Assert.True(_enrolled.IsKeyEnrolled(signature));
         var match = _enrolled.Match(signature)!;
         Assert.Equal((TrustStores.MokList, TrustMatchKind.IssuerAndSerial), (match.Anchor.Store, match.MatchKind));
         Assert.Same(match.Anchor, _enrolled.FindAnchor(signature));
@@ -34,7 +34,7 @@ public sealed class ModuleTrustTests
     public void ADkmsModuleIsUntrustedWithoutTheMok()
     {
         var signature = Signature("signed-dkms-mok.ko");
-        Assert.False(_notEnrolled.IsTrusted(signature));
+        Assert.False(_notEnrolled.IsKeyEnrolled(signature));
         Assert.Null(_notEnrolled.FindAnchor(signature));
     }
 
@@ -52,14 +52,14 @@ public sealed class ModuleTrustTests
     {
         var impostor = Signature("signed-impostor.ko");
         Assert.Equal("DKMS module signing key", impostor!.Signer);
-        Assert.False(_enrolled.IsTrusted(impostor));
+        Assert.False(_enrolled.IsKeyEnrolled(impostor));
     }
 
     [Fact]
     public void UnsignedModulesAreNeverTrusted()
     {
-        Assert.False(_enrolled.IsTrusted(null));
-        Assert.False(_enrolled.IsTrusted(Signature("unsigned.ko")));
+        Assert.False(_enrolled.IsKeyEnrolled(null));
+        Assert.False(_enrolled.IsKeyEnrolled(Signature("unsigned.ko")));
         Assert.Null(_enrolled.Match(null));
     }
 
@@ -70,20 +70,20 @@ public sealed class ModuleTrustTests
         var trimmed = signature with { SerialNumber = signature.SerialNumber!.SkipWhile(b => b == 0).ToArray() };
         var anchor = _enrolled.Anchors[0];
         var padded = new SecureBootState(SecureBootMode.Enabled, new[] { anchor with { SerialNumber = new byte[] { 0, 0 }.Concat(anchor.SerialNumber).ToArray() } });
-        Assert.True(_enrolled.IsTrusted(trimmed));
-        Assert.True(padded.IsTrusted(signature));
-        Assert.True(padded.IsTrusted(trimmed));
+        Assert.True(_enrolled.IsKeyEnrolled(trimmed));
+        Assert.True(padded.IsKeyEnrolled(signature));
+        Assert.True(padded.IsKeyEnrolled(trimmed));
     }
 
     [Fact]
     public void AKeyIdSignatureMatchesTheSubjectKeyIdentifier()
     {
-        var signature = Pkcs7SignerInfo.Parse(File.ReadAllBytes(SamplePath("dkms-mok-keyid.p7s")));
+        var signature = ModuleCms.Parse(File.ReadAllBytes(SamplePath("dkms-mok-keyid.p7s")));
         Assert.Null(signature.IssuerName);
         Assert.Null(signature.Signer);
         var match = _enrolled.Match(signature)!;
         Assert.Equal((TrustStores.MokList, TrustMatchKind.KeyId), (match.Anchor.Store, match.MatchKind));
-        Assert.False(_notEnrolled.IsTrusted(signature));
+        Assert.False(_notEnrolled.IsKeyEnrolled(signature));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ModuleTrustTests
     {
         // No efivars at all: only the kernel's own signing key is known.
         var inTree = Signature("signed-lab-ca.ko")!;
-        var keyId = Pkcs7SignerInfo.Parse(File.ReadAllBytes(SamplePath("dkms-mok-keyid.p7s")));
+        var keyId = ModuleCms.Parse(File.ReadAllBytes(SamplePath("dkms-mok-keyid.p7s")));
         var log = new DiagnosticLog();
         var state = new SecureBootReader(Root("no-efivars")).Read(log, new[] { inTree, inTree, keyId });
         Assert.Equal(SecureBootMode.Unknown, state.Mode);
@@ -107,7 +107,7 @@ public sealed class ModuleTrustTests
         Assert.Equal("Lab Distro Secure Boot CA", state.Anchors[0].Subject);
         Assert.Equal(TrustMatchKind.IssuerAndSerial, state.Match(Signature("signed-lab-ca.ko"))!.MatchKind);
         Assert.Equal(TrustMatchKind.KeyId, state.Match(keyId)!.MatchKind);
-        Assert.False(state.IsTrusted(Signature("signed-dkms-mok.ko")));
+        Assert.False(state.IsKeyEnrolled(Signature("signed-dkms-mok.ko")));
         Assert.Empty(log.Warnings);
     }
 

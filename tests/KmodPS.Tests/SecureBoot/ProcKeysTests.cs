@@ -73,15 +73,15 @@ public sealed class ProcKeysTests
         Assert.Same(_anchors[0], debian.Anchor);
         // The kernel calls this key "O: CN"; the signature names only the CN.
         Assert.Same(_anchors[2], state.FindAnchor(Signed("Kernel signing key", "O=Lab Distro, CN=Kernel signing key", 0x05)));
-        Assert.False(state.IsTrusted(Signed("Someone's key", "CN=Someone's key", 0x07)));
+        Assert.False(state.IsKeyEnrolled(Signed("Someone's key", "CN=Someone's key", 0x07)));
     }
 
     [Fact]
     public void ANameFallbackAgainstASerialNamedKeyNeedsTheSerialToo()
     {
         var state = new SecureBootState(SecureBootMode.Enabled, _anchors);
-        Assert.True(state.IsTrusted(Signed("Old signing key", "CN=Old signing key", 0x0b, 0xad, 0xc0, 0xde)));
-        Assert.False(state.IsTrusted(Signed("Old signing key", "CN=Old signing key", 0x01)));
+        Assert.True(state.IsKeyEnrolled(Signed("Old signing key", "CN=Old signing key", 0x0b, 0xad, 0xc0, 0xde)));
+        Assert.False(state.IsKeyEnrolled(Signed("Old signing key", "CN=Old signing key", 0x01)));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class ProcKeysTests
         var issuer = new X500DistinguishedName("CN=DKMS module signing key").RawData;
         var mok = new TrustAnchor("DKMS module signing key", "DKMS module signing key", issuer, new byte[] { 0x01 }, null, TrustStores.MokList);
         var state = new SecureBootState(SecureBootMode.Enabled, new[] { mok });
-        Assert.False(state.IsTrusted(Signed("DKMS module signing key", "CN=DKMS module signing key", 0x02)));
+        Assert.False(state.IsKeyEnrolled(Signed("DKMS module signing key", "CN=DKMS module signing key", 0x02)));
     }
 
     private static ModuleSignature Signed(string signer, string issuer, params byte[] serial) =>

@@ -28,7 +28,7 @@ public sealed class RealDkmsMokTests
         using var temp = new TempRoot();
         temp.WriteEfivar("SecureBoot", EfiGlobal, new byte[] { 1 });
         var before = new SecureBootReader(temp.Root).Read(new DiagnosticLog());
-        Assert.False(before.IsTrusted(signature));
+        Assert.False(before.IsKeyEnrolled(signature));
 
         temp.WriteEfivar("MokListRT", ShimLock, X509List(File.ReadAllBytes(MokCertificate)));
         var log = new DiagnosticLog();
