@@ -8,10 +8,11 @@
 #      script module's, each in a fresh process of the pinned pwsh;
 #   3. the first Get-KernelModuleStatus in a pwsh session vs the later calls in the same session;
 #   4. cold ./kmodps Test-KernelUpdate vs the `dnf repoquery` it runs, alone;
-#   5. real `modinfo` vs KmodPS's module reader on every module of the extracted Debian kernel.
+#   5. real `modinfo` vs KmodPS's module reader on every module of the extracted Debian kernel;
+#   6. (scale, on request) 500 kernels x 20 DKMS modules and 100,000 kernel directories, cold through ./kmodps.
 # Wall times are medians in ms; "cpu" ratios compare user + sys time, steadier than wall time on a shared machine.
 # Needs the lab (tests/lab/install.sh as root; the worlds are built here if missing).
-#   tests/bench/bench.sh [typical large import session update reader]   (default: all, in that order)
+#   tests/bench/bench.sh [typical large import session update reader scale]   (default: all but scale, in that order)
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 LABDIR=${KMODPS_LAB_DIR:-/tmp/kmodps-lab}
@@ -115,10 +116,10 @@ build_tree() {
             local kv="6.1.0-$((40 + k))-amd64" d
             d="$ROOT/var/lib/dkms/$name/1.0/$kv/x86_64"
             mkdir -p "$d/module" "$d/log"
-            cp "$SEED_KO" "$d/module/$name.ko"
+            ln -f "$SEED_KO" "$d/module/$name.ko" # hard links: the same bytes dkms built, without copying them
             echo "make: built $name for $kv" >"$d/log/make.log"
             ln -s "1.0/$kv/x86_64" "$ROOT/var/lib/dkms/$name/kernel-$kv-x86_64"
-            cp "$SEED_KO" "$ROOT/lib/modules/$kv/updates/dkms/$name.ko"
+            ln -f "$SEED_KO" "$ROOT/lib/modules/$kv/updates/dkms/$name.ko"
         done
     done
 }
@@ -164,6 +165,37 @@ main() {
     for section in "${sections[@]}"; do
         "bench_$section"
     done
+}
+
+# "wall_ms peak_rss_MiB" of one run of a command.
+run_peak() {
+    local f
+    f=$(mktemp)
+    /usr/bin/time -f '%e %M' -o "$f" "$@" >/dev/null 2>&1 || true
+    awk '{ printf "%d %d\n", $1 * 1000, $2 / 1024 }' "$f"
+    rm -f "$f"
+}
+
+# Scale (issue 15 item 9): a DKMS tree of 500 kernels x 20 modules, and 100,000 kernel directories, cold through
+# ./kmodps; one run each (they are slow to build), with the peak memory of the process.
+bench_scale() {
+    local saved_k=$KERNELS saved_m=$MODULES wall peak
+    KERNELS=500 MODULES=20
+    log "scale: building a DKMS tree of $KERNELS kernels x $MODULES modules"
+    build_tree
+    read -r wall peak < <(run_peak "$repo/kmodps" "Get-KernelModuleStatus -Root '$ROOT' -WarningAction SilentlyContinue")
+    printf 'Scale, cold ./kmodps, one run each\n'
+    printf '  %-62s %9s ms  peak %s MiB (target < 3000 ms)\n' "Get-KernelModuleStatus, $KERNELS kernels x $MODULES DKMS modules" "$wall" "$peak"
+    KERNELS=$saved_k MODULES=$saved_m
+    local many="$LABDIR/bench/kernels-100000" k
+    log "scale: building 100,000 kernel directories"
+    rm -rf "$many"
+    mkdir -p "$many/etc" "$many/lib/modules"
+    cp "$LABDIR/debian-dkms/etc/os-release" "$many/etc/os-release"
+    (cd "$many/lib/modules" && for ((k = 0; k < 100000; k++)); do printf '6.1.0-%d-amd64\0' "$k"; done | xargs -0 mkdir)
+    read -r wall peak < <(run_peak "$repo/kmodps" "@(Get-InstalledKernel -Root '$many' -WarningAction SilentlyContinue).Count")
+    printf '  %-62s %9s ms  peak %s MiB (target < 3000 ms)\n' "Get-InstalledKernel, 100,000 kernel directories" "$wall" "$peak"
+    rm -rf "$many"
 }
 
 bench_typical() {
