@@ -271,11 +271,14 @@ bench_reader() {
     modinfo_ms=$(median_ms xargs -a "$modlist" modinfo)
     reader_ms=$("$repo/kmodps" "
         \$null = Get-KernelHost -WarningAction SilentlyContinue # loads KmodPS.Core
+        # ModuleFileReader is internal: its Read(string, string) is reached by reflection.
+        \$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { \$_.GetName().Name -eq 'KmodPS.Core' }
+        \$read = \$core.GetType('KmodPS.Core.Modules.ModuleFileReader', \$true).GetMethod('Read', [type[]] @([string], [string]))
         \$files = [IO.File]::ReadAllLines('$modlist')
-        foreach (\$f in \$files) { \$null = [KmodPS.Core.Modules.ModuleFileReader]::Read(\$f, \$f) }
+        foreach (\$f in \$files) { \$null = \$read.Invoke(\$null, @(\$f, \$f)) }
         [double[]] \$times = foreach (\$r in 1..$ROUNDS) {
             \$sw = [Diagnostics.Stopwatch]::StartNew()
-            foreach (\$f in \$files) { \$null = [KmodPS.Core.Modules.ModuleFileReader]::Read(\$f, \$f) }
+            foreach (\$f in \$files) { \$null = \$read.Invoke(\$null, @(\$f, \$f)) }
             \$sw.Elapsed.TotalMilliseconds }
         [Array]::Sort(\$times)
         '{0:F0}' -f \$times[[int][Math]::Floor($ROUNDS / 2)]" | tr -d '\r')
