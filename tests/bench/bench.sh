@@ -1,18 +1,78 @@
 #!/usr/bin/env bash
-# KmodPS benchmarks, as ratios against the tools an admin would otherwise run, measured in one run:
-#   1. real `dkms status` vs Get-KernelModuleStatus on a DKMS tree of 8 kernels x 12 modules
-#      (in-process warm, and cold through ./kmodps);
-#   2. real `modinfo` vs KmodPS's module reader on every module of the extracted Debian kernel.
+# KmodPS benchmarks, as ratios against what an admin would otherwise run or wait for, measured in one run: the two
+# commands of a pair run in turn (A B A B ...), and each ratio is the median of the pair-by-pair ratios, so that a
+# busy or drifting machine moves both sides alike.
+#   1. cold ./kmodps Get-KernelModuleStatus vs real `dkms status`, on the 2 kernels x 2 modules lab world (a typical
+#      host) and on a DKMS tree of 8 kernels x 12 modules; there also in-process warm;
+#   2. Import-Module of the published module (ReadyToRun, as ./kmodps and the README's install build it) vs an empty
+#      script module's, each in a fresh process of the pinned pwsh;
+#   3. the first Get-KernelModuleStatus in a pwsh session vs the later calls in the same session;
+#   4. cold ./kmodps Test-KernelUpdate vs the `dnf repoquery` it runs, alone;
+#   5. real `modinfo` vs KmodPS's module reader on every module of the extracted Debian kernel;
+#   6. (scale, on request) 500 kernels x 20 DKMS modules and 100,000 kernel directories, cold through ./kmodps.
+# Wall times are medians in ms; "cpu" ratios compare user + sys time, steadier than wall time on a shared machine.
 # Needs the lab (tests/lab/install.sh as root; the worlds are built here if missing).
+#   tests/bench/bench.sh [typical large import session update reader scale]   (default: all but scale, in that order)
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 LABDIR=${KMODPS_LAB_DIR:-/tmp/kmodps-lab}
 ROUNDS=${KMODPS_BENCH_ROUNDS:-5}
 KERNELS=8
 MODULES=12
+published="$repo/out/kmodps/KmodPS.psd1" # ./kmodps publishes it on first use
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 now_ms() { date +%s%3N; }
+middle() { sort -g | sed -n "$(((ROUNDS + 1) / 2))p"; }
+
+# "wall_ms cpu_ms" of one run of a command (cpu: user + sys of the command and its children).
+run_ms() {
+    local TIMEFORMAT='%3R %3U %3S' t
+    t=$({ time "$@" >/dev/null 2>&1; } 2>&1)
+    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' <<<"$t"
+}
+
+# Runs the measures A and B (functions printing "wall_ms cpu_ms") in turn, once unmeasured, then $ROUNDS times;
+# sets A_MS and B_MS (median wall), RATIO (median of the pair-by-pair wall ratios A/B) and CPU_RATIO (same for cpu).
+pair() {
+    local a=$1 b=$2 i wa ca wb cb
+    local -a was=() wbs=() rw=() rc=()
+    "$a" >/dev/null
+    "$b" >/dev/null
+    for ((i = 0; i < ROUNDS; i++)); do
+        read -r wa ca < <("$a")
+        read -r wb cb < <("$b")
+        was+=("$wa") wbs+=("$wb")
+        rw+=("$(awk -v x="$wa" -v y="$wb" 'BEGIN { printf "%.3f", x / (y > 0 ? y : 1) }')")
+        rc+=("$(awk -v x="$ca" -v y="$cb" 'BEGIN { printf "%.3f", x / (y > 0 ? y : 1) }')")
+    done
+    A_MS=$(printf '%s\n' "${was[@]}" | middle)
+    B_MS=$(printf '%s\n' "${wbs[@]}" | middle)
+    RATIO=$(printf '%s\n' "${rw[@]}" | middle)
+    CPU_RATIO=$(printf '%s\n' "${rc[@]}" | middle)
+}
+
+# "wall_ms cpu_ms" of Import-Module in a fresh process of the pinned pwsh, measured inside it.
+pwsh_import() {
+    (cd "$repo" && dotnet tool run pwsh -- -NoProfile -NonInteractive -c "
+        \$p = [Diagnostics.Process]::GetCurrentProcess(); \$cpu = \$p.TotalProcessorTime
+        \$sw = [Diagnostics.Stopwatch]::StartNew()
+        Import-Module '$1' -ErrorAction Stop
+        \$wall = \$sw.Elapsed.TotalMilliseconds; \$p.Refresh()
+        '{0:F0} {1:F0}' -f \$wall, (\$p.TotalProcessorTime - \$cpu).TotalMilliseconds" | tr -d '\r')
+}
+
+# One pwsh session: "first_ms later_ms", the first Get-KernelModuleStatus after import and the median of the next five.
+first_and_later() {
+    (cd "$repo" && dotnet tool run pwsh -- -NoProfile -NonInteractive -c "
+        Import-Module '$published' -ErrorAction Stop
+        [double[]] \$t = foreach (\$i in 1..6) {
+            \$sw = [Diagnostics.Stopwatch]::StartNew()
+            \$null = Get-KernelModuleStatus -Root '$1' -WarningAction SilentlyContinue
+            \$sw.Elapsed.TotalMilliseconds }
+        \$later = \$t[1..5]; [Array]::Sort(\$later)
+        '{0:F1} {1:F1}' -f \$t[0], \$later[2]" | tr -d '\r')
+}
 
 # Median wall time in ms of a command over $ROUNDS runs.
 median_ms() {
@@ -56,79 +116,176 @@ build_tree() {
             local kv="6.1.0-$((40 + k))-amd64" d
             d="$ROOT/var/lib/dkms/$name/1.0/$kv/x86_64"
             mkdir -p "$d/module" "$d/log"
-            cp "$SEED_KO" "$d/module/$name.ko"
+            ln -f "$SEED_KO" "$d/module/$name.ko" # hard links: the same bytes dkms built, without copying them
             echo "make: built $name for $kv" >"$d/log/make.log"
             ln -s "1.0/$kv/x86_64" "$ROOT/var/lib/dkms/$name/kernel-$kv-x86_64"
-            cp "$SEED_KO" "$ROOT/lib/modules/$kv/updates/dkms/$name.ko"
+            ln -f "$SEED_KO" "$ROOT/lib/modules/$kv/updates/dkms/$name.ko"
         done
     done
 }
 
-dkms_status() { dkms status --dkmstree "$ROOT/var/lib/dkms" --sourcetree "$ROOT/usr/src" --installtree "$ROOT/lib/modules"; }
+dkms_status_of() { dkms status --dkmstree "$1/var/lib/dkms" --sourcetree "$1/usr/src" --installtree "$1/lib/modules"; }
+kmodps_status_of() { "$repo/kmodps" "Get-KernelModuleStatus -Root '$1' -WarningAction SilentlyContinue"; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.001; printf "%.1fx", a / b }'; }
+typical_dkms() { run_ms dkms_status_of "$TYPICAL"; }
+typical_kmodps() { run_ms kmodps_status_of "$TYPICAL"; }
+large_dkms() { run_ms dkms_status_of "$ROOT"; }
+large_kmodps() { run_ms kmodps_status_of "$ROOT"; }
+import_kmodps() { pwsh_import "$published"; }
+import_empty() { pwsh_import "$EMPTY"; }
+# The query Test-KernelUpdate runs on the RHEL world (as -Verbose shows it), alone.
+dnf_query() {
+    dnf --installroot "$UPDATE_ROOT" "--setopt=reposdir=$UPDATE_ROOT/etc/yum.repos.d" --releasever=9 -q repoquery \
+        --queryformat $'@@KMODPS@@%{name}|%{version}|%{release}|%{arch}|%{reponame}\n@R\n%{requires}\n@P\n%{provides}\n' \
+        kernel-core kernel-devel kmod-nvidia-open 'kmod-nvidia-open-*' 'kmod-nvidia*' 'kmod-nvidia-drm*' 'kmod-nvidia-modeset*' 'kmod-nvidia-uvm*'
+}
+update_dnf() { run_ms dnf_query; }
+update_kmodps() { run_ms "$repo/kmodps" "Test-KernelUpdate -Root '$UPDATE_ROOT'"; }
+
+row() { printf '  %-62s %9s ms\n' "$1" "$2"; }
+ratio_row() { printf '  %-62s %9s ms  %s (cpu %s)  %s\n' "$1" "$2" "$(printf '%.2fx' "$3")" "$(printf '%.2fx' "$4")" "$5"; }
 
 main() {
+    local sections=("$@")
+    ((${#sections[@]})) || sections=(typical large import session update reader)
     ensure_lab
-    build_tree
-    "$repo/kmodps" '$null' >/dev/null # builds the runner if needed, outside the measurements
-    local lines
-    lines=$(dkms_status | wc -l)
-    [[ $lines == $((KERNELS * MODULES)) ]] || { log "dkms status printed $lines lines, expected $((KERNELS * MODULES))"; exit 1; }
+    TYPICAL="$LABDIR/debian-dkms"
+    UPDATE_ROOT="$LABDIR/alma-nvidia-before-fixed"
+    EMPTY="$LABDIR/bench/Empty/Empty.psd1"
+    mkdir -p "${EMPTY%/*}"
+    printf 'function Get-Nothing { }\n' >"${EMPTY%/*}/Empty.psm1"
+    printf "@{ RootModule = 'Empty.psm1'; ModuleVersion = '1.0'; GUID = '0b6c2a59-1a2e-4a44-9f5e-1f2d3c4b5a69'; FunctionsToExport = @('Get-Nothing'); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }\n" >"$EMPTY"
+    "$repo/kmodps" '$null' >/dev/null # publishes the module and the runner if needed, outside the measurements
+    (cd "$repo" && dotnet tool restore >/dev/null)
 
-    log "timing dkms status ($ROUNDS rounds)"
-    local dkms_ms cold_ms warm_ms rows
-    dkms_ms=$(median_ms dkms_status)
-    log "timing ./kmodps Get-KernelModuleStatus (cold process, $ROUNDS rounds)"
-    cold_ms=$(median_ms "$repo/kmodps" "Get-KernelModuleStatus -Root '$ROOT' -WarningAction SilentlyContinue")
-    log "timing Get-KernelModuleStatus in-process (warm)"
+    printf '\nKmodPS benchmark (%s, %s cores, %s, load %s; medians of %s pairs run in turn)\n' "$(date -u +%Y-%m-%d)" \
+        "$(nproc)" "$(uname -m)" "$(cut -d' ' -f1 /proc/loadavg)" "$ROUNDS"
+
+    local section
+    for section in "${sections[@]}"; do
+        "bench_$section"
+    done
+}
+
+# "wall_ms peak_rss_MiB" of one run of a command.
+run_peak() {
+    local f
+    f=$(mktemp)
+    /usr/bin/time -f '%e %M' -o "$f" "$@" >/dev/null 2>&1 || true
+    awk '{ printf "%d %d\n", $1 * 1000, $2 / 1024 }' "$f"
+    rm -f "$f"
+}
+
+# Scale (issue 15 item 9): a DKMS tree of 500 kernels x 20 modules, and 100,000 kernel directories, cold through
+# ./kmodps; one run each (they are slow to build), with the peak memory of the process.
+bench_scale() {
+    local saved_k=$KERNELS saved_m=$MODULES wall peak
+    KERNELS=500 MODULES=20
+    log "scale: building a DKMS tree of $KERNELS kernels x $MODULES modules"
+    build_tree
+    read -r wall peak < <(run_peak "$repo/kmodps" "Get-KernelModuleStatus -Root '$ROOT' -WarningAction SilentlyContinue")
+    printf 'Scale, cold ./kmodps, one run each\n'
+    printf '  %-62s %9s ms  peak %s MiB (target < 3000 ms)\n' "Get-KernelModuleStatus, $KERNELS kernels x $MODULES DKMS modules" "$wall" "$peak"
+    KERNELS=$saved_k MODULES=$saved_m
+    local many="$LABDIR/bench/kernels-100000" k
+    log "scale: building 100,000 kernel directories"
+    rm -rf "$many"
+    mkdir -p "$many/etc" "$many/lib/modules"
+    cp "$LABDIR/debian-dkms/etc/os-release" "$many/etc/os-release"
+    (cd "$many/lib/modules" && for ((k = 0; k < 100000; k++)); do printf '6.1.0-%d-amd64\0' "$k"; done | xargs -0 mkdir)
+    read -r wall peak < <(run_peak "$repo/kmodps" "@(Get-InstalledKernel -Root '$many' -WarningAction SilentlyContinue).Count")
+    printf '  %-62s %9s ms  peak %s MiB (target < 3000 ms)\n' "Get-InstalledKernel, 100,000 kernel directories" "$wall" "$peak"
+    rm -rf "$many"
+}
+
+bench_typical() {
+    log "typical host: ./kmodps vs dkms status on the debian-dkms world"
+    pair typical_kmodps typical_dkms
+    printf 'Typical host: lab world debian-dkms (2 kernels, 2 DKMS modules)\n'
+    row "dkms status ($(dkms --version))" "$B_MS"
+    ratio_row "./kmodps Get-KernelModuleStatus, cold process" "$A_MS" "$RATIO" "$CPU_RATIO" "of dkms status (target <= 0.7x)"
+
+}
+
+bench_large() {
+    build_tree
+    local lines
+    lines=$(dkms_status_of "$ROOT" | wc -l)
+    [[ $lines == $((KERNELS * MODULES)) ]] || { log "dkms status printed $lines lines, expected $((KERNELS * MODULES))"; exit 1; }
+    log "large tree: ./kmodps vs dkms status on $KERNELS x $MODULES"
+    pair large_kmodps large_dkms
+    local dkms_ms=$B_MS warm_ms rows
     read -r warm_ms rows < <("$repo/kmodps" "
         \$null = Get-KernelModuleStatus -Root '$ROOT' -WarningAction SilentlyContinue
         \$rows = @(Get-KernelModuleStatus -Root '$ROOT' -WarningAction SilentlyContinue).Count
         \$sw = [Diagnostics.Stopwatch]::StartNew()
         foreach (\$i in 1..20) { \$null = Get-KernelModuleStatus -Root '$ROOT' -WarningAction SilentlyContinue }
         '{0:F2} {1}' -f (\$sw.Elapsed.TotalMilliseconds / 20), \$rows" | tr -d '\r')
+    printf 'DKMS tree: %s kernels x %s modules (%s status rows)\n' "$KERNELS" "$MODULES" "$rows"
+    row "dkms status" "$dkms_ms"
+    ratio_row "./kmodps Get-KernelModuleStatus, cold process" "$A_MS" "$RATIO" "$CPU_RATIO" "of dkms status (target < 1x)"
+    printf '  %-62s %9s ms  %s of dkms status (target <= 0.02x)\n' "Get-KernelModuleStatus, in-process warm" "$warm_ms" \
+        "$(awk -v a="$warm_ms" -v b="$dkms_ms" 'BEGIN { printf "%.4fx", a / b }')"
 
+}
+
+bench_import() {
+    log "Import-Module in a fresh pwsh: KmodPS vs an empty script module"
+    pair import_kmodps import_empty
+    printf 'Import-Module in a fresh process of the pinned pwsh (%s)\n' "$(cd "$repo" && dotnet tool run pwsh -- -NoProfile -c '$PSVersionTable.PSVersion.ToString()' | tr -d '\r')"
+    row "an empty script module" "$B_MS"
+    ratio_row "KmodPS, published (ReadyToRun)" "$A_MS" "$RATIO" "$CPU_RATIO" "of the empty module's (target <= 2x)"
+
+}
+
+bench_session() {
+    log "first vs later Get-KernelModuleStatus in one pwsh session"
+    local -a firsts=() laters=() ratios=()
+    local first later i
+    for ((i = 0; i < ROUNDS; i++)); do
+        read -r first later < <(first_and_later "$TYPICAL")
+        firsts+=("$first") laters+=("$later")
+        ratios+=("$(awk -v x="$first" -v y="$later" 'BEGIN { printf "%.3f", x / (y > 0 ? y : 1) }')")
+    done
+    printf 'One pwsh session after Import-Module, Get-KernelModuleStatus on debian-dkms\n'
+    row "later calls (median of calls 2-6)" "$(printf '%s\n' "${laters[@]}" | middle)"
+    printf '  %-62s %9s ms  %s of later calls (target <= 2x)\n' "first call" "$(printf '%s\n' "${firsts[@]}" | middle)" \
+        "$(printf '%.2fx' "$(printf '%s\n' "${ratios[@]}" | middle)")"
+
+}
+
+bench_update() {
+    log "Test-KernelUpdate vs its dnf repoquery alone"
+    pair update_kmodps update_dnf
+    printf 'Test-KernelUpdate on lab world alma-nvidia-before-fixed (1 kernel, 2 repository candidates)\n'
+    row "dnf repoquery alone ($(dnf --version 2>/dev/null | head -1))" "$B_MS"
+    ratio_row "./kmodps Test-KernelUpdate, cold process" "$A_MS" "$RATIO" "$CPU_RATIO" "of the query alone"
+
+}
+
+bench_reader() {
     local modlist="$LABDIR/bench/modules.txt" modinfo_ms reader_ms count
     find "$LABDIR/debian-dkms/lib/modules/$ABI/kernel" -name '*.ko*' | sort >"$modlist"
     count=$(wc -l <"$modlist")
-    log "timing modinfo on $count modules ($ROUNDS rounds)"
+    log "modinfo vs the KmodPS module reader on $count modules"
     modinfo_ms=$(median_ms xargs -a "$modlist" modinfo)
-    log "timing the KmodPS module reader on the same files (warm, in-process)"
     reader_ms=$("$repo/kmodps" "
         \$null = Get-KernelHost -WarningAction SilentlyContinue # loads KmodPS.Core
+        # ModuleFileReader is internal: its Read(string, string) is reached by reflection.
+        \$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { \$_.GetName().Name -eq 'KmodPS.Core' }
+        \$read = \$core.GetType('KmodPS.Core.Modules.ModuleFileReader', \$true).GetMethod('Read', [type[]] @([string], [string]))
         \$files = [IO.File]::ReadAllLines('$modlist')
-        foreach (\$f in \$files) { \$null = [KmodPS.Core.Modules.ModuleFileReader]::Read(\$f, \$f) }
+        foreach (\$f in \$files) { \$null = \$read.Invoke(\$null, @(\$f, \$f)) }
         [double[]] \$times = foreach (\$r in 1..$ROUNDS) {
             \$sw = [Diagnostics.Stopwatch]::StartNew()
-            foreach (\$f in \$files) { \$null = [KmodPS.Core.Modules.ModuleFileReader]::Read(\$f, \$f) }
+            foreach (\$f in \$files) { \$null = \$read.Invoke(\$null, @(\$f, \$f)) }
             \$sw.Elapsed.TotalMilliseconds }
         [Array]::Sort(\$times)
         '{0:F0}' -f \$times[[int][Math]::Floor($ROUNDS / 2)]" | tr -d '\r')
-
-    log "timing Import-Module KmodPS in a fresh runspace of the engine"
-    local import_ms
-    import_ms=$("$repo/kmodps" "
-        [double[]] \$times = foreach (\$r in 1..$ROUNDS) {
-            \$ps = [powershell]::Create([initialsessionstate]::CreateDefault2())
-            \$sw = [Diagnostics.Stopwatch]::StartNew()
-            \$null = \$ps.AddCommand('Import-Module').AddParameter('Name', '$repo/KmodPS.psd1').Invoke()
-            \$sw.Elapsed.TotalMilliseconds
-            \$ps.Dispose() }
-        [Array]::Sort(\$times)
-        '{0:F0}' -f \$times[[int][Math]::Floor($ROUNDS / 2)]" | tr -d '\r')
-
-    printf '\nKmodPS benchmark (%s, %s cores, median of %s)\n' "$(date -u +%Y-%m-%d)" "$(nproc)" "$ROUNDS"
-    printf '%-58s %10s\n' "DKMS tree: $KERNELS kernels x $MODULES modules ($rows status rows)" ""
-    printf '  %-56s %8s ms\n' "dkms status ($(dkms --version))" "$dkms_ms"
-    printf '  %-56s %8s ms  %s faster (target >= 50x)\n' "Get-KernelModuleStatus, in-process warm" "$warm_ms" "$(ratio "$dkms_ms" "$warm_ms")"
-    printf '  %-56s %8s ms  %s faster (target > 1x)\n' "./kmodps Get-KernelModuleStatus, cold process" "$cold_ms" "$(ratio "$dkms_ms" "$cold_ms")"
-    printf '%-58s\n' "Module reader: $count modules of linux-image-$ABI"
-    printf '  %-56s %8s ms\n' "modinfo (kmod $(modinfo --version | awk 'NR==1{print $3}'), xargs batches)" "$modinfo_ms"
-    printf '  %-56s %8s ms  %s of modinfo'"'"'s time (target <= 1.5x)\n' "KmodPS ModuleFileReader, in-process warm" "$reader_ms" \
+    printf 'Module reader: %s modules of linux-image-%s\n' "$count" "$ABI"
+    row "modinfo (kmod $(modinfo --version | awk 'NR==1{print $3}'), xargs batches)" "$modinfo_ms"
+    printf '  %-62s %9s ms  %s of modinfo'"'"'s time (target <= 1.5x)\n' "KmodPS ModuleFileReader, in-process warm" "$reader_ms" \
         "$(awk -v a="$reader_ms" -v b="$modinfo_ms" 'BEGIN { printf "%.2fx", a / b }')"
-    printf '%-58s\n' "Module import"
-    printf '  %-56s %8s ms  (target < 150 ms)\n' "Import-Module KmodPS.psd1, fresh runspace in a warm process" "$import_ms"
 }
 
 main "$@"
