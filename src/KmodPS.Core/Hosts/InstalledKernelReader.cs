@@ -45,23 +45,34 @@ public sealed class InstalledKernelReader
     /// <summary>The kernels (owners not attached) and the leftover module directories (owners not attached), oldest first.</summary>
     public KernelScan Scan(DiagnosticLog log)
     {
+        // One listing of each directory; only links are resolved one by one (a root may hold 100,000 entries).
         var versions = new SortedSet<string>(KernelVersionComparer.Instance);
-        foreach (var name in ListOrWarn(ModulesRoot, log))
+        var modules = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in ListOrWarn(ModulesRoot, log))
         {
-            if (_root.DirectoryExists(TreePath.Combine(ModulesRoot, name)))
+            var path = TreePath.Combine(ModulesRoot, entry.Name);
+            if (entry.Kind == RootEntryKind.Directory || entry.Kind == RootEntryKind.Link && _root.DirectoryExists(path))
             {
-                AddIfValid(versions, name, TreePath.Combine(ModulesRoot, name), log);
+                modules.Add(entry.Name);
+                AddIfValid(versions, entry.Name, path, log);
             }
         }
-        foreach (var name in ListOrWarn(BootDirectory, log))
+        var images = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in ListOrWarn(BootDirectory, log))
         {
+            var name = entry.Name;
             if (name.StartsWith(ImagePrefix, StringComparison.Ordinal) && !name.StartsWith("vmlinuz-0-rescue-", StringComparison.Ordinal))
             {
-                AddIfValid(versions, name[ImagePrefix.Length..], TreePath.Combine(BootDirectory, name), log);
+                var path = TreePath.Combine(BootDirectory, name);
+                if (entry.Kind == RootEntryKind.File || entry.Kind == RootEntryKind.Link && _root.FileExists(path))
+                {
+                    images.Add(name[ImagePrefix.Length..]);
+                }
+                AddIfValid(versions, name[ImagePrefix.Length..], path, log);
             }
         }
         var running = RunningKernel.Read(_root);
-        var found = versions.Select(v => Describe(v, running)).ToList();
+        var found = versions.Select(v => Describe(v, running, modules.Contains(v), images.Contains(v))).ToList();
         if (_root.IsHostRoot && running is not null && !versions.Contains(running))
         {
             log.Warn($"The running kernel {running} has no /lib/modules/{running} directory and no /boot/vmlinuz-{running} image on this host.");
@@ -118,12 +129,12 @@ public sealed class InstalledKernelReader
         return new KernelLeftover(version, directory, size, entries);
     }
 
-    private InstalledKernel Describe(string version, string? running)
+    private InstalledKernel Describe(string version, string? running, bool hasModules, bool hasBootImage)
     {
         var modulesDirectory = TreePath.Combine(ModulesRoot, version);
-        var hasModules = _root.DirectoryExists(modulesDirectory);
-        var image = new[] { TreePath.Combine(BootDirectory, ImagePrefix + version), TreePath.Combine(modulesDirectory, "vmlinuz") }
-            .FirstOrDefault(_root.FileExists);
+        var elImage = TreePath.Combine(modulesDirectory, "vmlinuz");
+        var image = hasBootImage ? TreePath.Combine(BootDirectory, ImagePrefix + version)
+            : hasModules && _root.FileExists(elImage) ? elImage : null;
         var headers = hasModules ? _root.ResolvePath(TreePath.Combine(modulesDirectory, "build")) : null;
         if (headers is not null && !_root.DirectoryExists(headers))
         {
@@ -150,16 +161,16 @@ public sealed class InstalledKernelReader
         TreePath.Combine(ModulesRoot, kernel.KernelVersion + "/modules.order"),
     }.OfType<string>().Distinct().ToArray();
 
-    private IReadOnlyList<string> ListOrWarn(string directory, DiagnosticLog log)
+    private IReadOnlyList<RootEntry> ListOrWarn(string directory, DiagnosticLog log)
     {
         try
         {
-            return _root.ListDirectory(directory);
+            return _root.ListEntries(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warn($"Cannot read {_root.MapPath(directory)}: {e.Message}");
-            return Array.Empty<string>();
+            return Array.Empty<RootEntry>();
         }
     }
 

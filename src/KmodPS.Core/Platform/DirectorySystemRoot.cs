@@ -54,6 +54,21 @@ public sealed class DirectorySystemRoot : ISystemRoot
         return names;
     }
 
+    public IReadOnlyList<RootEntry> ListEntries(string path)
+    {
+        if (ResolvePath(path) is not { } resolved || !Directory.Exists(MapPath(resolved)))
+        {
+            return Array.Empty<RootEntry>();
+        }
+        // The enumeration's own file type (d_type), not a stat per entry; a link is Other whatever it points to.
+        var entries = new DirectoryInfo(MapPath(resolved)).EnumerateFileSystemInfos()
+            .Select(i => new RootEntry(i.Name, i.Attributes.HasFlag(FileAttributes.ReparsePoint) ? RootEntryKind.Link
+                : i is DirectoryInfo ? RootEntryKind.Directory : RootEntryKind.File))
+            .ToList();
+        entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return entries;
+    }
+
     public IEnumerable<string> EnumerateFilesRecursive(string path)
     {
         if (ResolvePath(path) is not { } resolved || !Directory.Exists(MapPath(resolved)))

@@ -31,6 +31,13 @@ public interface ISystemRoot
     /// <summary>Names (not paths) of the entries of a directory, sorted ordinally; empty when it does not exist.</summary>
     IReadOnlyList<string> ListDirectory(string path);
 
+    /// <summary>
+    /// The entries of a directory, sorted ordinally, read in one pass with what each is, so a directory or file (what
+    /// <see cref="DirectoryExists"/> or <see cref="FileExists"/> would say of it) needs no resolution of its own; a
+    /// <see cref="RootEntryKind.Link"/> does.
+    /// </summary>
+    IReadOnlyList<RootEntry> ListEntries(string path);
+
     /// <summary>Tree paths of every file below a directory (links inside it are listed, not followed).</summary>
     IEnumerable<string> EnumerateFilesRecursive(string path);
 
@@ -42,3 +49,14 @@ public interface ISystemRoot
 
     DateTime GetLastWriteTimeUtc(string path);
 }
+
+public enum RootEntryKind
+{
+    /// <summary>Anything but a directory or a link (a regular file, or a special file, as FileExists counts them).</summary>
+    File,
+    Directory,
+    Link,
+}
+
+/// <summary>A directory entry from <see cref="ISystemRoot.ListEntries"/>.</summary>
+public readonly record struct RootEntry(string Name, RootEntryKind Kind);

@@ -1,5 +1,6 @@
 using KmodPS.Core.Platform;
 using KmodPS.Tests.Engine;
+using KmodPS.Tests.Lab;
 
 namespace KmodPS.Tests.Core;
 
@@ -24,6 +25,34 @@ public sealed class SystemRootTests
         var alma = new DirectorySystemRoot(RepoPaths.Fixture("roots", "alma-basic"));
         Assert.True(alma.IsSymbolicLink("/lib/modules/5.14.0-611.9.1.el9_7.x86_64/build"));
         Assert.Null(alma.ResolvePath("/lib/modules/5.14.0-611.9.1.el9_7.x86_64/build"));
+    }
+
+    [Fact]
+    public void ListEntriesTellsDirectoriesFilesAndLinksApartAsTheExistsChecksDo()
+    {
+        var root = Directory.CreateTempSubdirectory("kmodps-entries-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "boot", "dir"));
+            File.WriteAllText(Path.Combine(root, "boot", "file"), "x");
+            File.CreateSymbolicLink(Path.Combine(root, "boot", "link"), "/boot/file");
+            File.CreateSymbolicLink(Path.Combine(root, "boot", "dangling"), "/nowhere");
+            Shell.Stdout("mkfifo", Path.Combine(root, "boot", "fifo"));
+            var system = new DirectorySystemRoot(root);
+            var entries = system.ListEntries("/boot").ToDictionary(e => e.Name, e => e.Kind);
+            Assert.Equal(new[] { "dangling", "dir", "fifo", "file", "link" }, entries.Keys);
+            Assert.Equal(new[] { RootEntryKind.Link, RootEntryKind.Directory, RootEntryKind.File, RootEntryKind.File, RootEntryKind.Link }, entries.Values);
+            foreach (var (name, kind) in entries.Where(e => e.Value != RootEntryKind.Link))
+            {
+                Assert.Equal(kind == RootEntryKind.Directory, system.DirectoryExists("/boot/" + name));
+                Assert.Equal(kind == RootEntryKind.File, system.FileExists("/boot/" + name));
+            }
+            Assert.Empty(system.ListEntries("/missing"));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
     }
 
     [Fact]
