@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using KmodPS.Core.Changes;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Kernels;
@@ -229,9 +228,6 @@ internal sealed record DnfSettings(IReadOnlyList<KeyValuePair<string, string>> E
     public IEnumerable<KeyValuePair<string, string>> ExcludesMatching(IEnumerable<string> names)
     {
         var list = names.ToList();
-        return Excludes.Where(e => list.Any(n => Glob(e.Value).IsMatch(n)));
+        return Excludes.Where(e => list.Any(n => DnfPattern.IsMatch(e.Value, n)));
     }
-
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".").Replace("\\[", "[").Replace("\\]", "]") + "$");
 }

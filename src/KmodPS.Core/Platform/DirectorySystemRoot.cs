@@ -43,16 +43,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public string? ReadLink(string path) => InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
 
-    public IReadOnlyList<string> ListDirectory(string path)
-    {
-        if (ResolvePath(path) is not { } resolved || !Directory.Exists(MapPath(resolved)))
-        {
-            return Array.Empty<string>();
-        }
-        var names = Directory.EnumerateFileSystemEntries(MapPath(resolved)).Select(Path.GetFileName).OfType<string>().ToList();
-        names.Sort(StringComparer.Ordinal);
-        return names;
-    }
+    public IReadOnlyList<string> ListDirectory(string path) => ListEntries(path).Select(e => e.Name).ToList();
 
     public IReadOnlyList<RootEntry> ListEntries(string path)
     {
