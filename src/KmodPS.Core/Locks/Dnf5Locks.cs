@@ -126,7 +126,7 @@ internal sealed class Dnf5Locks : DnfLocks
         }
         if (locking || snapshot.Entries.Any(e => e.Store == LockStore.DnfVersionlockToml && e.Kind == KernelLockKind.Pin))
         {
-            var limit = snapshot.Dnf.InstallonlyLimit ?? 3;
+            var limit = snapshot.Dnf.InstallOnlyLimit;
             yield return $"dnf5 removes the oldest kernels beyond installonly_limit={limit} even when versionlock pins them (dnf5#2368): a pinned kernel can be removed when {limit} newer kernels are installed. Raise installonly_limit in /etc/dnf/dnf.conf or keep fewer kernels installed.";
         }
     }

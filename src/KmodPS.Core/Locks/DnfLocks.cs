@@ -87,9 +87,9 @@ internal abstract class DnfLocks : ILockBackend
             yield break;
         }
         var names = CommonKernelNames.Concat(snapshot.RpmPackages?.Where(p => RpmKernelPackages.IsKernelName(p.Name)).Select(p => p.Name) ?? Array.Empty<string>()).Distinct();
-        foreach (var (file, pattern) in snapshot.Dnf.ExcludesMatching(names))
+        foreach (var rule in snapshot.Dnf.ExcludesMatching(names))
         {
-            yield return $"{file} has exclude={pattern}, which matches kernel packages: dnf hides excluded packages before versionlock applies, so kernel locks do not act on them (and a pinned kernel cannot be reinstalled). Remove the exclude, or use Lock-Kernel -Exclude for the releases to keep out.";
+            yield return $"{rule.Source}{(rule.Repository is null ? string.Empty : $" [{rule.Repository}]")} has exclude={rule.Pattern}, which matches kernel packages: dnf hides excluded packages before versionlock applies, so kernel locks do not act on them (and a pinned kernel cannot be reinstalled). Remove the exclude, or use Lock-Kernel -Exclude for the releases to keep out.";
         }
     }
 
@@ -151,83 +151,5 @@ internal abstract class DnfLocks : ILockBackend
         {
             return null;
         }
-    }
-}
-
-/// <summary>The dnf/yum configuration that matters for locks: <c>exclude</c>/<c>excludepkgs</c> and <c>installonly_limit</c> of <c>[main]</c>.</summary>
-internal sealed record DnfSettings(IReadOnlyList<KeyValuePair<string, string>> Excludes, int? InstallonlyLimit)
-{
-    public static DnfSettings None { get; } = new(Array.Empty<KeyValuePair<string, string>>(), null);
-
-    /// <summary>Reads <c>/etc/dnf/dnf.conf</c> and <c>/etc/yum.conf</c> of a root (the exclude patterns with the file they come from).</summary>
-    public static DnfSettings Read(ISystemRoot root)
-    {
-        var excludes = new List<KeyValuePair<string, string>>();
-        int? limit = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in new[] { "/etc/dnf/dnf.conf", "/etc/yum.conf" })
-        {
-            if (!root.FileExists(path) || root.ResolvePath(path) is not { } real || !seen.Add(real))
-            {
-                continue;
-            }
-            string text;
-            try
-            {
-                text = root.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-            var parsed = Parse(text);
-            excludes.AddRange(parsed.Excludes.Select(e => new KeyValuePair<string, string>(path, e.Value)));
-            limit ??= parsed.InstallonlyLimit;
-        }
-        return new DnfSettings(excludes, limit);
-    }
-
-    /// <summary>Parses the <c>[main]</c> section of one dnf.conf text.</summary>
-    public static DnfSettings Parse(string text)
-    {
-        var excludes = new List<KeyValuePair<string, string>>();
-        int? limit = null;
-        var inMain = false;
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.StartsWith('#') || line.StartsWith(';') || line.Length == 0)
-            {
-                continue;
-            }
-            if (line.StartsWith('['))
-            {
-                inMain = line == "[main]";
-                continue;
-            }
-            var equals = line.IndexOf('=');
-            if (!inMain || equals <= 0)
-            {
-                continue;
-            }
-            var key = line[..equals].Trim();
-            var value = line[(equals + 1)..].Trim();
-            if (key is "exclude" or "excludepkgs")
-            {
-                excludes.AddRange(value.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(p => new KeyValuePair<string, string>(string.Empty, p)));
-            }
-            else if (key == "installonly_limit" && int.TryParse(value, out var parsed))
-            {
-                limit = parsed;
-            }
-        }
-        return new DnfSettings(excludes, limit);
-    }
-
-    /// <summary>The exclude patterns (with their file) that match any of the package names (glob: <c>*</c>, <c>?</c>, <c>[...]</c>).</summary>
-    public IEnumerable<KeyValuePair<string, string>> ExcludesMatching(IEnumerable<string> names)
-    {
-        var list = names.ToList();
-        return Excludes.Where(e => list.Any(n => DnfPattern.IsMatch(e.Value, n)));
     }
 }

@@ -45,7 +45,7 @@ public sealed record LockSnapshot
     /// <summary>True when locks.json holds the intent of a change that was never confirmed (a killed Lock-Kernel).</summary>
     public bool IntentRecorded { get; init; }
 
-    internal DnfSettings Dnf { get; init; } = DnfSettings.None;
+    internal DnfConfiguration Dnf { get; init; } = DnfConfiguration.None;
 
     /// <summary>The running kernel's release, when the root is the running host.</summary>
     public string? RunningKernel { get; init; }
@@ -212,7 +212,7 @@ public sealed class LockSnapshotReader
             Stores = stores,
             Records = state.Read(log, stores.Entries),
             IntentRecorded = state.HasIntent(),
-            Dnf = backend is DnfLocks ? DnfSettings.Read(_root) : DnfSettings.None,
+            Dnf = backend is DnfLocks ? DnfConfiguration.Read(_root, log) : DnfConfiguration.None,
             RunningKernel = host.RunningKernel,
             VersionlockListToolPath = backend is Dnf4Locks && !_root.IsHostRoot ? VersionlockListToolPath(stores) : null,
         };

@@ -18,6 +18,8 @@ internal sealed record DnfConfiguration(IReadOnlyList<DnfPackageRule> Rules, IRe
     /// <summary>dnf's default <c>installonly_limit</c>.</summary>
     public const int DefaultInstallOnlyLimit = 3;
 
+    public static DnfConfiguration None { get; } = new(Array.Empty<DnfPackageRule>(), Array.Empty<string>(), DefaultInstallOnlyLimit);
+
     public static DnfConfiguration Read(ISystemRoot root, DiagnosticLog log)
     {
         var rules = new List<DnfPackageRule>();
@@ -46,6 +48,13 @@ internal sealed record DnfConfiguration(IReadOnlyList<DnfPackageRule> Rules, IRe
             rules.AddRange(ReadIni(root, path, log).Where(s => s.Section != "main").SelectMany(s => RepositoryRules(s.Section, s.Values, path)));
         }
         return new DnfConfiguration(rules, installOnly, limit);
+    }
+
+    /// <summary>The exclude rules whose pattern matches one of the package names (dnf.conf's and the repositories').</summary>
+    public IEnumerable<DnfPackageRule> ExcludesMatching(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        return Rules.Where(r => r.Kind == DnfRuleKind.Exclude && list.Any(n => DnfPattern.IsMatch(r.Pattern, n)));
     }
 
     private static IEnumerable<DnfPackageRule> RepositoryRules(string repository, IReadOnlyDictionary<string, string> values, string source) =>

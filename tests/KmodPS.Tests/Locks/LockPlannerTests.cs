@@ -4,6 +4,7 @@ using KmodPS.Core.Locks;
 using KmodPS.Core.Models;
 using KmodPS.Core.Packages;
 using KmodPS.Core.Platform;
+using KmodPS.Tests.SecureBoot;
 using static KmodPS.Tests.Locks.LockFixtures;
 
 namespace KmodPS.Tests.Locks;
@@ -154,13 +155,17 @@ public sealed class LockPlannerTests
     }
 
     [Fact]
-    public void DnfConfExcludeOfKernelsIsReported()
+    public void DnfConfAndRepositoryExcludesOfKernelsAreReported()
     {
-        var snapshot = LockFixtures.Alma() with { Dnf = new DnfSettings(new[] { new KeyValuePair<string, string>("/etc/dnf/dnf.conf", "kernel*") }, 3) };
-        var plan = LockPlanner.Pin(snapshot, "5.14.0-611.41.1.el9_7");
+        using var root = new TempRoot();
+        root.Write("/etc/dnf/dnf.conf", "[main]\nexclude=bash\n  kernel*\ninstallonly_limit=5\n"u8.ToArray());
+        root.Write("/etc/yum.repos.d/lab.repo", "[lab]\nexcludepkgs=kmod-* kernel-core\n[other]\nexclude=zsh\n"u8.ToArray());
+        var dnf = DnfConfiguration.Read(root.Root, new DiagnosticLog());
+        Assert.Equal(5, dnf.InstallOnlyLimit);
+        var plan = LockPlanner.Pin(LockFixtures.Alma() with { Dnf = dnf }, "5.14.0-611.41.1.el9_7");
         Assert.Contains(plan.Warnings, w => w.StartsWith("/etc/dnf/dnf.conf has exclude=kernel*", StringComparison.Ordinal));
-        Assert.Equal(new[] { "kernel*", "bash" }, DnfSettings.Parse("[main]\nexclude=kernel* bash\ninstallonly_limit=5\n[lab]\nexclude=x\n").Excludes.Select(e => e.Value));
-        Assert.Equal(5, DnfSettings.Parse("[main]\ninstallonly_limit=5\n").InstallonlyLimit);
+        Assert.Contains(plan.Warnings, w => w.StartsWith("/etc/yum.repos.d/lab.repo [lab] has exclude=kernel-core", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Warnings, w => w.Contains("exclude=bash") || w.Contains("exclude=zsh") || w.Contains("exclude=kmod-*"));
     }
 
     [Fact]
