@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Platform;
@@ -166,8 +167,11 @@ internal static class DnfPattern
     /// <summary>fnmatch: <c>*</c>, <c>?</c> and <c>[...]</c>, case-sensitive.</summary>
     public static bool IsMatch(string pattern, string text) => Glob(pattern).IsMatch(text);
 
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".").Replace("\\[", "[") + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    // Patterns come from a root's few config lines and lock entries, each matched against many packages.
+    private static readonly ConcurrentDictionary<string, Regex> Globs = new(StringComparer.Ordinal);
+
+    private static Regex Glob(string pattern) => Globs.GetOrAdd(pattern, p =>
+        new("^" + Regex.Escape(p).Replace("\\*", ".*").Replace("\\?", ".").Replace("\\[", "[") + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
 
     private static IEnumerable<string> Forms(RepositoryPackage p, string e)
     {
