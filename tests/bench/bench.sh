@@ -7,7 +7,8 @@
 #   2. Import-Module of the published module (ReadyToRun, as ./kmodps and the README's install build it) vs an empty
 #      script module's, each in a fresh process of the pinned pwsh;
 #   3. the first Get-KernelModuleStatus in a pwsh session vs the later calls in the same session;
-#   4. cold ./kmodps Test-KernelUpdate vs the `dnf repoquery` it runs, alone;
+#   4. cold ./kmodps Test-KernelUpdate vs the package manager's query it runs, alone: `dnf repoquery` on the RHEL
+#      world, `apt-get -s dist-upgrade` on the Debian one;
 #   5. real `modinfo` vs KmodPS's module reader on every module of the extracted Debian kernel;
 #   6. (scale, on request) 500 kernels x 20 DKMS modules and 100,000 kernel directories, cold through ./kmodps.
 # Wall times are medians in ms; "cpu" ratios compare user + sys time, steadier than wall time on a shared machine.
@@ -141,6 +142,10 @@ dnf_query() {
 }
 update_dnf() { run_ms dnf_query; }
 update_kmodps() { run_ms "$repo/kmodps" "Test-KernelUpdate -Root '$UPDATE_ROOT'"; }
+# The simulation Test-KernelUpdate runs on the Debian world (as -Verbose shows it), alone.
+apt_query() { apt-get -o Debug::NoLocking=true -o "Dir=$APT_ROOT" -s -q dist-upgrade; }
+update_apt() { run_ms apt_query; }
+update_kmodps_apt() { run_ms "$repo/kmodps" "Test-KernelUpdate -Root '$APT_ROOT'"; }
 
 row() { printf '  %-62s %9s ms\n' "$1" "$2"; }
 ratio_row() { printf '  %-62s %9s ms  %s (cpu %s)  %s\n' "$1" "$2" "$(printf '%.2fx' "$3")" "$(printf '%.2fx' "$4")" "$5"; }
@@ -151,6 +156,7 @@ main() {
     ensure_lab
     TYPICAL="$LABDIR/debian-dkms"
     UPDATE_ROOT="$LABDIR/alma-nvidia-before-fixed"
+    APT_ROOT="$LABDIR/debian-grub"
     EMPTY="$LABDIR/bench/Empty/Empty.psd1"
     mkdir -p "${EMPTY%/*}"
     printf 'function Get-Nothing { }\n' >"${EMPTY%/*}/Empty.psm1"
@@ -262,6 +268,11 @@ bench_update() {
     printf 'Test-KernelUpdate on lab world alma-nvidia-before-fixed (1 kernel, 2 repository candidates)\n'
     row "dnf repoquery alone ($(dnf --version 2>/dev/null | head -1))" "$B_MS"
     ratio_row "./kmodps Test-KernelUpdate, cold process" "$A_MS" "$RATIO" "$CPU_RATIO" "of the query alone"
+    log "Test-KernelUpdate vs its apt-get -s dist-upgrade alone"
+    pair update_kmodps_apt update_apt
+    printf 'Test-KernelUpdate on lab world debian-grub (2 kernels)\n'
+    row "apt-get -s dist-upgrade alone ($(apt-get --version | head -1))" "$B_MS"
+    ratio_row "./kmodps Test-KernelUpdate, cold process" "$A_MS" "$RATIO" "$CPU_RATIO" "of the simulation alone"
 
 }
 
