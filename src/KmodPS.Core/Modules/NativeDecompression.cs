@@ -22,40 +22,55 @@ internal static class NativeDecompression
     /// <summary>Receives each decompressed buffer; may throw to stop the decompression.</summary>
     public delegate void Sink(ReadOnlySpan<byte> chunk);
 
+    /// <summary>The formats this class decompresses.</summary>
+    public enum Format
+    {
+        Gzip,
+        Xz,
+        Zstd,
+    }
+
     /// <summary>True for a name this class decompresses.</summary>
-    public static bool IsCompressed(string path) =>
-        path.EndsWith(".gz", StringComparison.Ordinal) || path.EndsWith(".xz", StringComparison.Ordinal) || path.EndsWith(".zst", StringComparison.Ordinal);
+    public static bool IsCompressed(string path) => FormatOf(path) is not null;
+
+    /// <summary>The format a file name's suffix names, or null.</summary>
+    public static Format? FormatOf(string path) =>
+        path.EndsWith(".gz", StringComparison.Ordinal) ? Format.Gzip
+        : path.EndsWith(".xz", StringComparison.Ordinal) ? Format.Xz
+        : path.EndsWith(".zst", StringComparison.Ordinal) ? Format.Zstd
+        : null;
 
     /// <summary>Decompresses <paramref name="input"/> by the suffix of <paramref name="path"/>, handing each decompressed buffer to <paramref name="sink"/>.</summary>
     /// <exception cref="InvalidDataException">Corrupt data, a decoder needing more than the limit, or the system library is missing.</exception>
-    public static void Decompress(string path, Stream input, Sink sink)
+    public static void Decompress(string path, Stream input, Sink sink) =>
+        Decompress(FormatOf(path) ?? throw new InvalidDataException($"{Path.GetFileName(path)} is not a compressed module name"), Path.GetFileName(path), input, sink);
+
+    /// <summary>Decompresses <paramref name="input"/>, <paramref name="format"/> data named <paramref name="name"/> in messages.</summary>
+    /// <exception cref="InvalidDataException">Corrupt data, a decoder needing more than the limit, or the system library is missing.</exception>
+    public static void Decompress(Format format, string name, Stream input, Sink sink)
     {
         try
         {
-            if (path.EndsWith(".gz", StringComparison.Ordinal))
+            switch (format)
             {
-                Gzip(input, sink);
-            }
-            else if (path.EndsWith(".xz", StringComparison.Ordinal))
-            {
-                Xz(input, sink);
-            }
-            else if (path.EndsWith(".zst", StringComparison.Ordinal))
-            {
-                Zstd(input, sink);
-            }
-            else
-            {
-                throw new InvalidDataException($"{Path.GetFileName(path)} is not a compressed module name");
+                case Format.Gzip:
+                    Gzip(input, sink);
+                    break;
+                case Format.Xz:
+                    Xz(input, sink);
+                    break;
+                default:
+                    Zstd(input, sink);
+                    break;
             }
         }
         catch (DllNotFoundException e)
         {
-            throw new InvalidDataException($"cannot decompress {Path.GetFileName(path)}: {e.Message}", e);
+            throw new InvalidDataException($"cannot decompress {name}: {e.Message}", e);
         }
         catch (EntryPointNotFoundException e)
         {
-            throw new InvalidDataException($"cannot decompress {Path.GetFileName(path)}: {e.Message}", e);
+            throw new InvalidDataException($"cannot decompress {name}: {e.Message}", e);
         }
     }
 

@@ -67,7 +67,7 @@ public sealed class ModuleStatusQuery(ICommandRunner runner)
                 {
                     continue;
                 }
-                var check = module.Info is null ? null : snapshot.SecureBoot.Check(module.Info.Signature);
+                var check = module.Info is null ? null : snapshot.SecureBoot.Check(module.Info.Signature, kernel.KernelVersion);
                 yield return new ModuleStatus(name, module.Info?.Version, kernel.KernelVersion, ModuleProvider.Kernel,
                     module.Info is null ? ModuleState.Broken : ModuleState.Installed,
                     module.Info is null ? $"{module.Path}: {module.Error}" : $"In-tree module shipped with {kernel.KernelVersion}.",
