@@ -7,7 +7,7 @@ namespace KmodPS.Core.SecureBoot;
 /// Reads the certificates a kernel image carries for its <c>.builtin_trusted_keys</c> keyring (the build's module
 /// signing key and CONFIG_SYSTEM_TRUSTED_KEYS), as the kernel's scripts/extract-vmlinux and extract-sys-certs.pl get
 /// them: the vmlinux inside the image is decompressed, streaming, and <see cref="BuiltinCertificateList"/> finds the
-/// list in it. An x86 bzImage names its payload in the setup header (boot protocol 2.08+: <c>payload_offset</c> and
+/// list in it (gzip, xz, zstd, or lz4's legacy format). An x86 bzImage names its payload in the setup header (boot protocol 2.08+: <c>payload_offset</c> and
 /// <c>payload_length</c>, from the protected-mode code at <c>(setup_sects + 1) * 512</c>); other images are a
 /// compressed vmlinux or Image as a whole, or an uncompressed one. The decompression stops once the list is found, or
 /// at <see cref="MaxImageSize"/>.
@@ -107,16 +107,19 @@ internal static class KernelImageCertificates
         {
             return (NativeDecompression.Format.Zstd, trailer);
         }
+        if (head.StartsWith(new byte[] { 0x02, 0x21, 0x4c, 0x18 }))
+        {
+            return (NativeDecompression.Format.Lz4Legacy, trailer);
+        }
         var name = head switch
         {
             [(byte)'B', (byte)'Z', (byte)'h', ..] => "bzip2",
             [0x5d, 0, 0, ..] => "lzma",
             [0x89, 0x4c, 0x5a, ..] => "lzo",
-            [0x02, 0x21, 0x4c, 0x18, ..] => "lz4",
             [(byte)'M', (byte)'Z', ..] => "an EFI executable (zboot or EFI stub)",
             _ => $"an unknown format (it begins {Convert.ToHexString(head)})",
         };
-        throw new InvalidDataException($"the kernel is compressed with {name}; KmodPS decompresses gzip, xz and zstd images only");
+        throw new InvalidDataException($"the kernel is compressed with {name}; KmodPS decompresses gzip, xz, zstd and lz4 images only");
     }
 
     private static void Copy(Stream input, NativeDecompression.Sink sink)

@@ -54,6 +54,27 @@ public sealed class BuiltinKeyringLabTests(LabWorlds lab, ITestOutputHelper outp
     }
 
     [LabFact]
+    public void AnLz4ImageHoldsTheSameCertificatesAsTheXzOne()
+    {
+        // The real image's vmlinux, compressed by the real lz4 in the legacy format the kernel build uses, in a bzImage
+        // whose payload ends with the 4-byte size the build appends.
+        var image = Path.Combine(lab.Dir("debian-dkms"), "boot", "vmlinuz-" + LabEnvironment.DebianKernel);
+        var vmlinux = Path.Combine(_work, "vmlinux");
+        var bytes = File.ReadAllBytes(image);
+        var start = (bytes[0x1f1] + 1) * 512 + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(0x248));
+        var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(0x24c));
+        File.WriteAllBytes(vmlinux + ".xz", bytes[start..(start + length - 4)]);
+        Shell.Stdout("xz", "-d", "-k", vmlinux + ".xz");
+        Shell.Stdout("lz4", "-l", "-q", "-9", vmlinux, vmlinux + ".lz4");
+        var payload = File.ReadAllBytes(vmlinux + ".lz4").Concat(BitConverter.GetBytes((uint)new FileInfo(vmlinux).Length)).ToArray();
+        var lz4Image = Path.Combine(_work, "vmlinuz-lz4");
+        File.WriteAllBytes(lz4Image, KmodPS.Tests.SecureBoot.BuiltinCertificateListTests.BzImage(payload));
+        var expected = KernelImageCertificates.Read(image);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, KernelImageCertificates.Read(lz4Image));
+    }
+
+    [LabFact]
     public void GetKernelModuleStatusTrustsAnInTreeModuleByItsImage()
     {
         var root = new DirectorySystemRoot(lab.Dir("debian-dkms"));

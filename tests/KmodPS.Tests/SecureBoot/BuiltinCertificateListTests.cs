@@ -48,9 +48,9 @@ public sealed class BuiltinCertificateListTests
         {
             File.WriteAllBytes(path, BzImage(Gzip(vmlinux)));
             Assert.Equal(new[] { First }, KernelImageCertificates.Read(path));
-            File.WriteAllBytes(path, BzImage(new byte[] { 0x02, 0x21, 0x4c, 0x18, 1, 2, 3, 4, 5 }));
+            File.WriteAllBytes(path, BzImage("BZh91AY&SY"u8.ToArray()));
             var error = Assert.Throws<InvalidDataException>(() => KernelImageCertificates.Read(path));
-            Assert.Contains("lz4", error.Message);
+            Assert.Contains("bzip2", error.Message);
         }
         finally
         {
@@ -102,7 +102,7 @@ public sealed class BuiltinCertificateListTests
     }
 
     // A boot protocol 2.15 setup header with 4 setup sectors; the payload right after the protected-mode code start.
-    private static byte[] BzImage(byte[] payload)
+    internal static byte[] BzImage(byte[] payload)
     {
         var image = new byte[5 * 512 + 64 + payload.Length];
         image[0x1f1] = 4;
