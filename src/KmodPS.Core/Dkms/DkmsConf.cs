@@ -10,13 +10,25 @@ public sealed partial class DkmsConf
 {
     private readonly Dictionary<string, string> _values;
 
-    private DkmsConf(Dictionary<string, string> values, bool conditional)
+    private DkmsConf(Dictionary<string, string> values, bool conditional, string? syntaxProblem)
     {
         _values = values;
         HasConditionalAssignments = conditional;
+        var refused = RefusedByDkms();
+        Problem = syntaxProblem is null ? refused
+            : syntaxProblem + "; bash stops there and dkms uses only the assignments before it" + (refused is null ? string.Empty : ": " + refused);
     }
 
     public bool HasConditionalAssignments { get; }
+
+    /// <summary>
+    /// What is wrong with this file, or null: bash stops at a fault (<see cref="DkmsConfSyntax"/>; the values are then
+    /// those of the lines before it, as dkms gets them), or dkms's
+    /// <c>read_conf</c> would answer "Bad conf file": no PACKAGE_NAME or PACKAGE_VERSION, or a module record without a
+    /// name, with a name ending in .o or .ko, or without a DEST_MODULE_LOCATION under /kernel, /updates or /extra; or no
+    /// module record at all (dkms 3.0 refuses that, later versions warn and build nothing).
+    /// </summary>
+    public string? Problem { get; }
 
     public string? PackageName => Get("PACKAGE_NAME");
 
@@ -55,16 +67,59 @@ public sealed partial class DkmsConf
         }
     }
 
+    private string? RefusedByDkms()
+    {
+        if (HasConditionalAssignments)
+        {
+            return null;
+        }
+        var missing = new[] { "PACKAGE_NAME", "PACKAGE_VERSION" }.Where(k => string.IsNullOrEmpty(Get(k))).ToList();
+        if (missing.Count > 0)
+        {
+            return $"it sets no {string.Join(" and no ", missing)}, so dkms refuses it (Bad conf file)";
+        }
+        // read_conf's checks of each record (index) of the module arrays; values that use variables are not judged.
+        var records = new[] { "BUILT_MODULE_NAME", "BUILT_MODULE_LOCATION", "DEST_MODULE_NAME", "DEST_MODULE_LOCATION" }.Max(Count);
+        if (records == 0)
+        {
+            return "it defines no module (no BUILT_MODULE_NAME or DEST_MODULE_LOCATION), so dkms 3.0 refuses it (Bad conf file) and later versions build nothing";
+        }
+        for (var index = 0; index < records; index++)
+        {
+            var built = Element("BUILT_MODULE_NAME", index) ?? (Count("DEST_MODULE_LOCATION") == 1 ? PackageName : null);
+            var dest = Element("DEST_MODULE_NAME", index) ?? built;
+            var location = Element("DEST_MODULE_LOCATION", index);
+            var fault = string.IsNullOrEmpty(built) ? "no BUILT_MODULE_NAME"
+                : built.EndsWith(".o", StringComparison.Ordinal) || built.EndsWith(".ko", StringComparison.Ordinal) ? "a BUILT_MODULE_NAME ending in .o or .ko"
+                : dest!.EndsWith(".o", StringComparison.Ordinal) || dest.EndsWith(".ko", StringComparison.Ordinal) ? "a DEST_MODULE_NAME ending in .o or .ko"
+                : string.IsNullOrEmpty(location) ? "no DEST_MODULE_LOCATION"
+                : !location.Contains('$') && !new[] { "/kernel", "/updates", "/extra" }.Any(p => location.StartsWith(p, StringComparison.Ordinal))
+                    ? $"a DEST_MODULE_LOCATION '{location}' outside /kernel, /updates and /extra"
+                : null;
+            if (fault is not null)
+            {
+                return $"record #{index} has {fault}, so dkms refuses it (Bad conf file)";
+            }
+        }
+        return null;
+    }
+
+    // The number of elements of a bash array as dkms counts them (${#ARRAY[@]}): the highest index set, plus one.
+    private int Count(string array) =>
+        _values.Keys.Select(k => k == array ? 0 : k.StartsWith(array + "[", StringComparison.Ordinal) && int.TryParse(k[(array.Length + 1)..^1], out var i) ? i : -1).DefaultIfEmpty(-1).Max() + 1;
+
     public string? Get(string key) => _values.TryGetValue(key, out var value) ? value : null;
 
     private string? Element(string array, int index) => Get($"{array}[{index}]") ?? (index == 0 ? Get(array) : null);
 
     public static DkmsConf Parse(string text)
     {
+        var (fault, runs, _) = DkmsConfSyntax.Analyze(text);
+        var lines = DkmsConfSyntax.Analyze(text[..runs]).Lines;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var depth = 0;
         var conditional = false;
-        foreach (var rawLine in text.Split('\n'))
+        foreach (var rawLine in lines)
         {
             var line = StripComment(rawLine).Trim();
             if (line.Length == 0)
@@ -93,7 +148,7 @@ public sealed partial class DkmsConf
             }
             values[match.Groups["key"].Value] = Expand(Unquote(match.Groups["value"].Value), values);
         }
-        return new DkmsConf(values, conditional);
+        return new DkmsConf(values, conditional, fault);
     }
 
     private static string StripComment(string line)
@@ -131,7 +186,7 @@ public sealed partial class DkmsConf
             return known.TryGetValue(name, out var v) ? v : m.Value;
         });
 
-    [GeneratedRegex(@"^(?<key>[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?)=(?<value>.*)$")]
+    [GeneratedRegex(@"^(?<key>[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?)=(?<value>.*)$", RegexOptions.Singleline)]
     private static partial Regex Assignment();
 
     [GeneratedRegex(@"\$\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|\$(?<plain>[A-Za-z_][A-Za-z0-9_]*)")]

@@ -124,7 +124,12 @@ public sealed partial class DkmsTreeReader
         }
         try
         {
-            return DkmsConf.Parse(_root.ReadAllText(path));
+            var conf = DkmsConf.Parse(_root.ReadAllText(path));
+            if (conf.Problem is { } problem)
+            {
+                log.Warn($"{_root.MapPath(path)} cannot be parsed: {problem}. dkms cannot build or install {module}/{version} with it.");
+            }
+            return conf;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -5,7 +5,8 @@ namespace KmodPS.Core.Modules;
 
 /// <summary>
 /// Streaming decompression of <c>.ko.gz</c> (managed), <c>.ko.xz</c> (liblzma) and <c>.ko.zst</c> (libzstd): the same
-/// system libraries kmod itself links, so no modinfo or xz process is needed. Output goes, a buffer at a time, to a
+/// system libraries kmod itself links, so no modinfo or xz process is needed; and, for kernel images only, the legacy
+/// lz4 format the kernel build writes (liblz4). Output goes, a buffer at a time, to a
 /// sink; the decoders' own memory is bounded (<see cref="DecoderMemoryLimit"/>), so a bomb costs time, never memory.
 /// </summary>
 internal static class NativeDecompression
@@ -22,40 +23,61 @@ internal static class NativeDecompression
     /// <summary>Receives each decompressed buffer; may throw to stop the decompression.</summary>
     public delegate void Sink(ReadOnlySpan<byte> chunk);
 
+    /// <summary>The formats this class decompresses.</summary>
+    public enum Format
+    {
+        Gzip,
+        Xz,
+        Zstd,
+
+        /// <summary>lz4's legacy format (<c>lz4 -l</c>): magic 0x184C2102, then blocks of a 32-bit size and up to 8 MiB of output each.</summary>
+        Lz4Legacy,
+    }
+
     /// <summary>True for a name this class decompresses.</summary>
-    public static bool IsCompressed(string path) =>
-        path.EndsWith(".gz", StringComparison.Ordinal) || path.EndsWith(".xz", StringComparison.Ordinal) || path.EndsWith(".zst", StringComparison.Ordinal);
+    public static bool IsCompressed(string path) => FormatOf(path) is not null;
+
+    /// <summary>The format a file name's suffix names, or null.</summary>
+    public static Format? FormatOf(string path) =>
+        path.EndsWith(".gz", StringComparison.Ordinal) ? Format.Gzip
+        : path.EndsWith(".xz", StringComparison.Ordinal) ? Format.Xz
+        : path.EndsWith(".zst", StringComparison.Ordinal) ? Format.Zstd
+        : null;
 
     /// <summary>Decompresses <paramref name="input"/> by the suffix of <paramref name="path"/>, handing each decompressed buffer to <paramref name="sink"/>.</summary>
     /// <exception cref="InvalidDataException">Corrupt data, a decoder needing more than the limit, or the system library is missing.</exception>
-    public static void Decompress(string path, Stream input, Sink sink)
+    public static void Decompress(string path, Stream input, Sink sink) =>
+        Decompress(FormatOf(path) ?? throw new InvalidDataException($"{Path.GetFileName(path)} is not a compressed module name"), Path.GetFileName(path), input, sink);
+
+    /// <summary>Decompresses <paramref name="input"/>, <paramref name="format"/> data named <paramref name="name"/> in messages.</summary>
+    /// <exception cref="InvalidDataException">Corrupt data, a decoder needing more than the limit, or the system library is missing.</exception>
+    public static void Decompress(Format format, string name, Stream input, Sink sink)
     {
         try
         {
-            if (path.EndsWith(".gz", StringComparison.Ordinal))
+            switch (format)
             {
-                Gzip(input, sink);
-            }
-            else if (path.EndsWith(".xz", StringComparison.Ordinal))
-            {
-                Xz(input, sink);
-            }
-            else if (path.EndsWith(".zst", StringComparison.Ordinal))
-            {
-                Zstd(input, sink);
-            }
-            else
-            {
-                throw new InvalidDataException($"{Path.GetFileName(path)} is not a compressed module name");
+                case Format.Gzip:
+                    Gzip(input, sink);
+                    break;
+                case Format.Xz:
+                    Xz(input, sink);
+                    break;
+                case Format.Lz4Legacy:
+                    Lz4Legacy(input, sink);
+                    break;
+                default:
+                    Zstd(input, sink);
+                    break;
             }
         }
         catch (DllNotFoundException e)
         {
-            throw new InvalidDataException($"cannot decompress {Path.GetFileName(path)}: {e.Message}", e);
+            throw new InvalidDataException($"cannot decompress {name}: {e.Message}", e);
         }
         catch (EntryPointNotFoundException e)
         {
-            throw new InvalidDataException($"cannot decompress {Path.GetFileName(path)}: {e.Message}", e);
+            throw new InvalidDataException($"cannot decompress {name}: {e.Message}", e);
         }
     }
 
@@ -152,6 +174,40 @@ internal static class NativeDecompression
         }
     }
 
+    private const uint Lz4LegacyMagic = 0x184C2102;
+    private const int Lz4LegacyBlockSize = 8 << 20;
+
+    // As the kernel's unlz4: a block size equal to the magic starts a concatenated stream; the input may end anywhere
+    // between blocks.
+    private static void Lz4Legacy(Stream input, Sink sink)
+    {
+        Span<byte> word = stackalloc byte[4];
+        if (input.ReadAtLeast(word, 4, throwOnEndOfStream: false) < 4 || BitConverter.ToUInt32(word) != Lz4LegacyMagic)
+        {
+            throw new InvalidDataException("not lz4 legacy data");
+        }
+        var output = new byte[Lz4LegacyBlockSize];
+        var block = new byte[LZ4_compressBound(Lz4LegacyBlockSize)];
+        while (input.ReadAtLeast(word, 4, throwOnEndOfStream: false) == 4)
+        {
+            var size = BitConverter.ToUInt32(word);
+            if (size == Lz4LegacyMagic)
+            {
+                continue;
+            }
+            if (size > (uint)block.Length || input.ReadAtLeast(block.AsSpan(0, (int)size), (int)size, throwOnEndOfStream: false) < size)
+            {
+                throw new InvalidDataException("lz4 data is corrupt or truncated");
+            }
+            var produced = LZ4_decompress_safe(block, output, (int)size, output.Length);
+            if (produced < 0)
+            {
+                throw new InvalidDataException($"lz4 data is corrupt (liblz4 error {produced})");
+            }
+            sink(output.AsSpan(0, produced));
+        }
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct ZstdBuffer
     {
@@ -241,6 +297,12 @@ internal static class NativeDecompression
 
     [DllImport("liblzma.so.5")]
     private static extern void lzma_end(ref LzmaStream stream);
+
+    [DllImport("liblz4.so.1")]
+    private static extern int LZ4_decompress_safe(byte[] source, byte[] destination, int compressedSize, int destinationCapacity);
+
+    [DllImport("liblz4.so.1")]
+    private static extern int LZ4_compressBound(int inputSize);
 
     [DllImport("libzstd.so.1")]
     private static extern IntPtr ZSTD_createDStream();

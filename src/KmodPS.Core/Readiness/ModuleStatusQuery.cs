@@ -32,6 +32,8 @@ public sealed class ModuleStatusQuery(ICommandRunner runner)
         {
             log.Warn($"The kernel that boots next cannot be determined under {root.RootPath}: {snapshot.NextBoot.Explanation}");
         }
+        // In-tree rows may read a kernel image's builtin keyring now, warning into the snapshot's log: pass those on.
+        var earlier = snapshot.Log.Warnings.Count;
         var selected = kernels.Select(k => k.KernelVersion).ToHashSet(StringComparer.Ordinal);
         var names = filter.Names.Select(n => new Wildcard(n.Replace('-', '_'))).ToList();
         var rows = snapshot.Rows
@@ -42,6 +44,7 @@ public sealed class ModuleStatusQuery(ICommandRunner runner)
             .Where(r => !filter.NextBootOnly || r.IsNextBootKernel)
             .Where(r => !filter.ProblemsOnly || r.IsProblem)
             .ToList();
+        snapshot.Log.Warnings.Skip(earlier).ToList().ForEach(log.Warn);
         return log.ToReport<ModuleStatus>(rows);
     }
 
@@ -67,7 +70,7 @@ public sealed class ModuleStatusQuery(ICommandRunner runner)
                 {
                     continue;
                 }
-                var check = module.Info is null ? null : snapshot.SecureBoot.Check(module.Info.Signature);
+                var check = module.Info is null ? null : snapshot.SecureBoot.Check(module.Info.Signature, kernel.KernelVersion);
                 yield return new ModuleStatus(name, module.Info?.Version, kernel.KernelVersion, ModuleProvider.Kernel,
                     module.Info is null ? ModuleState.Broken : ModuleState.Installed,
                     module.Info is null ? $"{module.Path}: {module.Error}" : $"In-tree module shipped with {kernel.KernelVersion}.",

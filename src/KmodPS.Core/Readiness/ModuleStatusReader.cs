@@ -42,11 +42,12 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
         kernelReader.WarnAboutLeftovers(leftovers, log);
         var nextBoot = new NextBootResolver(root).Resolve(log);
         var kernelKeys = trees.Values.Select(t => t.ReferenceModule?.Signature).OfType<ModuleSignature>();
-        var secureBoot = new SecureBootReader(root).Read(log, kernelKeys, DkmsSigningCertificate.FindPath(root));
+        var images = kernels.Where(k => k.ImagePath is not null).ToDictionary(k => k.KernelVersion, k => k.ImagePath!, StringComparer.Ordinal);
+        var secureBoot = new SecureBootReader(root).Read(log, kernelKeys, DkmsSigningCertificate.FindPath(root), images);
         var headers = kernels.ToDictionary(k => k.KernelVersion, k => k.HeadersPath is null ? null : HeadersChange.Read(root, k.HeadersPath));
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
-            secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.Check(signature), headers, AkmodPackages(owners.Values),
+            secureBoot.Mode == SecureBootMode.Enabled, (kernel, signature) => secureBoot.Check(signature, kernel), headers, AkmodPackages(owners.Values),
             (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(kernels, dkms.Items))
         {
             Witnesses = ModuleWitness.Read(root, kernels, WitnessListings(kernels, owned)),

@@ -2,6 +2,7 @@ using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Dkms;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
+using KmodPS.Core.Platform;
 
 namespace KmodPS.Core.Repair;
 
@@ -34,6 +35,13 @@ internal static class DkmsRepairPlanner
         {
             return RepairPlanner.Blocked(pair, ModuleProvider.Dkms, version, package, ErrorIds.InvalidDkmsName, FailureCategory.InvalidData,
                 $"The DKMS tree under {input.Root} names '{package}', which is not a valid module/version (letters, digits and . _ + - only): not passed to dkms.");
+        }
+        if (input.Dkms.FirstOrDefault(e => e.Module == module && e.Version == version) is { } entry && (entry.Conf is null || entry.Conf.Problem is not null))
+        {
+            var conf = entry.SourcePath is null ? $"the dkms.conf of {package}" : TreePath.Combine(entry.SourcePath, "dkms.conf");
+            return RepairPlanner.Blocked(pair, ModuleProvider.Dkms, version, package, ErrorIds.StoreUnparsable, FailureCategory.InvalidData,
+                $"{conf} under {input.Root} " + (entry.Conf?.Problem is { } problem ? $"cannot be parsed: {problem}" : "is missing or unreadable") +
+                $"; dkms would refuse to build or install {package} (dkms was not run). Fix the file or reinstall the module's DKMS package.");
         }
         if (input.Tools.DkmsCommand is not { } dkms)
         {

@@ -29,7 +29,8 @@ internal sealed class SecureBootReader
     /// <param name="log">Receives a warning for every unreadable or corrupt variable and for disabled shim validation.</param>
     /// <param name="kernelSigningKeys">Signatures of kernels' own in-tree modules; each becomes a <see cref="TrustStores.KernelSigning"/> anchor.</param>
     /// <param name="signingCertificate">Another signing certificate the root keeps (dkms's configured mok_certificate), when known.</param>
-    public SecureBootState Read(DiagnosticLog log, IEnumerable<ModuleSignature> kernelSigningKeys, string? signingCertificate = null)
+    /// <param name="kernelImages">Each kernel's image (tree path): its builtin keyring, read when a signature asks for it (<see cref="BuiltinKeyrings"/>).</param>
+    public SecureBootState Read(DiagnosticLog log, IEnumerable<ModuleSignature> kernelSigningKeys, string? signingCertificate = null, IReadOnlyDictionary<string, string>? kernelImages = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(kernelSigningKeys);
@@ -59,7 +60,8 @@ internal sealed class SecureBootReader
         var notEnrolled = ReadCertificateFiles(local, TrustStores.NotEnrolled, log)
             .Where(c => !SignatureMatcher.All(AsSignature(c), anchors).Any())
             .ToList();
-        return new SecureBootState(mode, anchors, shimValidationDisabled, notEnrolled);
+        var builtin = kernelImages is null ? null : new BuiltinKeyrings(_root, kernelImages, log);
+        return new SecureBootState(mode, anchors, shimValidationDisabled, notEnrolled, builtin);
     }
 
     private SecureBootMode ReadMode(EfiVariableStore efi, DiagnosticLog log)

@@ -9,13 +9,21 @@ namespace KmodPS.Core.SecureBoot;
 public sealed class SecureBootState
 {
     public SecureBootState(SecureBootMode mode, IReadOnlyList<TrustAnchor> anchors, bool shimValidationDisabled = false, IReadOnlyList<TrustAnchor>? notEnrolled = null)
+        : this(mode, anchors, shimValidationDisabled, notEnrolled, null)
     {
+    }
+
+    internal SecureBootState(SecureBootMode mode, IReadOnlyList<TrustAnchor> anchors, bool shimValidationDisabled, IReadOnlyList<TrustAnchor>? notEnrolled, BuiltinKeyrings? builtin)
+    {
+        _builtin = builtin;
         ArgumentNullException.ThrowIfNull(anchors);
         Mode = mode;
         Anchors = anchors;
         ShimValidationDisabled = shimValidationDisabled;
         NotEnrolled = notEnrolled ?? Array.Empty<TrustAnchor>();
     }
+
+    private readonly BuiltinKeyrings? _builtin;
 
     /// <summary>Whether module signatures are enforced because of Secure Boot.</summary>
     public SecureBootMode Mode { get; }
@@ -35,8 +43,21 @@ public sealed class SecureBootState
     /// </summary>
     public bool IsKeyEnrolled(ModuleSignature? signature) => Match(signature) is not null;
 
-    /// <summary>Verifies a module's signature against the trusted keys, as the kernel would.</summary>
-    public SignatureCheck Check(ModuleSignature? signature) => SignatureVerifier.Check(signature, Anchors, NotEnrolled);
+    /// <summary>
+    /// Verifies a module's signature against the trusted keys, as the kernel would. For a module of
+    /// <paramref name="kernelVersion"/>, when no certificate among the other keys is the one the signature names, that
+    /// kernel's builtin keyring (the certificates in its image) is read and tried too.
+    /// </summary>
+    public SignatureCheck Check(ModuleSignature? signature, string? kernelVersion = null)
+    {
+        var check = SignatureVerifier.Check(signature, Anchors, NotEnrolled);
+        if (kernelVersion is null || _builtin is null || check.Verdict is not (SignatureVerdict.SignerUnknown or SignatureVerdict.Unverifiable)
+            || check.Anchor?.Certificate is not null || _builtin.For(kernelVersion) is not { Count: > 0 } keyring)
+        {
+            return check;
+        }
+        return SignatureVerifier.Check(signature, keyring.Concat(Anchors).ToList(), NotEnrolled);
+    }
 
     /// <summary>The anchor the signature names, or null.</summary>
     public TrustAnchor? FindAnchor(ModuleSignature? signature) => Match(signature)?.Anchor;

@@ -18,6 +18,9 @@ internal static class TrustStores
     /// </summary>
     public const string ProcKeys = BuiltinPrefix + "proc-keys";
 
+    /// <summary>A certificate built into a kernel image for its <c>.builtin_trusted_keys</c> keyring; it anchors that kernel's modules only.</summary>
+    public const string BuiltinKeyring = ".builtin_trusted_keys";
+
     /// <summary>The key that signed a kernel's own in-tree modules, which that kernel's builtin keyring holds.</summary>
     public const string KernelSigning = "kernel-signing";
 

@@ -15,7 +15,7 @@ internal static class RepairFixtures
     public const string Alma45 = "5.14.0-611.45.1.el9_7.x86_64";
     public const string DkmsPath = "/usr/sbin/dkms";
 
-    public static readonly DkmsConf V4l2Conf = DkmsConf.Parse("PACKAGE_NAME=\"v4l2loopback\"\nPACKAGE_VERSION=\"0.12.7\"\nBUILT_MODULE_NAME[0]=\"v4l2loopback\"\n");
+    public static readonly DkmsConf V4l2Conf = DkmsConf.Parse("PACKAGE_NAME=\"v4l2loopback\"\nPACKAGE_VERSION=\"0.12.7\"\nBUILT_MODULE_NAME[0]=\"v4l2loopback\"\nDEST_MODULE_LOCATION[0]=\"/extra\"\n");
 
     public static InstalledKernel Kernel(string version, bool headers = true, string root = "/") =>
         new(version, root, "/boot/vmlinuz-" + version, "/lib/modules/" + version, headers, headers ? $"/usr/src/linux-headers-{version}" : null, false, null);

@@ -74,7 +74,7 @@ public sealed class RepairPlannerDkmsTests
     [Fact]
     public void AddedOnlyModuleIsBuiltAndInstalledButNeedsACompiler()
     {
-        var conf = DkmsConf.Parse("PACKAGE_NAME=\"lab-broken\"\nPACKAGE_VERSION=\"1.0\"\nBUILT_MODULE_NAME[0]=\"lab_broken\"\n");
+        var conf = DkmsConf.Parse("PACKAGE_NAME=\"lab-broken\"\nPACKAGE_VERSION=\"1.0\"\nBUILT_MODULE_NAME[0]=\"lab_broken\"\nDEST_MODULE_LOCATION[0]=\"/updates\"\n");
         var rows = new[] { Row("lab_broken", K, ModuleState.Added, version: "1.0", package: "lab-broken/1.0") };
         var dkms = new[] { Entry("lab-broken", "1.0", null, DkmsState.Added, conf) };
         var pairs = new[] { new RepairPair("lab_broken", K) };
@@ -138,7 +138,7 @@ public sealed class RepairPlannerDkmsTests
     [Fact]
     public void AModuleOfAMultiModuleDkmsPackageSharesOneActionPerKernel()
     {
-        var conf = DkmsConf.Parse("PACKAGE_NAME=\"nvidia\"\nPACKAGE_VERSION=\"550.1\"\nBUILT_MODULE_NAME[0]=\"nvidia\"\nBUILT_MODULE_NAME[1]=\"nvidia-drm\"\n");
+        var conf = DkmsConf.Parse("PACKAGE_NAME=\"nvidia\"\nPACKAGE_VERSION=\"550.1\"\nBUILT_MODULE_NAME[0]=\"nvidia\"\nBUILT_MODULE_NAME[1]=\"nvidia-drm\"\nDEST_MODULE_LOCATION[0]=\"/updates\"\nDEST_MODULE_LOCATION[1]=\"/updates\"\n");
         var rows = new[]
         {
             Row("nvidia", K, ModuleState.Installed, package: "nvidia/550.1"), Row("nvidia_drm", K, ModuleState.Installed, package: "nvidia/550.1"),
@@ -186,5 +186,19 @@ public sealed class RepairPlannerDkmsTests
         var dkms = new[] { Entry("a", "1", K, DkmsState.Built), Entry("a", "1", KOld, DkmsState.Built), Entry("b", "1", KOld, DkmsState.Built) };
         var plan = RepairPlanner.Plan(Input(new[] { Kernel(KOld), Kernel(K) }, rows, new[] { new RepairPair("a", K), new RepairPair("b", KOld), new RepairPair("a", KOld) }, dkms));
         Assert.Equal(new[] { $"a/1 on {KOld}", $"b/1 on {KOld}", $"a/1 on {K}" }, plan.Actions.Select(a => a.Target));
+    }
+
+    [Fact]
+    public void ADkmsConfThatCannotBeParsedIsRefusedWithoutRunningDkms()
+    {
+        var broken = DkmsConf.Parse("PACKAGE_NAME=\"v4l2loopback\"\nPACKAGE_VERSION=\"0.12.7\"\nif [ -n \"$kernelver\" ]; then\n");
+        var input = Input(new[] { Kernel(K) }, new[] { Row("v4l2loopback", K, ModuleState.Stale, version: "0.12.7", package: "v4l2loopback/0.12.7") },
+            new[] { new RepairPair("v4l2loopback", K) }, new[] { Entry("v4l2loopback", "0.12.7", K, DkmsState.Installed, broken) });
+        var plan = RepairPlanner.Plan(input);
+        Assert.Empty(plan.Actions);
+        var decision = Assert.Single(plan.Decisions);
+        Assert.Equal(("StoreUnparsable", RepairOutcome.Blocked), (decision.Failure!.ErrorId, decision.PlannedOutcome!.Value));
+        Assert.Contains("/usr/src/v4l2loopback-0.12.7/dkms.conf", decision.Message);
+        Assert.Contains("the 'if' on line 3 is never closed", decision.Message);
     }
 }

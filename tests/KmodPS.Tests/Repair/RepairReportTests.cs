@@ -60,7 +60,7 @@ public sealed class RepairReportTests
     [Fact]
     public void PairsThatShareOneFailedBuildShareOneError()
     {
-        var conf = DkmsConf.Parse("PACKAGE_NAME=\"nvidia\"\nPACKAGE_VERSION=\"550.1\"\nBUILT_MODULE_NAME[0]=\"nvidia\"\nBUILT_MODULE_NAME[1]=\"nvidia-drm\"\n");
+        var conf = DkmsConf.Parse("PACKAGE_NAME=\"nvidia\"\nPACKAGE_VERSION=\"550.1\"\nBUILT_MODULE_NAME[0]=\"nvidia\"\nBUILT_MODULE_NAME[1]=\"nvidia-drm\"\nDEST_MODULE_LOCATION[0]=\"/updates\"\nDEST_MODULE_LOCATION[1]=\"/updates\"\n");
         var plan = RepairPlanner.Plan(Input(new[] { Kernel(KOld), Kernel(K) },
             new[]
             {
