@@ -23,6 +23,11 @@ public static class BuiltModuleComparer
             {
                 return false;
             }
+            // One file under two names (a hard link): the same bytes without reading them.
+            if (a is FileStream fa && b is FileStream fb && FileIdentity.Of(fa.SafeFileHandle) is { } identity && identity == FileIdentity.Of(fb.SafeFileHandle))
+            {
+                return true;
+            }
             var left = new byte[81920];
             var right = new byte[81920];
             int read;

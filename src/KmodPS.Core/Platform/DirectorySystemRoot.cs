@@ -3,6 +3,9 @@ namespace KmodPS.Core.Platform;
 /// <summary>An <see cref="ISystemRoot"/> backed by a directory of this machine.</summary>
 public sealed class DirectorySystemRoot : ISystemRoot
 {
+    // Directory resolutions remembered by a view made for one read (ForOneRead); null for an ordinary root.
+    private readonly Dictionary<string, (string? Resolved, int Hops)>? _directories;
+
     public DirectorySystemRoot(string rootPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
@@ -15,6 +18,13 @@ public sealed class DirectorySystemRoot : ISystemRoot
         IsHostRoot = RootPath == "/";
     }
 
+    private DirectorySystemRoot(DirectorySystemRoot root)
+    {
+        RootPath = root.RootPath;
+        IsHostRoot = root.IsHostRoot;
+        _directories = new Dictionary<string, (string? Resolved, int Hops)>(StringComparer.Ordinal);
+    }
+
     /// <summary>The running host's own root.</summary>
     public static DirectorySystemRoot Host { get; } = new("/");
 
@@ -24,20 +34,13 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public string MapPath(string path) => ChrootPath.Map(RootPath, path);
 
-    public string? ResolvePath(string path)
-    {
-        var result = ChrootPath.Resolve(RootPath, path);
-        if (result is null)
-        {
-            return null;
-        }
-        var mapped = MapPath(result);
-        return File.Exists(mapped) || Directory.Exists(mapped) ? result : null;
-    }
+    public ISystemRoot ForOneRead() => new DirectorySystemRoot(this);
 
-    public bool FileExists(string path) => ResolvePath(path) is { } p && File.Exists(MapPath(p));
+    public string? ResolvePath(string path) => Locate(path)?.Path;
 
-    public bool DirectoryExists(string path) => ResolvePath(path) is { } p && Directory.Exists(MapPath(p));
+    public bool FileExists(string path) => Locate(path) is { IsDirectory: false };
+
+    public bool DirectoryExists(string path) => Locate(path) is { IsDirectory: true };
 
     public bool IsSymbolicLink(string path) => ReadLink(path) is not null;
 
@@ -47,7 +50,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public IReadOnlyList<RootEntry> ListEntries(string path)
     {
-        if (ResolvePath(path) is not { } resolved || !Directory.Exists(MapPath(resolved)))
+        if (Locate(path) is not { IsDirectory: true, Path: var resolved })
         {
             return Array.Empty<RootEntry>();
         }
@@ -62,7 +65,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public IEnumerable<string> EnumerateFilesRecursive(string path)
     {
-        if (ResolvePath(path) is not { } resolved || !Directory.Exists(MapPath(resolved)))
+        if (Locate(path) is not { IsDirectory: true, Path: var resolved })
         {
             yield break;
         }
@@ -82,6 +85,16 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(MapResolved(path));
 
+    // The resolved path and whether it is a directory, from one stat (as File.Exists, a special file counts as a file); null when nothing is there.
+    private (string Path, bool IsDirectory)? Locate(string path)
+    {
+        if (ChrootPath.Resolve(RootPath, path, _directories) is not { } resolved || LibC.Stat(MapPath(resolved), out var status) != 0)
+        {
+            return null;
+        }
+        return (resolved, (status.Mode & LibC.S_IFMT) == LibC.S_IFDIR);
+    }
+
     // The path with its directory resolved inside the root and its own name kept, so the name itself is not followed;
     // null when the directory's links loop.
     private string? InResolvedDirectory(string path)
@@ -93,7 +106,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         }
         var slash = normalized.LastIndexOf('/');
         var directory = slash == 0 ? "/" : normalized[..slash];
-        return ChrootPath.Resolve(RootPath, directory) is { } resolved ? TreePath.Combine(resolved, normalized[(slash + 1)..]) : null;
+        return ChrootPath.Resolve(RootPath, directory, _directories) is { } resolved ? TreePath.Combine(resolved, normalized[(slash + 1)..]) : null;
     }
 
     private string MapResolved(string path) =>

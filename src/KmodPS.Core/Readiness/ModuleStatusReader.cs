@@ -15,43 +15,68 @@ namespace KmodPS.Core.Readiness;
 /// loaded modules, next boot, Secure Boot) and plans the status rows. Reads only; runs at most one
 /// package-database process (rpm) and nothing else.
 /// </summary>
-internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner)
+internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runner)
 {
     public ModuleStatusSnapshot Read()
     {
+        ProfTemp.Mark("start");
         var log = new DiagnosticLog();
+        // One view for the whole read: every directory is resolved once, however many paths pass through it.
+        var root = system.ForOneRead();
         var host = new KernelHostReader(root).Read(log);
         var kernelReader = new InstalledKernelReader(root);
+        ProfTemp.Mark("host");
         var scan = kernelReader.Scan(log);
         var unowned = scan.Kernels;
+        ProfTemp.Mark("scan");
         var scanner = new KernelModuleScanner(root);
         var trees = unowned.Where(k => k.ModulesDirectory is not null).ToDictionary(k => k.KernelVersion, k => scanner.Scan(k.KernelVersion, log));
+        ProfTemp.Mark("trees");
         var dkms = new DkmsTreeReader(root).Read();
         log.Merge(dkms);
+        ProfTemp.Mark("dkms");
         // One owner query for module files and kernel images alike (at most one rpm process per call).
-        var packages = PackageBackend.Of(root);
+        var packages = PackageBackend.Of(system);
         var ownership = packages.Ownership(host.Family, runner, "/lib/modules/", "/boot/");
         var paths = trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path)
             .Concat(unowned.SelectMany(InstalledKernelReader.OwnershipProbes))
             .Concat(scan.Leftovers.SelectMany(l => l.OwnershipProbes))
             .Concat(unowned.SelectMany(k => ModuleWitness.DirectoryProbes(root, k.KernelVersion))).Distinct().ToArray();
         var owned = ownership?.FindOwnedFiles(paths, "/lib/modules/", log) ?? OwnedFiles.None;
+        ProfTemp.Mark("owners");
         var owners = owned.Owners;
         var kernels = InstalledKernelReader.WithOwners(unowned, owners).ToList();
         var leftovers = scan.Leftovers.Select(l => l.WithOwner(owners)).ToList();
         kernelReader.WarnAboutLeftovers(leftovers, log);
+        ProfTemp.Mark("leftovers");
         var nextBoot = new NextBootResolver(root).Resolve(log);
+        ProfTemp.Mark("nextboot");
         var kernelKeys = trees.Values.Select(t => t.ReferenceModule?.Signature).OfType<ModuleSignature>();
         var secureBoot = new SecureBootReader(root).Read(log, kernelKeys, DkmsSigningCertificate.FindPath(root));
+        ProfTemp.Mark("secureboot");
         var headers = kernels.ToDictionary(k => k.KernelVersion, k => k.HeadersPath is null ? null : HeadersChange.Read(root, k.HeadersPath));
+        ProfTemp.Mark("headers");
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
-            secureBoot.Mode == SecureBootMode.Enabled, (_, signature) => secureBoot.Check(signature), headers, AkmodPackages(owners.Values),
-            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(kernels, dkms.Items))
+            secureBoot.Mode == SecureBootMode.Enabled, CheckOnce(secureBoot), headers, AkmodPackages(root, owners.Values),
+            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(root, kernels, dkms.Items))
         {
             Witnesses = ModuleWitness.Read(root, kernels, WitnessListings(kernels, owned)),
         };
-        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log, leftovers);
+        ProfTemp.Mark("input+witness");
+        var plan = ModuleStatusPlanner.Plan(input);
+        ProfTemp.Mark("plan");
+        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, plan, dkms.Items, packages, log, leftovers);
+    }
+
+    // One verification per signature read: a module file hard-linked into many kernels' trees is read once
+    // (KernelModuleScanner), so its rows share one signature, and it verifies once.
+    private static Func<string, ModuleSignature?, SignatureCheck> CheckOnce(SecureBootState secureBoot)
+    {
+        var checks = new Dictionary<ModuleSignature, SignatureCheck>(ReferenceEqualityComparer.Instance);
+        return (_, signature) => signature is null ? secureBoot.Check(null)
+            : checks.TryGetValue(signature, out var check) ? check
+            : checks[signature] = secureBoot.Check(signature);
     }
 
     // What the kernels' own packages list is their in-tree business (and kernel/ is skipped anyway); a package that
@@ -63,7 +88,7 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
     }
 
     // dkms reads <kernel source>/.config for BUILD_EXCLUSIVE_CONFIG; a kernel without it excludes nothing, as in dkms.
-    private Dictionary<string, IReadOnlySet<string>>? KernelOptions(IEnumerable<InstalledKernel> kernels, IEnumerable<DkmsEntry> dkms)
+    private static Dictionary<string, IReadOnlySet<string>>? KernelOptions(ISystemRoot root, IEnumerable<InstalledKernel> kernels, IEnumerable<DkmsEntry> dkms)
     {
         if (!dkms.Any(e => e.Conf?.BuildExclusiveConfig is not null))
         {
@@ -83,7 +108,7 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
 
     // akmods keeps the source RPM of each module it builds as /usr/src/akmods/<name>-kmod.latest; the kmod-<name>-<kernel>
     // packages it builds locally are the Akmod provider, not a repository's kmod package.
-    private HashSet<string> AkmodPackages(IEnumerable<string> ownerPackages)
+    private static HashSet<string> AkmodPackages(ISystemRoot root, IEnumerable<string> ownerPackages)
     {
         var stems = root.ListDirectory("/usr/src/akmods")
             .Where(n => n.EndsWith("-kmod.latest", StringComparison.Ordinal))
