@@ -25,11 +25,19 @@ internal static class ChrootPath
     public static string? Resolve(string rootPath, string path, Dictionary<string, (string? Resolved, int Hops)>? directories = null) =>
         ResolveNormalized(rootPath, TreePath.Normalize(path), directories).Resolved;
 
+    /// <summary>As <see cref="Resolve"/>, with the links followed on the way (what a directory's entry in <c>directories</c> holds).</summary>
+    public static (string? Resolved, int Hops) ResolveCounting(string rootPath, string normalizedPath, Dictionary<string, (string? Resolved, int Hops)>? directories) =>
+        ResolveNormalized(rootPath, normalizedPath, directories);
+
     private static (string? Resolved, int Hops) ResolveNormalized(string rootPath, string normalized, Dictionary<string, (string? Resolved, int Hops)>? directories)
     {
         if (directories is null || normalized == "/")
         {
             return Walk(rootPath, "/", 0, normalized);
+        }
+        if (directories.TryGetValue(normalized, out var known))
+        {
+            return known;
         }
         var slash = normalized.LastIndexOf('/');
         var directory = slash == 0 ? "/" : normalized[..slash];

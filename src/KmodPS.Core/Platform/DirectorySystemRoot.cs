@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 namespace KmodPS.Core.Platform;
 
 /// <summary>An <see cref="ISystemRoot"/> backed by a directory of this machine.</summary>
@@ -5,6 +6,9 @@ public sealed class DirectorySystemRoot : ISystemRoot
 {
     // Directory resolutions remembered by a view made for one read (ForOneRead); null for an ordinary root.
     private readonly Dictionary<string, (string? Resolved, int Hops)>? _directories;
+
+    // What that view's listings showed: the entries that are not links, by path as written, with where they resolve.
+    private readonly Dictionary<string, (string Resolved, bool IsDirectory)>? _listed;
 
     public DirectorySystemRoot(string rootPath)
     {
@@ -23,6 +27,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         RootPath = root.RootPath;
         IsHostRoot = root.IsHostRoot;
         _directories = new Dictionary<string, (string? Resolved, int Hops)>(StringComparer.Ordinal);
+        _listed = new Dictionary<string, (string Resolved, bool IsDirectory)>(StringComparer.Ordinal);
     }
 
     /// <summary>The running host's own root.</summary>
@@ -44,22 +49,40 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public bool IsSymbolicLink(string path) => ReadLink(path) is not null;
 
-    public string? ReadLink(string path) => InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
+    public string? ReadLink(string path) =>
+        _listed is not null && _listed.ContainsKey(TreePath.Normalize(path)) ? null
+        : InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
 
     public IReadOnlyList<string> ListDirectory(string path) => ListEntries(path).Select(e => e.Name).ToList();
 
     public IReadOnlyList<RootEntry> ListEntries(string path)
     {
-        if (Locate(path) is not { IsDirectory: true, Path: var resolved })
+        if (Locate(path) is not { IsDirectory: true, Path: var resolved, Hops: var hops })
         {
             return Array.Empty<RootEntry>();
         }
-        // The enumeration's own file type (d_type), not a stat per entry; a link is Other whatever it points to.
-        var entries = new DirectoryInfo(MapPath(resolved)).EnumerateFileSystemInfos()
-            .Select(i => new RootEntry(i.Name, i.Attributes.HasFlag(FileAttributes.ReparsePoint) ? RootEntryKind.Link
-                : i is DirectoryInfo ? RootEntryKind.Directory : RootEntryKind.File))
+        // The enumeration's own file types (d_type), with no stat per entry: one pass skips the links, one names them all.
+        var directory = MapPath(resolved);
+        var notLinks = new FileSystemEnumerable<RootEntry>(directory,
+            (ref FileSystemEntry e) => new RootEntry(e.FileName.ToString(), e.IsDirectory ? RootEntryKind.Directory : RootEntryKind.File),
+            new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false }).ToDictionary(e => e.Name, StringComparer.Ordinal);
+        var entries = new FileSystemEnumerable<string>(directory, (ref FileSystemEntry e) => e.FileName.ToString(), new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false })
+            .Select(name => notLinks.GetValueOrDefault(name, new RootEntry(name, RootEntryKind.Link)))
             .ToList();
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        if (_listed is not null)
+        {
+            var written = TreePath.Normalize(path).TrimEnd('/');
+            foreach (var entry in entries.Where(e => e.Kind != RootEntryKind.Link))
+            {
+                var child = TreePath.Combine(resolved, entry.Name);
+                _listed[written + "/" + entry.Name] = (child, entry.Kind == RootEntryKind.Directory);
+                if (entry.Kind == RootEntryKind.Directory)
+                {
+                    _directories![written + "/" + entry.Name] = (child, hops);
+                }
+            }
+        }
         return entries;
     }
 
@@ -85,14 +108,27 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(MapResolved(path));
 
-    // The resolved path and whether it is a directory, from one stat (as File.Exists, a special file counts as a file); null when nothing is there.
-    private (string Path, bool IsDirectory)? Locate(string path)
+    // The resolved path and whether it is a directory, from one stat (as File.Exists, a special file counts as a file), or
+    // from a listing of this view; null when nothing is there.
+    private (string Path, bool IsDirectory, int Hops)? Locate(string path)
     {
-        if (ChrootPath.Resolve(RootPath, path, _directories) is not { } resolved || LibC.Stat(MapPath(resolved), out var status) != 0)
+        var normalized = TreePath.Normalize(path);
+        if (_listed is not null && _listed.TryGetValue(normalized, out var listed))
+        {
+            return (listed.Resolved, listed.IsDirectory, _directories!.GetValueOrDefault(normalized).Hops);
+        }
+        var (resolved, hops) = ChrootPath.ResolveCounting(RootPath, normalized, _directories);
+        if (resolved is null || LibC.Stat(MapPath(resolved), out var status) != 0)
         {
             return null;
         }
-        return (resolved, (status.Mode & LibC.S_IFMT) == LibC.S_IFDIR);
+        var isDirectory = (status.Mode & LibC.S_IFMT) == LibC.S_IFDIR;
+        if (isDirectory && _directories is not null)
+        {
+            // A directory looked at is usually listed or looked into next.
+            _directories[normalized] = (resolved, hops);
+        }
+        return (resolved, isDirectory, hops);
     }
 
     // The path with its directory resolved inside the root and its own name kept, so the name itself is not followed;

@@ -19,22 +19,17 @@ internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runn
 {
     public ModuleStatusSnapshot Read()
     {
-        ProfTemp.Mark("start");
         var log = new DiagnosticLog();
         // One view for the whole read: every directory is resolved once, however many paths pass through it.
         var root = system.ForOneRead();
         var host = new KernelHostReader(root).Read(log);
         var kernelReader = new InstalledKernelReader(root);
-        ProfTemp.Mark("host");
         var scan = kernelReader.Scan(log);
         var unowned = scan.Kernels;
-        ProfTemp.Mark("scan");
         var scanner = new KernelModuleScanner(root);
         var trees = unowned.Where(k => k.ModulesDirectory is not null).ToDictionary(k => k.KernelVersion, k => scanner.Scan(k.KernelVersion, log));
-        ProfTemp.Mark("trees");
         var dkms = new DkmsTreeReader(root).Read();
         log.Merge(dkms);
-        ProfTemp.Mark("dkms");
         // One owner query for module files and kernel images alike (at most one rpm process per call).
         var packages = PackageBackend.Of(system);
         var ownership = packages.Ownership(host.Family, runner, "/lib/modules/", "/boot/");
@@ -43,19 +38,14 @@ internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runn
             .Concat(scan.Leftovers.SelectMany(l => l.OwnershipProbes))
             .Concat(unowned.SelectMany(k => ModuleWitness.DirectoryProbes(root, k.KernelVersion))).Distinct().ToArray();
         var owned = ownership?.FindOwnedFiles(paths, "/lib/modules/", log) ?? OwnedFiles.None;
-        ProfTemp.Mark("owners");
         var owners = owned.Owners;
         var kernels = InstalledKernelReader.WithOwners(unowned, owners).ToList();
         var leftovers = scan.Leftovers.Select(l => l.WithOwner(owners)).ToList();
         kernelReader.WarnAboutLeftovers(leftovers, log);
-        ProfTemp.Mark("leftovers");
         var nextBoot = new NextBootResolver(root).Resolve(log);
-        ProfTemp.Mark("nextboot");
         var kernelKeys = trees.Values.Select(t => t.ReferenceModule?.Signature).OfType<ModuleSignature>();
         var secureBoot = new SecureBootReader(root).Read(log, kernelKeys, DkmsSigningCertificate.FindPath(root));
-        ProfTemp.Mark("secureboot");
         var headers = kernels.ToDictionary(k => k.KernelVersion, k => k.HeadersPath is null ? null : HeadersChange.Read(root, k.HeadersPath));
-        ProfTemp.Mark("headers");
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
             secureBoot.Mode == SecureBootMode.Enabled, CheckOnce(secureBoot), headers, AkmodPackages(root, owners.Values),
@@ -63,10 +53,7 @@ internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runn
         {
             Witnesses = ModuleWitness.Read(root, kernels, WitnessListings(kernels, owned)),
         };
-        ProfTemp.Mark("input+witness");
-        var plan = ModuleStatusPlanner.Plan(input);
-        ProfTemp.Mark("plan");
-        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, plan, dkms.Items, packages, log, leftovers);
+        return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log, leftovers);
     }
 
     // One verification per signature read: a module file hard-linked into many kernels' trees is read once
