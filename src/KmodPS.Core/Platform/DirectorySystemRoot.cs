@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 namespace KmodPS.Core.Platform;
 
 /// <summary>An <see cref="ISystemRoot"/> backed by a directory of this machine.</summary>
@@ -7,8 +6,13 @@ public sealed class DirectorySystemRoot : ISystemRoot
     // Directory resolutions remembered by a view made for one read (ForOneRead); null for an ordinary root.
     private readonly Dictionary<string, (string? Resolved, int Hops)>? _directories;
 
-    // What that view's listings showed: the entries that are not links, by path as written, with where they resolve.
+    // What that view's listings showed: the entries that are not links, by path as written, with where they resolve;
+    // and each listing, by directory as written (a name it lacks is not there).
     private readonly Dictionary<string, (string Resolved, bool IsDirectory)>? _listed;
+    private readonly Dictionary<string, IReadOnlyList<RootEntry>>? _listings;
+
+    // Directories above paths that were not found: whether each is a directory (false: nothing is below it).
+    private readonly Dictionary<string, bool>? _ancestors;
 
     public DirectorySystemRoot(string rootPath)
     {
@@ -28,6 +32,8 @@ public sealed class DirectorySystemRoot : ISystemRoot
         IsHostRoot = root.IsHostRoot;
         _directories = new Dictionary<string, (string? Resolved, int Hops)>(StringComparer.Ordinal);
         _listed = new Dictionary<string, (string Resolved, bool IsDirectory)>(StringComparer.Ordinal);
+        _listings = new Dictionary<string, IReadOnlyList<RootEntry>>(StringComparer.Ordinal);
+        _ancestors = new Dictionary<string, bool>(StringComparer.Ordinal);
     }
 
     /// <summary>The running host's own root.</summary>
@@ -50,28 +56,26 @@ public sealed class DirectorySystemRoot : ISystemRoot
     public bool IsSymbolicLink(string path) => ReadLink(path) is not null;
 
     public string? ReadLink(string path) =>
-        _listed is not null && _listed.ContainsKey(TreePath.Normalize(path)) ? null
+        _listed is not null && (_listed.ContainsKey(TreePath.Normalize(path)) || IsUnlisted(TreePath.Normalize(path))) ? null
         : InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
 
     public IReadOnlyList<string> ListDirectory(string path) => ListEntries(path).Select(e => e.Name).ToList();
 
     public IReadOnlyList<RootEntry> ListEntries(string path)
     {
+        if (_listings is not null && _listings.TryGetValue(TreePath.Normalize(path), out var listing))
+        {
+            return listing;
+        }
         if (Locate(path) is not { IsDirectory: true, Path: var resolved, Hops: var hops })
         {
             return Array.Empty<RootEntry>();
         }
-        // The enumeration's own file types (d_type), with no stat per entry: one pass skips the links, one names them all.
-        var directory = MapPath(resolved);
-        var notLinks = new FileSystemEnumerable<RootEntry>(directory,
-            (ref FileSystemEntry e) => new RootEntry(e.FileName.ToString(), e.IsDirectory ? RootEntryKind.Directory : RootEntryKind.File),
-            new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false }).ToDictionary(e => e.Name, StringComparer.Ordinal);
-        var entries = new FileSystemEnumerable<string>(directory, (ref FileSystemEntry e) => e.FileName.ToString(), new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false })
-            .Select(name => notLinks.GetValueOrDefault(name, new RootEntry(name, RootEntryKind.Link)))
-            .ToList();
+        var entries = DirectoryListing.Read(MapPath(resolved));
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         if (_listed is not null)
         {
+            _listings![TreePath.Normalize(path)] = entries;
             var written = TreePath.Normalize(path).TrimEnd('/');
             foreach (var entry in entries.Where(e => e.Kind != RootEntryKind.Link))
             {
@@ -117,9 +121,14 @@ public sealed class DirectorySystemRoot : ISystemRoot
         {
             return (listed.Resolved, listed.IsDirectory, _directories!.GetValueOrDefault(normalized).Hops);
         }
+        if (IsUnlisted(normalized) || UnderMissingDirectory(normalized))
+        {
+            return null;
+        }
         var (resolved, hops) = ChrootPath.ResolveCounting(RootPath, normalized, _directories);
         if (resolved is null || LibC.Stat(MapPath(resolved), out var status) != 0)
         {
+            NoteMissingAncestors(normalized);
             return null;
         }
         var isDirectory = (status.Mode & LibC.S_IFMT) == LibC.S_IFDIR;
@@ -129,6 +138,78 @@ public sealed class DirectorySystemRoot : ISystemRoot
             _directories[normalized] = (resolved, hops);
         }
         return (resolved, isDirectory, hops);
+    }
+
+    // True when this view found that a directory above the path is not there (or is not a directory): nothing is below it.
+    private bool UnderMissingDirectory(string normalized)
+    {
+        if (_ancestors is null || _ancestors.Count == 0 || normalized.Contains("/.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        for (var slash = normalized.IndexOf('/', 1); slash > 0; slash = normalized.IndexOf('/', slash + 1))
+        {
+            if (_ancestors.TryGetValue(normalized[..slash], out var isDirectory) && !isDirectory)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // After a path was not found: which of its ancestors are directories, down to the first that is not.
+    private void NoteMissingAncestors(string normalized)
+    {
+        if (_ancestors is null || normalized.Contains("/.", StringComparison.Ordinal))
+        {
+            return;
+        }
+        for (var slash = normalized.IndexOf('/', 1); slash > 0; slash = normalized.IndexOf('/', slash + 1))
+        {
+            var ancestor = normalized[..slash];
+            if (!_ancestors.TryGetValue(ancestor, out var isDirectory))
+            {
+                isDirectory = _ancestors[ancestor] = Locate(ancestor) is { IsDirectory: true };
+            }
+            if (!isDirectory)
+            {
+                return;
+            }
+        }
+    }
+
+    // True when this view listed the path's directory and the name was not in it: nothing is there.
+    private bool IsUnlisted(string normalized)
+    {
+        var slash = normalized.LastIndexOf('/');
+        var name = normalized[(slash + 1)..];
+        return _listings is not null && name is not ("" or "." or "..")
+            && _listings.TryGetValue(slash == 0 ? "/" : normalized[..slash], out var listing)
+            && !Contains(listing, name);
+    }
+
+    // The listing is sorted ordinally.
+    private static bool Contains(IReadOnlyList<RootEntry> listing, string name)
+    {
+        int low = 0, high = listing.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(listing[middle].Name, name);
+            if (order == 0)
+            {
+                return true;
+            }
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return false;
     }
 
     // The path with its directory resolved inside the root and its own name kept, so the name itself is not followed;

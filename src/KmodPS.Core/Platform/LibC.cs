@@ -86,7 +86,7 @@ internal static class LibC
     public static extern nint readlinkat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer, nint size);
 
     /// <summary>The file type bits of a <see cref="FileStatus.Mode"/>.</summary>
-    public const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000;
+    public const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
 
     // The runtime's own stat shim: the same struct on every architecture, unlike libc's struct stat. Only the leading
     // fields are declared; the buffer is larger than any version's full struct.
