@@ -77,13 +77,16 @@ public sealed class DirectorySystemRoot : ISystemRoot
         {
             _listings![TreePath.Normalize(path)] = entries;
             var written = TreePath.Normalize(path).TrimEnd('/');
+            var resolvedPrefix = resolved == "/" ? string.Empty : resolved;
             foreach (var entry in entries.Where(e => e.Kind != RootEntryKind.Link))
             {
-                var child = TreePath.Combine(resolved, entry.Name);
-                _listed[written + "/" + entry.Name] = (child, entry.Kind == RootEntryKind.Directory);
+                // One string for both when the directory resolved to itself (the usual case): 100,000 entries are kept.
+                var key = written + "/" + entry.Name;
+                var child = resolvedPrefix == written ? key : resolvedPrefix + "/" + entry.Name;
+                _listed[key] = (child, entry.Kind == RootEntryKind.Directory);
                 if (entry.Kind == RootEntryKind.Directory)
                 {
-                    _directories![written + "/" + entry.Name] = (child, hops);
+                    _directories![key] = (child, hops);
                 }
             }
         }
