@@ -1,4 +1,6 @@
+using KmodPS.Core.Modules;
 using KmodPS.Core.Platform;
+using Microsoft.Win32.SafeHandles;
 
 namespace KmodPS.Core.Dkms;
 
@@ -8,36 +10,61 @@ namespace KmodPS.Core.Dkms;
 /// </summary>
 public static class BuiltModuleComparer
 {
-    /// <summary>False only when both files are readable and differ; a file that cannot be read proves nothing.</summary>
+    /// <summary>False only when both files are readable and differ; a file that cannot be read (missing, not a regular file) proves nothing.</summary>
     public static bool SameBytes(ISystemRoot root, string built, string installed)
     {
         try
         {
-            if (!root.FileExists(built) || !root.FileExists(installed))
-            {
-                return true;
-            }
-            using var a = root.OpenRead(built);
-            using var b = root.OpenRead(installed);
-            if (a.Length != b.Length)
+            using var a = Open(root, built);
+            using var b = Open(root, installed);
+            var length = RandomAccess.GetLength(a);
+            if (length != RandomAccess.GetLength(b))
             {
                 return false;
             }
+            // One file under two names (a hard link): the same bytes without reading them.
+            if (FileIdentity.Of(a) is { } identity && identity == FileIdentity.Of(b))
+            {
+                return true;
+            }
             var left = new byte[81920];
             var right = new byte[81920];
-            int read;
-            while ((read = a.ReadAtLeast(left, left.Length, throwOnEndOfStream: false)) > 0)
+            for (long offset = 0; ;)
             {
-                if (b.ReadAtLeast(right, read, throwOnEndOfStream: false) != read || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
+                var read = RandomAccess.Read(a, left, offset);
+                if (read == 0)
+                {
+                    return true;
+                }
+                if (!ReadExactly(b, right.AsSpan(0, read), offset) || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
                 {
                     return false;
                 }
+                offset += read;
             }
-            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return true;
         }
+    }
+
+    // Regular files only, never blocking: a FIFO in a module tree is not a module and proves nothing.
+    private static SafeFileHandle Open(ISystemRoot root, string path) =>
+        RegularFile.OpenRead(root.MapPath(root.ResolvePath(path) ?? throw new FileNotFoundException(path)));
+
+    private static bool ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset)
+    {
+        while (buffer.Length > 0)
+        {
+            var read = RandomAccess.Read(file, buffer, offset);
+            if (read == 0)
+            {
+                return false;
+            }
+            buffer = buffer[read..];
+            offset += read;
+        }
+        return true;
     }
 }

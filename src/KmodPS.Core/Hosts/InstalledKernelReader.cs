@@ -81,13 +81,24 @@ public sealed class InstalledKernelReader
         return new KernelScan(found.Where(k => k.ImagePath is not null || k.IsRunning).ToList(), leftovers);
     }
 
-    /// <summary>One warning per leftover, naming its size and owner.</summary>
-    public void WarnAboutLeftovers(IEnumerable<KernelLeftover> leftovers, DiagnosticLog log)
+    /// <summary>At most this many leftovers are warned about one by one; more make one warning.</summary>
+    public const int LeftoversWarnedEach = 3;
+
+    /// <summary>
+    /// One warning per leftover, naming its size and owner; beyond <see cref="LeftoversWarnedEach"/>, one warning with the
+    /// count and the first few, and each leftover's own warning on the verbose stream.
+    /// </summary>
+    public void WarnAboutLeftovers(IReadOnlyList<KernelLeftover> leftovers, DiagnosticLog log)
     {
-        foreach (var leftover in leftovers)
+        if (leftovers.Count <= LeftoversWarnedEach)
         {
-            log.Warn(leftover.Warning(_root));
+            leftovers.ToList().ForEach(l => log.Warn(l.Warning(_root)));
+            return;
         }
+        var first = string.Join(", ", leftovers.Take(LeftoversWarnedEach).Select(l => l.KernelVersion));
+        log.Warn($"{leftovers.Count} directories under {_root.MapPath(ModulesRoot)} are leftovers, not installed kernels: they have no kernel image "
+            + $"({first} and {leftovers.Count - LeftoversWarnedEach} more). -Verbose lists each with its size and owner; Remove-Kernel removes those no package owns.");
+        leftovers.ToList().ForEach(l => log.Detail(l.Warning(_root)));
     }
 
     /// <summary>The leftover module directory of <paramref name="kernelVersion"/>, or null when it has an image or no directory.</summary>

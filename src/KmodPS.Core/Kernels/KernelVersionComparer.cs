@@ -52,7 +52,7 @@ internal sealed class KernelVersionComparer : IComparer<string>
             }
             var xRun = TakeRun(x, ref i, xDigits);
             var yRun = TakeRun(y, ref j, yDigits);
-            var order = xDigits ? CompareNumbers(xRun, yRun) : string.CompareOrdinal(xRun, yRun);
+            var order = xDigits ? CompareNumbers(xRun, yRun) : xRun.SequenceCompareTo(yRun);
             if (order != 0)
             {
                 return Math.Sign(order);
@@ -71,20 +71,21 @@ internal sealed class KernelVersionComparer : IComparer<string>
         }
     }
 
-    private static string TakeRun(string s, ref int index, bool digits)
+    // Spans, not substrings: sorting 100,000 releases compares them millions of times.
+    private static ReadOnlySpan<char> TakeRun(string s, ref int index, bool digits)
     {
         var start = index;
         while (index < s.Length && (digits ? char.IsAsciiDigit(s[index]) : char.IsAsciiLetter(s[index])))
         {
             index++;
         }
-        return s[start..index];
+        return s.AsSpan(start, index - start);
     }
 
-    private static int CompareNumbers(string a, string b)
+    private static int CompareNumbers(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
         a = a.TrimStart('0');
         b = b.TrimStart('0');
-        return a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+        return a.Length != b.Length ? a.Length.CompareTo(b.Length) : a.SequenceCompareTo(b);
     }
 }

@@ -12,6 +12,9 @@ public sealed class KernelModuleScanner(ISystemRoot root)
 {
     private static readonly HashSet<string> SkippedTopLevel = new(StringComparer.Ordinal) { "kernel", "build", "source", "vdso", "initrd", "systemtap" };
 
+    // Files already read by this scanner: a module hard-linked into many kernels' trees is read (and hashed) once.
+    private readonly Dictionary<FileIdentity, ModuleFileInfo> _read = new();
+
     public KernelModuleTree Scan(string kernelVersion, DiagnosticLog log)
     {
         var directory = TreePath.Combine("/lib/modules", kernelVersion);
@@ -69,7 +72,7 @@ public sealed class KernelModuleScanner(ISystemRoot root)
         }
         try
         {
-            return new ScannedModule(kernelVersion, path, location, linkTarget, ModuleFileReader.Read(root.MapPath(resolved), path), null);
+            return new ScannedModule(kernelVersion, path, location, linkTarget, ModuleFileReader.Read(root.MapPath(resolved), path, _read), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -86,7 +89,7 @@ public sealed class KernelModuleScanner(ISystemRoot root)
     {
         try
         {
-            return ModuleFileReader.Read(root.MapPath(root.ResolvePath(path) ?? path), path);
+            return ModuleFileReader.Read(root.MapPath(root.ResolvePath(path) ?? path), path, _read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

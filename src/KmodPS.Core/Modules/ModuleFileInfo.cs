@@ -14,6 +14,9 @@ public sealed class ModuleFileInfo
 
     public string Path { get; }
 
+    /// <summary>The same module read at another path (a hard link to the same file).</summary>
+    internal ModuleFileInfo At(string path) => path == Path ? this : new ModuleFileInfo(path, _fields, Signature);
+
     /// <summary>The module name: <c>name=</c> from .modinfo, else the file name with '-' as '_' (as the kernel does).</summary>
     public string Name => Field("name") ?? NameFromPath(Path);
 

@@ -1,3 +1,4 @@
+using KmodPS.Core.Platform;
 using Microsoft.Win32.SafeHandles;
 
 namespace KmodPS.Core.Modules;
@@ -27,20 +28,37 @@ internal static class ModuleFileReader
     /// <exception cref="InvalidDataException">Corrupt or truncated module, or a decompression bomb.</exception>
     /// <exception cref="NotARegularFileException">A FIFO, device or socket: named, not opened.</exception>
     /// <exception cref="IOException">Unreadable file.</exception>
-    public static ModuleFileInfo Read(string realPath, string reportedPath)
+    public static ModuleFileInfo Read(string realPath, string reportedPath) => Read(realPath, reportedPath, null);
+
+    /// <summary>
+    /// As <see cref="Read(string, string)"/>; a file already in <paramref name="seen"/> (the same file again, or a hard
+    /// link to it, unchanged) is not read again, and a file read is added to it.
+    /// </summary>
+    public static ModuleFileInfo Read(string realPath, string reportedPath, IDictionary<FileIdentity, ModuleFileInfo>? seen)
     {
+        using var handle = RegularFile.OpenRead(realPath);
+        var identity = seen is null ? null : FileIdentity.Of(handle);
+        if (identity is { } known && seen!.TryGetValue(known, out var read))
+        {
+            return read.At(reportedPath);
+        }
         using var file = NativeDecompression.IsCompressed(realPath)
-            ? new FileByteSource(Decompress(realPath))
-            : new FileByteSource(realPath);
-        return Read(file, reportedPath);
+            ? new FileByteSource(Decompress(realPath, handle))
+            : new FileByteSource(handle);
+        var info = Read(file, reportedPath);
+        if (identity is { } id)
+        {
+            seen![id] = info;
+        }
+        return info;
     }
 
     public static ModuleFileInfo Read(IByteSource source, string reportedPath) =>
         new(reportedPath, ElfModinfo.Read(source), AppendedSignature.Read(source));
 
-    private static SafeFileHandle Decompress(string realPath)
+    private static SafeFileHandle Decompress(string realPath, SafeFileHandle handle)
     {
-        using var compressed = new FileStream(RegularFile.OpenRead(realPath), FileAccess.Read, 1 << 16);
+        using var compressed = new FileStream(handle, FileAccess.Read, 1 << 16);
         var image = TemporaryImage();
         try
         {

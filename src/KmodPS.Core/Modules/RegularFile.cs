@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using KmodPS.Core.Platform;
 using Microsoft.Win32.SafeHandles;
 
 namespace KmodPS.Core.Modules;
@@ -38,8 +39,8 @@ internal static class RegularFile
             };
         }
         var handle = new SafeFileHandle(descriptor, ownsHandle: true);
-        var status = new FileStatus();
-        if (SystemNative_FStat(handle, out status) != 0 || (status.Mode & TypeMask) != RegularType)
+        var status = new LibC.FileStatus();
+        if (LibC.FStat(handle, out status) != 0 || (status.Mode & TypeMask) != RegularType)
         {
             handle.Dispose();
             throw NotRegular(status.Mode & TypeMask);
@@ -47,7 +48,7 @@ internal static class RegularFile
         return handle;
     }
 
-    private static int? Type(string path) => SystemNative_LStat(path, out var status) == 0 ? status.Mode & TypeMask : null;
+    private static int? Type(string path) => LibC.LStat(path, out var status) == 0 ? status.Mode & TypeMask : null;
 
     private static NotARegularFileException NotRegular(int type) => new("not a regular file (" + (type switch
     {
@@ -61,21 +62,6 @@ internal static class RegularFile
 
     [DllImport("libc", SetLastError = true)]
     private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    // The runtime's own stat shim: the same struct on every architecture, unlike libc's struct stat. Only the leading
-    // fields are declared; the buffer is larger than any version's full struct.
-    [StructLayout(LayoutKind.Sequential, Size = 256)]
-    private struct FileStatus
-    {
-        public int Flags;
-        public int Mode;
-    }
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_FStat", SetLastError = true)]
-    private static extern int SystemNative_FStat(SafeFileHandle fd, out FileStatus output);
-
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
-    private static extern int SystemNative_LStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus output);
 }
 
 /// <summary>A FIFO, device, socket or directory where a module file was expected; it was not opened.</summary>

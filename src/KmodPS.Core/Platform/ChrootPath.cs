@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+
 namespace KmodPS.Core.Platform;
 
 /// <summary>
@@ -13,12 +17,51 @@ internal static class ChrootPath
     /// The link-free tree path <paramref name="path"/> leads to. Missing components are kept as written, so a file
     /// that does not exist yet resolves to where it would be created. Null when the links loop.
     /// </summary>
-    public static string? Resolve(string rootPath, string path)
+    /// <param name="directories">
+    /// Resolutions of directories already made, by the directory as written (<see cref="DirectorySystemRoot.ForOneRead"/>):
+    /// a path's directory is then resolved once, and only its last component is looked at. Resolving a path is resolving
+    /// its directory, then the name in that resolved directory, so the result is the same.
+    /// </param>
+    public static string? Resolve(string rootPath, string path, Dictionary<string, (string? Resolved, int Hops)>? directories = null) =>
+        ResolveNormalized(rootPath, TreePath.Normalize(path), directories).Resolved;
+
+    /// <summary>As <see cref="Resolve"/>, with the links followed on the way (what a directory's entry in <c>directories</c> holds).</summary>
+    public static (string? Resolved, int Hops) ResolveCounting(string rootPath, string normalizedPath, Dictionary<string, (string? Resolved, int Hops)>? directories) =>
+        ResolveNormalized(rootPath, normalizedPath, directories);
+
+    private static (string? Resolved, int Hops) ResolveNormalized(string rootPath, string normalized, Dictionary<string, (string? Resolved, int Hops)>? directories)
+    {
+        if (directories is null || normalized == "/")
+        {
+            return Walk(rootPath, "/", 0, normalized);
+        }
+        if (directories.TryGetValue(normalized, out var known))
+        {
+            return known;
+        }
+        var slash = normalized.LastIndexOf('/');
+        var directory = slash == 0 ? "/" : normalized[..slash];
+        if (!directories.TryGetValue(directory, out var start))
+        {
+            start = directories[directory] = ResolveNormalized(rootPath, directory, directories);
+        }
+        return start.Resolved is null ? start : Walk(rootPath, start.Resolved, start.Hops, normalized[(slash + 1)..]);
+    }
+
+    // Walks the components of a relative path from a link-free directory, following links as a chroot would; the hops
+    // already taken to reach that directory count toward the limit, as in one walk of the whole path.
+    private static (string? Resolved, int Hops) Walk(string rootPath, string from, int hops, string path)
     {
         var isHostRoot = rootPath == "/";
-        var pending = new Stack<string>(Enumerable.Reverse(TreePath.Normalize(path).Split('/', StringSplitOptions.RemoveEmptyEntries)));
-        var resolved = new List<string>();
-        var hops = 0;
+        var pending = new Stack<string>(Enumerable.Reverse(path.Split('/', StringSplitOptions.RemoveEmptyEntries)));
+        // The real path of the components resolved so far, grown and cut in place (a scan resolves many thousands of paths).
+        var real = new StringBuilder(isHostRoot ? string.Empty : rootPath);
+        var ends = new List<int>();
+        foreach (var part in from.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            real.Append('/').Append(part);
+            ends.Add(real.Length);
+        }
         while (pending.Count > 0)
         {
             var part = pending.Pop();
@@ -28,25 +71,29 @@ internal static class ChrootPath
             }
             if (part == "..")
             {
-                if (resolved.Count > 0)
+                if (ends.Count > 0)
                 {
-                    resolved.RemoveAt(resolved.Count - 1);
+                    ends.RemoveAt(ends.Count - 1);
+                    real.Length = ends.Count > 0 ? ends[^1] : (isHostRoot ? 0 : rootPath.Length);
                 }
                 continue;
             }
-            resolved.Add(part);
-            if (LinkTarget(Map(rootPath, "/" + string.Join('/', resolved))) is not { } target)
+            var before = real.Length;
+            real.Append('/').Append(part);
+            if (LinkTarget(real.ToString()) is not { } target)
             {
+                ends.Add(real.Length);
                 continue;
             }
             if (++hops > MaxLinkHops)
             {
-                return null;
+                return (null, hops);
             }
-            resolved.RemoveAt(resolved.Count - 1);
+            real.Length = before;
             if (target.StartsWith('/'))
             {
-                resolved.Clear();
+                ends.Clear();
+                real.Length = isHostRoot ? 0 : rootPath.Length;
                 // Tools run with --dkmstree/--root-style options record links that already include the root.
                 if (!isHostRoot && target.StartsWith(rootPath + "/", StringComparison.Ordinal))
                 {
@@ -58,7 +105,8 @@ internal static class ChrootPath
                 pending.Push(segment);
             }
         }
-        return "/" + string.Join('/', resolved);
+        var start = isHostRoot ? 0 : rootPath.Length;
+        return (real.Length == start ? "/" : real.ToString(start, real.Length - start), hops);
     }
 
     /// <summary>The real path of a tree path, without following links.</summary>
@@ -68,16 +116,27 @@ internal static class ChrootPath
         return rootPath == "/" ? normalized : rootPath + (normalized == "/" ? string.Empty : normalized);
     }
 
+    // readlink(2) itself: "not a link" and "not there" are answers, not exceptions, and most components are neither.
     private static string? LinkTarget(string realPath)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            return new FileInfo(realPath).LinkTarget;
+            var length = readlink(realPath, buffer, buffer.Length);
+            if (length >= 0)
+            {
+                return length < buffer.Length ? Encoding.UTF8.GetString(buffer, 0, (int)length) : new FileInfo(realPath).LinkTarget;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            // As FileInfo.LinkTarget: a permission error is one; anything else (EINVAL: not a link, ENOENT, ENOTDIR) is no link.
+            return errno is LibC.EACCES or LibC.EPERM ? throw new UnauthorizedAccessException($"Access to the path '{realPath}' is denied.") : null;
         }
-        catch (IOException)
+        finally
         {
-            // A component below a regular file (ENOTDIR): nothing to follow, the path simply does not exist.
-            return null;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint readlink([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer, nint size);
 }

@@ -3,6 +3,17 @@ namespace KmodPS.Core.Platform;
 /// <summary>An <see cref="ISystemRoot"/> backed by a directory of this machine.</summary>
 public sealed class DirectorySystemRoot : ISystemRoot
 {
+    // Directory resolutions remembered by a view made for one read (ForOneRead); null for an ordinary root.
+    private readonly Dictionary<string, (string? Resolved, int Hops)>? _directories;
+
+    // What that view's listings showed: the entries that are not links, by path as written, with where they resolve;
+    // and each listing, by directory as written (a name it lacks is not there).
+    private readonly Dictionary<string, (string Resolved, bool IsDirectory)>? _listed;
+    private readonly Dictionary<string, IReadOnlyList<RootEntry>>? _listings;
+
+    // Directories above paths that were not found: whether each is a directory (false: nothing is below it).
+    private readonly Dictionary<string, bool>? _ancestors;
+
     public DirectorySystemRoot(string rootPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
@@ -15,6 +26,16 @@ public sealed class DirectorySystemRoot : ISystemRoot
         IsHostRoot = RootPath == "/";
     }
 
+    private DirectorySystemRoot(DirectorySystemRoot root)
+    {
+        RootPath = root.RootPath;
+        IsHostRoot = root.IsHostRoot;
+        _directories = new Dictionary<string, (string? Resolved, int Hops)>(StringComparer.Ordinal);
+        _listed = new Dictionary<string, (string Resolved, bool IsDirectory)>(StringComparer.Ordinal);
+        _listings = new Dictionary<string, IReadOnlyList<RootEntry>>(StringComparer.Ordinal);
+        _ancestors = new Dictionary<string, bool>(StringComparer.Ordinal);
+    }
+
     /// <summary>The running host's own root.</summary>
     public static DirectorySystemRoot Host { get; } = new("/");
 
@@ -24,45 +45,57 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public string MapPath(string path) => ChrootPath.Map(RootPath, path);
 
-    public string? ResolvePath(string path)
-    {
-        var result = ChrootPath.Resolve(RootPath, path);
-        if (result is null)
-        {
-            return null;
-        }
-        var mapped = MapPath(result);
-        return File.Exists(mapped) || Directory.Exists(mapped) ? result : null;
-    }
+    public ISystemRoot ForOneRead() => new DirectorySystemRoot(this);
 
-    public bool FileExists(string path) => ResolvePath(path) is { } p && File.Exists(MapPath(p));
+    public string? ResolvePath(string path) => Locate(path)?.Path;
 
-    public bool DirectoryExists(string path) => ResolvePath(path) is { } p && Directory.Exists(MapPath(p));
+    public bool FileExists(string path) => Locate(path) is { IsDirectory: false };
+
+    public bool DirectoryExists(string path) => Locate(path) is { IsDirectory: true };
 
     public bool IsSymbolicLink(string path) => ReadLink(path) is not null;
 
-    public string? ReadLink(string path) => InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
+    public string? ReadLink(string path) =>
+        _listed is not null && (_listed.ContainsKey(TreePath.Normalize(path)) || IsUnlisted(TreePath.Normalize(path))) ? null
+        : InResolvedDirectory(path) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
 
     public IReadOnlyList<string> ListDirectory(string path) => ListEntries(path).Select(e => e.Name).ToList();
 
     public IReadOnlyList<RootEntry> ListEntries(string path)
     {
-        if (ResolvePath(path) is not { } resolved || !Directory.Exists(MapPath(resolved)))
+        if (_listings is not null && _listings.TryGetValue(TreePath.Normalize(path), out var listing))
+        {
+            return listing;
+        }
+        if (Locate(path) is not { IsDirectory: true, Path: var resolved, Hops: var hops })
         {
             return Array.Empty<RootEntry>();
         }
-        // The enumeration's own file type (d_type), not a stat per entry; a link is Other whatever it points to.
-        var entries = new DirectoryInfo(MapPath(resolved)).EnumerateFileSystemInfos()
-            .Select(i => new RootEntry(i.Name, i.Attributes.HasFlag(FileAttributes.ReparsePoint) ? RootEntryKind.Link
-                : i is DirectoryInfo ? RootEntryKind.Directory : RootEntryKind.File))
-            .ToList();
+        var entries = DirectoryListing.Read(MapPath(resolved));
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        if (_listed is not null)
+        {
+            _listings![TreePath.Normalize(path)] = entries;
+            var written = TreePath.Normalize(path).TrimEnd('/');
+            var resolvedPrefix = resolved == "/" ? string.Empty : resolved;
+            foreach (var entry in entries.Where(e => e.Kind != RootEntryKind.Link))
+            {
+                // One string for both when the directory resolved to itself (the usual case): 100,000 entries are kept.
+                var key = written + "/" + entry.Name;
+                var child = resolvedPrefix == written ? key : resolvedPrefix + "/" + entry.Name;
+                _listed[key] = (child, entry.Kind == RootEntryKind.Directory);
+                if (entry.Kind == RootEntryKind.Directory)
+                {
+                    _directories![key] = (child, hops);
+                }
+            }
+        }
         return entries;
     }
 
     public IEnumerable<string> EnumerateFilesRecursive(string path)
     {
-        if (ResolvePath(path) is not { } resolved || !Directory.Exists(MapPath(resolved)))
+        if (Locate(path) is not { IsDirectory: true, Path: var resolved })
         {
             yield break;
         }
@@ -82,6 +115,106 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(MapResolved(path));
 
+    // The resolved path and whether it is a directory, from one stat (as File.Exists, a special file counts as a file), or
+    // from a listing of this view; null when nothing is there.
+    private (string Path, bool IsDirectory, int Hops)? Locate(string path)
+    {
+        var normalized = TreePath.Normalize(path);
+        if (_listed is not null && _listed.TryGetValue(normalized, out var listed))
+        {
+            return (listed.Resolved, listed.IsDirectory, _directories!.GetValueOrDefault(normalized).Hops);
+        }
+        if (IsUnlisted(normalized) || UnderMissingDirectory(normalized))
+        {
+            return null;
+        }
+        var (resolved, hops) = ChrootPath.ResolveCounting(RootPath, normalized, _directories);
+        if (resolved is null || LibC.Stat(MapPath(resolved), out var status) != 0)
+        {
+            NoteMissingAncestors(normalized);
+            return null;
+        }
+        var isDirectory = (status.Mode & LibC.S_IFMT) == LibC.S_IFDIR;
+        if (isDirectory && _directories is not null)
+        {
+            // A directory looked at is usually listed or looked into next.
+            _directories[normalized] = (resolved, hops);
+        }
+        return (resolved, isDirectory, hops);
+    }
+
+    // True when this view found that a directory above the path is not there (or is not a directory): nothing is below it.
+    private bool UnderMissingDirectory(string normalized)
+    {
+        if (_ancestors is null || _ancestors.Count == 0 || normalized.Contains("/.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        for (var slash = normalized.IndexOf('/', 1); slash > 0; slash = normalized.IndexOf('/', slash + 1))
+        {
+            if (_ancestors.TryGetValue(normalized[..slash], out var isDirectory) && !isDirectory)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // After a path was not found: which of its ancestors are directories, down to the first that is not.
+    private void NoteMissingAncestors(string normalized)
+    {
+        if (_ancestors is null || normalized.Contains("/.", StringComparison.Ordinal))
+        {
+            return;
+        }
+        for (var slash = normalized.IndexOf('/', 1); slash > 0; slash = normalized.IndexOf('/', slash + 1))
+        {
+            var ancestor = normalized[..slash];
+            if (!_ancestors.TryGetValue(ancestor, out var isDirectory))
+            {
+                isDirectory = _ancestors[ancestor] = Locate(ancestor) is { IsDirectory: true };
+            }
+            if (!isDirectory)
+            {
+                return;
+            }
+        }
+    }
+
+    // True when this view listed the path's directory and the name was not in it: nothing is there.
+    private bool IsUnlisted(string normalized)
+    {
+        var slash = normalized.LastIndexOf('/');
+        var name = normalized[(slash + 1)..];
+        return _listings is not null && name is not ("" or "." or "..")
+            && _listings.TryGetValue(slash == 0 ? "/" : normalized[..slash], out var listing)
+            && !Contains(listing, name);
+    }
+
+    // The listing is sorted ordinally.
+    private static bool Contains(IReadOnlyList<RootEntry> listing, string name)
+    {
+        int low = 0, high = listing.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(listing[middle].Name, name);
+            if (order == 0)
+            {
+                return true;
+            }
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return false;
+    }
+
     // The path with its directory resolved inside the root and its own name kept, so the name itself is not followed;
     // null when the directory's links loop.
     private string? InResolvedDirectory(string path)
@@ -93,7 +226,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         }
         var slash = normalized.LastIndexOf('/');
         var directory = slash == 0 ? "/" : normalized[..slash];
-        return ChrootPath.Resolve(RootPath, directory) is { } resolved ? TreePath.Combine(resolved, normalized[(slash + 1)..]) : null;
+        return ChrootPath.Resolve(RootPath, directory, _directories) is { } resolved ? TreePath.Combine(resolved, normalized[(slash + 1)..]) : null;
     }
 
     private string MapResolved(string path) =>

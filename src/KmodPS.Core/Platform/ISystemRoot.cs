@@ -15,6 +15,13 @@ public interface ISystemRoot
     /// <summary>Maps a path inside the tree to the real path on this machine, without following links.</summary>
     string MapPath(string path);
 
+    /// <summary>
+    /// A view of the same tree for one read (a status or kernel scan): it remembers how each directory resolved, so a
+    /// directory met again costs no lookups. Changes to the tree's links made after it resolved a directory are not
+    /// seen through it: take a new one for each read, and never use it to decide a change.
+    /// </summary>
+    ISystemRoot ForOneRead();
+
     /// <summary>Follows symbolic links inside the tree (absolute targets stay inside it); null when the chain dangles or loops.</summary>
     string? ResolvePath(string path);
 

@@ -84,4 +84,25 @@ internal static class LibC
 
     [DllImport("libc", SetLastError = true)]
     public static extern nint readlinkat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer, nint size);
+
+    /// <summary>The file type bits of a <see cref="FileStatus.Mode"/>.</summary>
+    public const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+
+    // The runtime's own stat shim: the same struct on every architecture, unlike libc's struct stat. Only the leading
+    // fields are declared; the buffer is larger than any version's full struct.
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    public struct FileStatus
+    {
+        public int Flags;
+        public int Mode;
+    }
+
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
+    public static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus output);
+
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
+    public static extern int LStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus output);
+
+    [DllImport("libSystem.Native", EntryPoint = "SystemNative_FStat", SetLastError = true)]
+    public static extern int FStat(Microsoft.Win32.SafeHandles.SafeFileHandle fd, out FileStatus output);
 }

@@ -7,6 +7,11 @@ internal static class TreePath
     public static string Normalize(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        // Most paths are already normal; a scan normalizes hundreds of thousands of them.
+        if (path == "/" || (path.Length > 1 && path[0] == '/' && path[^1] != '/' && !path.Contains("//", StringComparison.Ordinal)))
+        {
+            return path;
+        }
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return "/" + string.Join('/', parts);
     }

@@ -20,7 +20,7 @@ public sealed class InstalledKernelQuery(ICommandRunner runner)
         var log = new DiagnosticLog();
         var host = new KernelHostReader(root).Read(log);
         var owners = PackageBackend.Of(root).Ownership(host.Family, runner, "/boot/", "/lib/modules/");
-        var installed = new InstalledKernelReader(root, owners).Read();
+        var installed = new InstalledKernelReader(root.ForOneRead(), owners).Read();
         log.Merge(installed);
         var locks = new KernelLockReader(root).Read(log).Items;
         var boot = new NextBootResolver(root);

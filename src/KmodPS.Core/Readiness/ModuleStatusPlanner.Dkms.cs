@@ -14,11 +14,11 @@ namespace KmodPS.Core.Readiness;
 internal static partial class ModuleStatusPlanner
 {
     /// <summary>The kernel's DKMS rows; the module files they stand for go into <paramref name="claimed"/>.</summary>
-    private static List<Row> FromDkms(ModuleStatusInput input, InstalledKernel kernel, KernelModuleTree? tree, ISet<ScannedModule> claimed)
+    private static List<Row> FromDkms(ModuleStatusInput input, DkmsIndex index, InstalledKernel kernel, KernelModuleTree? tree, ISet<ScannedModule> claimed)
     {
         var rows = new List<Row>();
         var files = tree?.OutOfTree.Where(f => f.Location != ModuleLocation.WeakUpdates).ToList() ?? new List<ScannedModule>();
-        var here = input.Dkms.Where(e => e.KernelVersion == kernel.KernelVersion).ToList();
+        var here = index.For(kernel.KernelVersion);
         foreach (var entry in here.Where(e => e.State is DkmsState.Installed or DkmsState.InstalledWeak))
         {
             foreach (var built in entry.BuiltModules)
@@ -50,7 +50,7 @@ internal static partial class ModuleStatusPlanner
             }
         }
         // Versions with nothing for this kernel: Added when never built anywhere (built elsewhere only, Missing says what to do).
-        foreach (var version in input.Dkms.GroupBy(e => (e.Module, e.Version)).Where(g => g.All(e => e.KernelVersion != kernel.KernelVersion)))
+        foreach (var version in index.Versions.Where(v => !v.Kernels.Contains(kernel.KernelVersion)).Select(v => v.Entries))
         {
             var entry = version.First();
             var conf = version.Select(e => e.Conf).FirstOrDefault(c => c is not null);
@@ -67,6 +67,25 @@ internal static partial class ModuleStatusPlanner
             }
         }
         return rows;
+    }
+
+    /// <summary>The DKMS entries by kernel and by module version, in their order, grouped once for every kernel's rows.</summary>
+    private sealed class DkmsIndex
+    {
+        private readonly ILookup<string?, DkmsEntry> _byKernel;
+
+        public DkmsIndex(IReadOnlyList<DkmsEntry> entries)
+        {
+            _byKernel = entries.ToLookup(e => e.KernelVersion, StringComparer.Ordinal);
+            Versions = entries.GroupBy(e => (e.Module, e.Version))
+                .Select(g => (g.ToList(), g.Select(e => e.KernelVersion).OfType<string>().ToHashSet(StringComparer.Ordinal)))
+                .ToList();
+        }
+
+        /// <summary>Each module version's entries, with the kernels it has an entry for.</summary>
+        public IReadOnlyList<(List<DkmsEntry> Entries, HashSet<string> Kernels)> Versions { get; }
+
+        public List<DkmsEntry> For(string kernel) => _byKernel[kernel].ToList();
     }
 
     private static Row DkmsRow(ModuleStatusInput input, InstalledKernel kernel, DkmsEntry entry, string name, ModuleState state, string reason, string? path) =>

@@ -15,17 +15,21 @@ internal static partial class ModuleStatusPlanner
     public static IReadOnlyList<ModuleStatus> Plan(ModuleStatusInput input)
     {
         var rows = new List<Row>();
+        var dkmsIndex = new DkmsIndex(input.Dkms);
+        var witnesses = input.Witnesses.ToLookup(w => w.KernelVersion, StringComparer.Ordinal);
         foreach (var kernel in input.Kernels)
         {
             var tree = input.Trees.GetValueOrDefault(kernel.KernelVersion);
             var claimed = new HashSet<ScannedModule>();
-            var dkms = FromDkms(input, kernel, tree, claimed);
+            var dkms = FromDkms(input, dkmsIndex, kernel, tree, claimed);
+            var kernelRows = new List<Row>();
             foreach (var file in (tree?.OutOfTree ?? Array.Empty<ScannedModule>()).Where(f => !claimed.Contains(f)))
             {
-                rows.Add(FromFile(input, kernel, tree!, file, WeakDkmsBuild(input, kernel.KernelVersion, file), null));
+                kernelRows.Add(FromFile(input, kernel, tree!, file, WeakDkmsBuild(input, kernel.KernelVersion, file), null));
             }
-            rows.AddRange(dkms);
-            rows.AddRange(FromWitnesses(input, kernel, rows));
+            kernelRows.AddRange(dkms);
+            kernelRows.AddRange(FromWitnesses(input, kernel, witnesses[kernel.KernelVersion], kernelRows));
+            rows.AddRange(kernelRows);
         }
         rows.AddRange(Missing(input, rows));
         return rows
@@ -85,12 +89,13 @@ internal static partial class ModuleStatusPlanner
     }
 
     // A file the package database or modules.dep names, with no module read from it: gone, or something else is there.
-    private static IEnumerable<Row> FromWitnesses(ModuleStatusInput input, InstalledKernel kernel, List<Row> existing)
+    // The kernel's rows grow as its witness rows are added: a second witness of the same module adds none.
+    private static IEnumerable<Row> FromWitnesses(ModuleStatusInput input, InstalledKernel kernel, IEnumerable<ModuleWitness> witnesses, List<Row> kernelRows)
     {
-        foreach (var witness in input.Witnesses.Where(w => w.KernelVersion == kernel.KernelVersion))
+        foreach (var witness in witnesses)
         {
             var name = ModuleFileInfo.NameFromPath(witness.Path);
-            if (existing.Any(r => r.Kernel == kernel && (r.Status.Path == witness.Path || r.Status.Name == name)))
+            if (kernelRows.Any(r => r.Status.Path == witness.Path || r.Status.Name == name))
             {
                 continue;
             }
@@ -103,28 +108,32 @@ internal static partial class ModuleStatusPlanner
         }
     }
 
-    private static IEnumerable<Row> Missing(ModuleStatusInput input, List<Row> existing)
+    private static List<Row> Missing(ModuleStatusInput input, List<Row> existing)
     {
         var needed = existing.Select(r => r.Status.Name)
             .Concat(input.Loaded.Values.Where(l => l.OutOfTree).Select(l => l.Name))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+        var present = existing.Select(r => (r.Kernel.KernelVersion, r.Status.Name)).ToHashSet();
+        var byName = existing.ToLookup(r => r.Status.Name, StringComparer.Ordinal);
+        var missing = new List<Row>();
         foreach (var kernel in input.Kernels)
         {
-            foreach (var name in needed.Where(n => !existing.Any(r => r.Kernel == kernel && r.Status.Name == n)))
+            foreach (var name in needed.Where(n => !present.Contains((kernel.KernelVersion, n))))
             {
-                var elsewhere = existing.Where(r => r.Status.Name == name && r.Status.State is ModuleState.Installed or ModuleState.Built or ModuleState.Stale or ModuleState.Untrusted).ToList();
-                var template = elsewhere.FirstOrDefault() ?? existing.FirstOrDefault(r => r.Status.Name == name);
+                var elsewhere = byName[name].Where(r => r.Status.State is ModuleState.Installed or ModuleState.Built or ModuleState.Stale or ModuleState.Untrusted).ToList();
+                var template = elsewhere.FirstOrDefault() ?? byName[name].FirstOrDefault();
                 var provider = template?.Status.Provider ?? ModuleProvider.Manual;
                 if (provider == ModuleProvider.WeakUpdate)
                 {
                     provider = elsewhere.Select(r => r.Status.Provider).FirstOrDefault(p => p != ModuleProvider.WeakUpdate, ModuleProvider.KmodPackage);
                 }
                 var reason = MissingReason(input, kernel, name, provider, template, elsewhere);
-                yield return new Row(kernel, Status(input, kernel, name, null, provider, ModuleState.Missing, reason, null, null, null, null), template?.DkmsPackage);
+                missing.Add(new Row(kernel, Status(input, kernel, name, null, provider, ModuleState.Missing, reason, null, null, null, null), template?.DkmsPackage));
             }
         }
+        return missing;
     }
 
     private static string MissingReason(ModuleStatusInput input, InstalledKernel kernel, string name, ModuleProvider provider, Row? template, List<Row> elsewhere)

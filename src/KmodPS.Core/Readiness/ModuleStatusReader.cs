@@ -15,11 +15,13 @@ namespace KmodPS.Core.Readiness;
 /// loaded modules, next boot, Secure Boot) and plans the status rows. Reads only; runs at most one
 /// package-database process (rpm) and nothing else.
 /// </summary>
-internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner)
+internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runner)
 {
     public ModuleStatusSnapshot Read()
     {
         var log = new DiagnosticLog();
+        // One view for the whole read: every directory is resolved once, however many paths pass through it.
+        var root = system.ForOneRead();
         var host = new KernelHostReader(root).Read(log);
         var kernelReader = new InstalledKernelReader(root);
         var scan = kernelReader.Scan(log);
@@ -29,7 +31,7 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
         var dkms = new DkmsTreeReader(root).Read();
         log.Merge(dkms);
         // One owner query for module files and kernel images alike (at most one rpm process per call).
-        var packages = PackageBackend.Of(root);
+        var packages = PackageBackend.Of(system);
         var ownership = packages.Ownership(host.Family, runner, "/lib/modules/", "/boot/");
         var paths = trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path)
             .Concat(unowned.SelectMany(InstalledKernelReader.OwnershipProbes))
@@ -47,12 +49,34 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
         var headers = kernels.ToDictionary(k => k.KernelVersion, k => k.HeadersPath is null ? null : HeadersChange.Read(root, k.HeadersPath));
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
-            secureBoot.Mode == SecureBootMode.Enabled, (kernel, signature) => secureBoot.Check(signature, kernel), headers, AkmodPackages(owners.Values),
-            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(kernels, dkms.Items))
+            secureBoot.Mode == SecureBootMode.Enabled, CheckOnce(secureBoot), headers, AkmodPackages(root, owners.Values),
+            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(root, kernels, dkms.Items))
         {
             Witnesses = ModuleWitness.Read(root, kernels, WitnessListings(kernels, owned)),
         };
         return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log, leftovers);
+    }
+
+    // One verification per signature read: a module file hard-linked into many kernels' trees is read once
+    // (KernelModuleScanner), so its rows share one signature, and it verifies once. Only a signer none of the root's
+    // anchors knows is looked up again in the kernel's own built-in keyring, which differs per kernel.
+    private static Func<string, ModuleSignature?, SignatureCheck> CheckOnce(SecureBootState secureBoot)
+    {
+        var checks = new Dictionary<ModuleSignature, SignatureCheck>(ReferenceEqualityComparer.Instance);
+        return (kernel, signature) =>
+        {
+            if (signature is null)
+            {
+                return secureBoot.Check(null);
+            }
+            if (!checks.TryGetValue(signature, out var check))
+            {
+                checks[signature] = check = secureBoot.Check(signature);
+            }
+            return check.Verdict is SignatureVerdict.SignerUnknown or SignatureVerdict.Unverifiable && check.Anchor?.Certificate is null
+                ? secureBoot.Check(signature, kernel)
+                : check;
+        };
     }
 
     // What the kernels' own packages list is their in-tree business (and kernel/ is skipped anyway); a package that
@@ -64,7 +88,7 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
     }
 
     // dkms reads <kernel source>/.config for BUILD_EXCLUSIVE_CONFIG; a kernel without it excludes nothing, as in dkms.
-    private Dictionary<string, IReadOnlySet<string>>? KernelOptions(IEnumerable<InstalledKernel> kernels, IEnumerable<DkmsEntry> dkms)
+    private static Dictionary<string, IReadOnlySet<string>>? KernelOptions(ISystemRoot root, IEnumerable<InstalledKernel> kernels, IEnumerable<DkmsEntry> dkms)
     {
         if (!dkms.Any(e => e.Conf?.BuildExclusiveConfig is not null))
         {
@@ -84,7 +108,7 @@ internal sealed class ModuleStatusReader(ISystemRoot root, ICommandRunner runner
 
     // akmods keeps the source RPM of each module it builds as /usr/src/akmods/<name>-kmod.latest; the kmod-<name>-<kernel>
     // packages it builds locally are the Akmod provider, not a repository's kmod package.
-    private HashSet<string> AkmodPackages(IEnumerable<string> ownerPackages)
+    private static HashSet<string> AkmodPackages(ISystemRoot root, IEnumerable<string> ownerPackages)
     {
         var stems = root.ListDirectory("/usr/src/akmods")
             .Where(n => n.EndsWith("-kmod.latest", StringComparison.Ordinal))

@@ -61,6 +61,7 @@ public sealed class TestKernelUpdateCommand : KmodCommand
         }
         var result = new UpdateReadinessReader(root, Runner).Check(_kernels, Source is "Repository" or "All", Source is "Installed" or "All", Offline);
         result.Log.Warnings.Where(_ => !Quiet).ToList().ForEach(WriteWarning);
+        result.Log.Details.ToList().ForEach(WriteVerbose);
         result.Log.Failures.ToList().ForEach(WriteFailure);
         WriteVerbose($"Reference kernel: {result.ReferenceKernel ?? "none"}; candidates: {(result.Checks.Count == 0 ? "none" : string.Join(", ", result.Checks.Select(c => c.KernelVersion)))}.");
         if (Detailed)

@@ -81,10 +81,11 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
         return null;
     }
 
-    /// <summary>Warnings to the warning stream, failures as non-terminating errors.</summary>
+    /// <summary>Warnings to the warning stream, their details to the verbose stream, failures as non-terminating errors.</summary>
     private protected void WriteDiagnostics(DiagnosticLog log)
     {
         log.Warnings.ToList().ForEach(WriteWarning);
+        log.Details.ToList().ForEach(WriteVerbose);
         log.Failures.ToList().ForEach(WriteFailure);
     }
 
@@ -92,6 +93,7 @@ public abstract class KmodCommand : PSCmdlet, IDisposable
     private protected void WriteReport<T>(Report<T> report)
     {
         report.Warnings.ToList().ForEach(WriteWarning);
+        report.Details.ToList().ForEach(WriteVerbose);
         report.Failures.ToList().ForEach(WriteFailure);
         report.Items.ToList().ForEach(item => WriteObject(item));
     }

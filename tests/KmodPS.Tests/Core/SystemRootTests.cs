@@ -56,6 +56,51 @@ public sealed class SystemRootTests
     }
 
     [Fact]
+    public void AOneReadViewAnswersEveryPathAsTheRootDoes()
+    {
+        var root = Directory.CreateTempSubdirectory("kmodps-view-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "usr", "lib", "modules", "6.1", "updates"));
+            File.WriteAllText(Path.Combine(root, "usr", "lib", "modules", "6.1", "updates", "a.ko"), "x");
+            Directory.CreateDirectory(Path.Combine(root, "usr", "src", "headers"));
+            File.CreateSymbolicLink(Path.Combine(root, "lib"), "usr/lib");
+            File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "modules", "6.1", "build"), "/usr/src/headers");
+            File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "modules", "6.1", "up"), "../6.1/updates");
+            File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "modules", "6.1", "with-root"), root + "/usr/src");
+            File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "modules", "6.1", "loop"), "loop2");
+            File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "modules", "6.1", "loop2"), "loop");
+            Shell.Stdout("mkfifo", Path.Combine(root, "usr", "lib", "modules", "6.1", "fifo.ko"));
+            var plain = new DirectorySystemRoot(root);
+            var view = plain.ForOneRead();
+            var paths = new[]
+            {
+                "/lib/modules/6.1", "/lib/modules/6.1/updates/a.ko", "/lib/modules/6.1/build", "/lib/modules/6.1/build/..", "/lib/modules/6.1/up/a.ko",
+                "/lib/modules/6.1/up/../../../../../etc", "/lib/modules/6.1/with-root/headers", "/lib/modules/6.1/loop", "/lib/modules/6.1/loop/x",
+                "/lib/modules/6.1/fifo.ko", "/lib/modules/6.1/missing/a.ko", "/lib/modules/6.1/updates/a.ko/x", "/", "/lib",
+            };
+            // Twice, the second time after listings: what the view remembers must not change an answer.
+            foreach (var pass in new[] { 1, 2 })
+            {
+                foreach (var path in paths)
+                {
+                    Assert.Equal(plain.ResolvePath(path), view.ResolvePath(path));
+                    Assert.Equal(plain.FileExists(path), view.FileExists(path));
+                    Assert.Equal(plain.DirectoryExists(path), view.DirectoryExists(path));
+                    Assert.Equal(plain.IsSymbolicLink(path), view.IsSymbolicLink(path));
+                    Assert.Equal(plain.ListEntries(path), view.ListEntries(path));
+                }
+            }
+            Assert.Equal("/usr/src/headers", view.ResolvePath("/lib/modules/6.1/with-root/headers"));
+            Assert.Null(view.ResolvePath("/lib/modules/6.1/loop"));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
     public void DotDotCannotEscapeTheRoot() =>
         Assert.Equal("/etc/os-release", _debian.ResolvePath("/../../../etc/os-release"));
 
