@@ -7,9 +7,9 @@ namespace KmodPS.Core.Boot;
 
 /// <summary>
 /// Pure: plans the change of the boot default with the host's own tools. RHEL BLS: grubby --set-default (host),
-/// else grub2-editenv on the grubenv (saved_entry, or next_entry for once). Debian GRUB: grub-set-default /
-/// grub-reboot with the submenu path (--boot-directory for another root), only with GRUB_DEFAULT=saved unless
-/// forced. systemd-boot: bootctl set-default / set-oneshot on the host, loader.conf's default under a root.
+/// else grub2-editenv (saved_entry, or next_entry for once). Debian GRUB: grub-editenv with the submenu path, as
+/// grub-set-default / grub-reboot do. Both GRUB flavours only with GRUB_DEFAULT=saved unless forced. grub-editenv runs on
+/// a copy of the grubenv that then replaces it atomically (it truncates the file before writing it). systemd-boot: bootctl set-default / set-oneshot on the host, loader.conf's default under a root.
 /// </summary>
 internal static partial class DefaultKernelPlanner
 {
@@ -45,7 +45,7 @@ internal static partial class DefaultKernelPlanner
         {
             return plan.Run("grub2-reboot", request.Entry.Id).ToPlan();
         }
-        return EditEnvironment(plan);
+        return EditEnvironment(plan, "grub2-editenv", "grub-editenv");
     }
 
     private static ChangePlan PlanGrubDebian(DefaultKernelRequest request)
@@ -56,25 +56,9 @@ internal static partial class DefaultKernelPlanner
         {
             return refusal;
         }
-        var tool = request.Once ? "grub-reboot" : "grub-set-default";
-        if (!request.Programs.ContainsKey(tool))
-        {
-            return EditEnvironment(plan);
-        }
-        var arguments = new List<string>();
-        if (!request.IsHostRoot)
-        {
-            // grub-set-default writes <boot-directory>/grub/grubenv; when that is not where the root's grubenv resolves
-            // (a link in between), grub-editenv gets the resolved file instead.
-            var bootDirectory = request.ToolPath("/boot");
-            if (request.ToolPath(environment) != bootDirectory + "/grub/grubenv")
-            {
-                return EditEnvironment(plan);
-            }
-            arguments.Add("--boot-directory=" + bootDirectory);
-        }
-        arguments.Add(request.Entry.MenuPath);
-        return plan.Run(tool, arguments.ToArray()).ToPlan();
+        // grub-set-default and grub-reboot are grub-editenv on <boot directory>/grub/grubenv with the menu path; run
+        // on a copy of the grubenv the root really has, the edit is the same and a kill cannot leave it truncated.
+        return EditEnvironment(plan, "grub-editenv", "grub2-editenv");
     }
 
     /// <summary>
@@ -146,22 +130,23 @@ internal static partial class DefaultKernelPlanner
             .ToPlan();
     }
 
-    private static ChangePlan EditEnvironment(Steps plan)
+    /// <param name="tools">The family's name for grub-editenv first (a host has one of them).</param>
+    private static ChangePlan EditEnvironment(Steps plan, params string[] tools)
     {
         var request = plan.Request;
-        var tool = new[] { "grub2-editenv", "grub-editenv" }.FirstOrDefault(request.Programs.ContainsKey);
+        var tool = tools.FirstOrDefault(request.Programs.ContainsKey);
         if (tool is null)
         {
             return Refuse(request, new Failure(ErrorIds.BootToolNotFound, FailureCategory.NotInstalled,
                 "Neither grubby, grub2-editenv nor grub-editenv is installed: the GRUB environment block cannot be changed safely.", request.KernelVersion));
         }
         var file = request.ToolPath(plan.Environment!);
-        if (request.Once)
-        {
-            return plan.Run(tool, file, "set", $"next_entry={request.Entry.Id}").ToPlan();
-        }
+        var program = request.Programs[tool];
         // As grub-set-default does: a pending one-shot would otherwise hide the new default on the next boot.
-        return plan.Run(tool, file, "unset", "next_entry").Run(tool, file, "set", $"saved_entry={request.Entry.Id}").ToPlan();
+        var edits = request.Once
+            ? new[] { new CommandRequest(program, new[] { file, "set", $"next_entry={request.Entry.MenuPath}" }) }
+            : new[] { new CommandRequest(program, new[] { file, "unset", "next_entry" }), new CommandRequest(program, new[] { file, "set", $"saved_entry={request.Entry.MenuPath}" }) };
+        return plan.EditCopy(plan.Environment!, file, edits).ToPlan();
     }
 
     private static ChangePlan Refuse(DefaultKernelRequest request, Failure refusal) =>
@@ -198,11 +183,19 @@ internal static partial class DefaultKernelPlanner
         public Steps Run(string program, params string[] arguments)
         {
             var command = new CommandRequest(Request.Programs[program], arguments);
-            var kernel = Request.KernelVersion;
-            _steps.Add(new CommandChange(command, result => result.Succeeded ? null : new Failure(ErrorIds.DefaultNotApplied, FailureCategory.InvalidResult,
-                $"Setting {kernel} as the default failed: {command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", kernel)));
+            _steps.Add(new CommandChange(command, result => Judge(result, command)));
             return this;
         }
+
+        /// <summary>Runs the grubenv tools on a copy that then replaces the file atomically (<see cref="CopyEditChange"/>).</summary>
+        public Steps EditCopy(string treePath, string toolPath, IReadOnlyList<CommandRequest> commands)
+        {
+            _steps.Add(new CopyEditChange(treePath, toolPath, commands, Judge));
+            return Touch(treePath);
+        }
+
+        private Failure? Judge(CommandResult result, CommandRequest command) => result.Succeeded ? null : new Failure(ErrorIds.DefaultNotApplied, FailureCategory.InvalidResult,
+            $"Setting {Request.KernelVersion} as the default failed: {command.DisplayText} failed (exit {result.ExitCode}): {result.StandardError.Trim()}", Request.KernelVersion);
 
         public Steps Touch(string path)
         {

@@ -309,6 +309,64 @@ internal sealed class CommandChange : ChangeStep
     }
 }
 
+/// <summary>
+/// Runs tools that rewrite one file under the root in place on a private copy of it, then replaces the file with the
+/// copy through the jail. grub-editenv truncates the grubenv before it writes it: killed in between, it would leave an
+/// empty block that GRUB and grub-editenv reject; replaced atomically, the file is always the old block or the new one.
+/// </summary>
+internal sealed class CopyEditChange : ChangeStep
+{
+    private readonly Func<CommandResult, CommandRequest, Failure?> _judge;
+
+    /// <param name="toolPath">The file as the tools name it in <paramref name="requests"/>; those arguments are the copy's path when they run.</param>
+    public CopyEditChange(string treePath, string toolPath, IReadOnlyList<CommandRequest> requests, Func<CommandResult, CommandRequest, Failure?> judge)
+        : base(string.Join("; ", requests.Select(r => "run " + r.DisplayText)) + " (on a copy that then replaces the file)")
+    {
+        TreePath = treePath;
+        ToolPath = toolPath;
+        Requests = requests;
+        _judge = judge;
+    }
+
+    public string TreePath { get; }
+
+    public string ToolPath { get; }
+
+    /// <summary>The commands as they are shown, on <see cref="ToolPath"/>.</summary>
+    public IReadOnlyList<CommandRequest> Requests { get; }
+
+    public override Failure? Apply(ChangeContext context)
+    {
+        var directory = TemporaryDirectories.Create();
+        try
+        {
+            var copy = Path.Combine(directory.FullName, Path.GetFileName(TreePath));
+            if (context.Jail.ReadOrNull(TreePath) is { } current)
+            {
+                File.WriteAllBytes(copy, current);
+            }
+            foreach (var request in Requests)
+            {
+                var onCopy = new CommandRequest(request.FileName, request.Arguments.Select(a => a == ToolPath ? copy : a))
+                {
+                    Timeout = request.Timeout,
+                    Environment = request.Environment,
+                };
+                if (_judge(context.Runner.Run(onCopy, context.CancellationToken), request) is { } failure)
+                {
+                    return failure;
+                }
+            }
+            context.Jail.WriteFile(TreePath, File.ReadAllBytes(copy));
+            return null;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}
+
 /// <summary>A file a command reads, written just before it runs and deleted after (dnf's private plugin configuration).</summary>
 internal sealed record TemporaryFile(string Path, string Content);
 

@@ -42,13 +42,16 @@ public sealed class DefaultKernelPlannerTests
     }
 
     [Fact]
-    public void DebianUsesGrubSetDefaultWithTheSubmenuPathAndTheRootsBootDirectory()
+    public void DebianEditsACopyOfTheGrubenvWithTheSubmenuPathAsGrubSetDefaultAndGrubRebootWould()
     {
         var plan = Plan(DebianEntry, "6.1.0-55-amd64", Debian("saved"), once: false, host: false);
-        var command = Assert.Single(Commands(plan));
-        Assert.EndsWith("grub-set-default", command.FileName);
-        Assert.Equal(new[] { "--boot-directory=/w/boot", "gnulinux-advanced-U>gnulinux-6.1.0-55-amd64-advanced-U" }, command.Arguments);
-        Assert.EndsWith("grub-reboot", Assert.Single(Commands(Plan(DebianEntry, "6.1.0-55-amd64", Debian("0"), once: true, host: true))).FileName);
+        var edit = Assert.IsType<CopyEditChange>(Assert.Single(plan.Steps));
+        Assert.Equal(("/boot/grub/grubenv", "/w/boot/grub/grubenv"), (edit.TreePath, edit.ToolPath));
+        Assert.All(edit.Requests, c => Assert.EndsWith("grub-editenv", c.FileName));
+        Assert.Equal(new[] { "/w/boot/grub/grubenv unset next_entry", "/w/boot/grub/grubenv set saved_entry=gnulinux-advanced-U>gnulinux-6.1.0-55-amd64-advanced-U" },
+            edit.Requests.Select(c => string.Join(' ', c.Arguments)));
+        Assert.Equal("/boot/grub/grubenv set next_entry=gnulinux-advanced-U>gnulinux-6.1.0-55-amd64-advanced-U",
+            string.Join(' ', Assert.Single(Commands(Plan(DebianEntry, "6.1.0-55-amd64", Debian("0"), once: true, host: true))).Arguments));
     }
 
     [Fact]
@@ -61,7 +64,7 @@ public sealed class DefaultKernelPlannerTests
         var edit = Assert.Single(Edits(forced));
         Assert.Equal("GRUB_TIMEOUT=5\nGRUB_DEFAULT=saved\n", Edited(edit, "GRUB_TIMEOUT=5\nGRUB_DEFAULT=0\n"));
         Assert.True(edit.KeepBackup);
-        Assert.Equal(new[] { "update-grub", "grub-set-default" }, Commands(forced).Select(c => Path.GetFileName(c.FileName)));
+        Assert.Equal(new[] { "update-grub", "grub-editenv", "grub-editenv" }, Commands(forced).Select(c => Path.GetFileName(c.FileName)));
         Assert.Contains("/etc/default/grub", forced.Touches);
     }
 
@@ -120,7 +123,7 @@ public sealed class DefaultKernelPlannerTests
         var stillSaved = Debian("0") with { GrubConfigPath = "/boot/grub/grub.cfg", CompiledDefault = "${saved_entry}" };
         var plan = Plan(DebianEntry, "6.1.0-55-amd64", stillSaved, once: false, host: true);
         Assert.False(plan.IsRefused);
-        Assert.EndsWith("grub-set-default", Assert.Single(Commands(plan)).FileName);
+        Assert.Equal("set saved_entry=" + DebianEntry.MenuPath, string.Join(' ', Commands(plan)[1].Arguments.Skip(1)));
 
         // GRUB_DEFAULT=saved written after the last update-grub: GRUB still runs set default="0".
         var notYet = Debian("saved") with { GrubConfigPath = "/boot/grub/grub.cfg", CompiledDefault = "0" };
@@ -130,7 +133,7 @@ public sealed class DefaultKernelPlannerTests
         Assert.False(Plan(DebianEntry, "6.1.0-55-amd64", stillSaved with { CompiledDefault = "$saved_entry" }, once: false, host: true).IsRefused);
         var forced = Plan(DebianEntry, "6.1.0-55-amd64", notYet, once: false, host: true, force: true, text: "GRUB_DEFAULT=saved\n");
         Assert.Empty(Edits(forced));
-        Assert.Equal(new[] { "update-grub", "grub-set-default" }, Commands(forced).Select(c => Path.GetFileName(c.FileName)));
+        Assert.Equal(new[] { "update-grub", "grub-editenv", "grub-editenv" }, Commands(forced).Select(c => Path.GetFileName(c.FileName)));
     }
 
     [Fact]
@@ -155,7 +158,14 @@ public sealed class DefaultKernelPlannerTests
 
     private static BootLoaderSetup Debian(string grubDefault) => new(BootLoaderKind.GrubDebian, "/boot/grub/grubenv", grubDefault, "/etc/default/grub", null);
 
-    private static IReadOnlyList<CommandRequest> Commands(ChangePlan plan) => plan.Steps.OfType<CommandChange>().Select(c => c.Request).ToList();
+    // The commands in order: run as they are, or on a copy of the grubenv (CopyEditChange).
+    private static IReadOnlyList<CommandRequest> Commands(ChangePlan plan) =>
+        plan.Steps.SelectMany(s => s switch
+        {
+            CommandChange c => new[] { c.Request },
+            CopyEditChange e => e.Requests,
+            _ => Array.Empty<CommandRequest>(),
+        }).ToList();
 
     private static IReadOnlyList<FileChange> Edits(ChangePlan plan) => plan.Steps.OfType<FileChange>().ToList();
 
