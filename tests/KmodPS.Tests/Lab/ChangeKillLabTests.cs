@@ -22,7 +22,7 @@ namespace KmodPS.Tests.Lab;
 public sealed class ChangeKillLabTests : IDisposable
 {
     private const int KilledRuns = 20;
-    private const int MostRuns = 30;
+    private const int MostRuns = 40;
     private static readonly string[] HostPaths =
         { "/etc/dnf/plugins/versionlock.list", "/etc/kernel", "/etc/apt/preferences.d", "/boot/grub/grubenv", "/boot/grub2/grubenv", "/var/lib/kmodps", "/run/lock/kmodps.lock", "/var/lib/dnf/plugins/local" };
 
@@ -145,7 +145,10 @@ public sealed class ChangeKillLabTests : IDisposable
             {
                 break;
             }
-            plan = Enumerable.Range(0, Math.Min(KilledRuns - killed, MostRuns - runs.Count)).Select(_ => (Delay: duration * (random.NextDouble() * 0.8), Aimed: false)).ToList();
+            // Runs that ended before their kill ran faster than the measured one (the machine's load changed): the next
+            // kills spread over the shortest run seen.
+            var shortest = runs.Where(r => !r.Killed).Select(r => r.Ran).Append(duration).Min();
+            plan = Enumerable.Range(0, Math.Min(KilledRuns - killed, MostRuns - runs.Count)).Select(_ => (Delay: shortest * (random.NextDouble() * 0.8), Aimed: false)).ToList();
         }
 
         var ordered = runs.OrderBy(r => r.Index).ToList();
@@ -167,6 +170,7 @@ public sealed class ChangeKillLabTests : IDisposable
         using var root = ChangeRoot.Copy(template.Path);
         int pid;
         bool killed;
+        TimeSpan ran;
         using (var runner = ArmedRunner.Start(RunnerCommand(scenario, root)))
         {
             pid = runner.ProcessId;
@@ -176,6 +180,7 @@ public sealed class ChangeKillLabTests : IDisposable
                 WaitForTheChange(root, runner);
             }
             killed = !runner.WaitForExit(delay);
+            ran = runner.Elapsed;
             if (killed)
             {
                 runner.Kill();
@@ -219,7 +224,7 @@ public sealed class ChangeKillLabTests : IDisposable
         {
             _sessions.Add(session);
         }
-        return new KillRun(index, delay, aimed, killed, problems);
+        return new KillRun(index, delay, aimed, killed, ran, problems);
     }
 
     private ChangeRoot Template(Scenario scenario)
@@ -302,7 +307,7 @@ public sealed class ChangeKillLabTests : IDisposable
         return string.Join('\n', lines);
     }
 
-    private sealed record KillRun(int Index, TimeSpan Delay, bool Aimed, bool Killed, List<string> Problems);
+    private sealed record KillRun(int Index, TimeSpan Delay, bool Aimed, bool Killed, TimeSpan Ran, List<string> Problems);
 
     /// <summary>What a change leaves that a second run must reach as well: the lock lines, the guard's files, the next boot.</summary>
     private sealed record EndState(string LockLines, string GuardFiles, string? NextBoot)
