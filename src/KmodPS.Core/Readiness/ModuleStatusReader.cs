@@ -73,9 +73,7 @@ internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runn
             {
                 checks[signature] = check = secureBoot.Check(signature);
             }
-            return check.Verdict is SignatureVerdict.SignerUnknown or SignatureVerdict.Unverifiable && check.Anchor?.Certificate is null
-                ? secureBoot.Check(signature, kernel)
-                : check;
+            return secureBoot.InKernel(check, signature, kernel);
         };
     }
 

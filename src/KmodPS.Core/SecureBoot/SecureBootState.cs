@@ -51,7 +51,17 @@ public sealed class SecureBootState
     public SignatureCheck Check(ModuleSignature? signature, string? kernelVersion = null)
     {
         var check = SignatureVerifier.Check(signature, Anchors, NotEnrolled);
-        if (kernelVersion is null || _builtin is null || check.Verdict is not (SignatureVerdict.SignerUnknown or SignatureVerdict.Unverifiable)
+        return kernelVersion is null ? check : InKernel(check, signature, kernelVersion);
+    }
+
+    /// <summary>
+    /// <paramref name="check"/> (the signature checked against the root's anchors) completed for a module of
+    /// <paramref name="kernelVersion"/>: when no certificate among them is the one it names, checked again with that
+    /// kernel's builtin keyring.
+    /// </summary>
+    public SignatureCheck InKernel(SignatureCheck check, ModuleSignature? signature, string kernelVersion)
+    {
+        if (_builtin is null || check.Verdict is not (SignatureVerdict.SignerUnknown or SignatureVerdict.Unverifiable)
             || check.Anchor?.Certificate is not null || _builtin.For(kernelVersion) is not { Count: > 0 } keyring)
         {
             return check;
