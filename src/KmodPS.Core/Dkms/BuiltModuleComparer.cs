@@ -17,26 +17,32 @@ public static class BuiltModuleComparer
         {
             using var a = Open(root, built);
             using var b = Open(root, installed);
-            var length = RandomAccess.GetLength(a);
-            if (length != RandomAccess.GetLength(b))
+            if (FileIdentity.Of(a) is { } left && FileIdentity.Of(b) is { } right)
+            {
+                if (left.Size != right.Size)
+                {
+                    return false;
+                }
+                // One file under two names (a hard link): the same bytes without reading them.
+                if (left == right)
+                {
+                    return true;
+                }
+            }
+            else if (RandomAccess.GetLength(a) != RandomAccess.GetLength(b))
             {
                 return false;
             }
-            // One file under two names (a hard link): the same bytes without reading them.
-            if (FileIdentity.Of(a) is { } identity && identity == FileIdentity.Of(b))
-            {
-                return true;
-            }
-            var left = new byte[81920];
-            var right = new byte[81920];
+            var leftBytes = new byte[81920];
+            var rightBytes = new byte[81920];
             for (long offset = 0; ;)
             {
-                var read = RandomAccess.Read(a, left, offset);
+                var read = RandomAccess.Read(a, leftBytes, offset);
                 if (read == 0)
                 {
                     return true;
                 }
-                if (!ReadExactly(b, right.AsSpan(0, read), offset) || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
+                if (!ReadExactly(b, rightBytes.AsSpan(0, read), offset) || !leftBytes.AsSpan(0, read).SequenceEqual(rightBytes.AsSpan(0, read)))
                 {
                     return false;
                 }

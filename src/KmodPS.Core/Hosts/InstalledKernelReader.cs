@@ -46,7 +46,7 @@ public sealed class InstalledKernelReader
     public KernelScan Scan(DiagnosticLog log)
     {
         // One listing of each directory; only links are resolved one by one (a root may hold 100,000 entries).
-        var versions = new SortedSet<string>(KernelVersionComparer.Instance);
+        var versions = new HashSet<string>(StringComparer.Ordinal);
         var modules = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in ListOrWarn(ModulesRoot, log))
         {
@@ -72,7 +72,9 @@ public sealed class InstalledKernelReader
             }
         }
         var running = RunningKernel.Read(_root);
-        var found = versions.Select(v => Describe(v, running, modules.Contains(v), images.Contains(v))).ToList();
+        var ordered = versions.ToList();
+        ordered.Sort(KernelVersionComparer.Instance); // once, not on each insert: 100,000 releases
+        var found = ordered.Select(v => Describe(v, running, modules.Contains(v), images.Contains(v))).ToList();
         if (_root.IsHostRoot && running is not null && !versions.Contains(running))
         {
             log.Warn($"The running kernel {running} has no /lib/modules/{running} directory and no /boot/vmlinuz-{running} image on this host.");

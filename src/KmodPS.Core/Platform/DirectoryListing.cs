@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -42,10 +43,11 @@ internal static class DirectoryListing
         {
             throw Error(Marshal.GetLastPInvokeError(), realDirectory);
         }
+        // Pooled: a scan lists 100,000 directories, and a fresh 32 KiB each keeps the collector busy.
+        var buffer = ArrayPool<byte>.Shared.Rent(32 * 1024);
         try
         {
             var entries = new List<RootEntry>();
-            var buffer = new byte[32 * 1024];
             while (true)
             {
                 var length = getdents64(descriptor, buffer, buffer.Length);
@@ -83,6 +85,7 @@ internal static class DirectoryListing
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             LibC.close(descriptor);
         }
     }

@@ -33,7 +33,8 @@ internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runn
         // One owner query for module files and kernel images alike (at most one rpm process per call).
         var packages = PackageBackend.Of(system);
         var ownership = packages.Ownership(host.Family, runner, "/lib/modules/", "/boot/");
-        var paths = trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path)
+        // Without a package database there is no one to ask: 100,000 kernels make half a million probe paths.
+        var paths = ownership is null ? Array.Empty<string>() : trees.Values.SelectMany(t => t.OutOfTree).Where(m => m.Location != ModuleLocation.WeakUpdates).Select(m => m.Path)
             .Concat(unowned.SelectMany(InstalledKernelReader.OwnershipProbes))
             .Concat(scan.Leftovers.SelectMany(l => l.OwnershipProbes))
             .Concat(unowned.SelectMany(k => ModuleWitness.DirectoryProbes(root, k.KernelVersion))).Distinct().ToArray();
@@ -50,11 +51,25 @@ internal sealed class ModuleStatusReader(ISystemRoot system, ICommandRunner runn
         var input = new ModuleStatusInput(
             root.RootPath, host.Family, kernels, trees, dkms.Items, owners, LoadedModuleReader.Read(root), host.RunningKernel, nextBoot.KernelVersion,
             secureBoot.Mode == SecureBootMode.Enabled, CheckOnce(secureBoot), headers, AkmodPackages(root, owners.Values),
-            (built, installed) => BuiltModuleComparer.SameBytes(root, built, installed), KernelOptions(root, kernels, dkms.Items))
+            CompareOnce(root), KernelOptions(root, kernels, dkms.Items))
         {
             Witnesses = ModuleWitness.Read(root, kernels, WitnessListings(kernels, owned)),
         };
         return new ModuleStatusSnapshot(host, kernels, trees, nextBoot, secureBoot, ModuleStatusPlanner.Plan(input), dkms.Items, packages, log, leftovers);
+    }
+
+    // The planner asks about a (built, installed) pair more than once (the row, then whose build the file is).
+    private static Func<string, string, bool> CompareOnce(ISystemRoot root)
+    {
+        var compared = new Dictionary<(string Built, string Installed), bool>();
+        return (built, installed) =>
+        {
+            if (!compared.TryGetValue((built, installed), out var same))
+            {
+                same = compared[(built, installed)] = BuiltModuleComparer.SameBytes(root, built, installed);
+            }
+            return same;
+        };
     }
 
     // One verification per signature read: a module file hard-linked into many kernels' trees is read once

@@ -25,7 +25,8 @@ internal sealed class BuiltinCertificateList
 
     private static ReadOnlySpan<byte> SequenceTag => new byte[] { 0x30, 0x82 };
 
-    private byte[] _buffer = new byte[2 * Window];
+    // Allocated by the first bytes: 2 MiB per image, and a root's unreadable images (a scan may meet 500) never need it.
+    private byte[]? _buffer;
     private int _length;
     private long _bufferStart;
 
@@ -35,6 +36,7 @@ internal sealed class BuiltinCertificateList
     /// <summary>Takes the next decompressed bytes; returns true once the list is found (no more input is needed).</summary>
     public bool Append(ReadOnlySpan<byte> chunk)
     {
+        _buffer ??= new byte[2 * Window];
         while (chunk.Length > 0 && Certificates is null)
         {
             if (_length == _buffer.Length)
@@ -70,7 +72,7 @@ internal sealed class BuiltinCertificateList
 
     private void Scan(int from, int to)
     {
-        var data = _buffer.AsSpan(0, _length);
+        var data = (_buffer ?? Array.Empty<byte>()).AsSpan(0, _length);
         var position = from;
         while (position < to)
         {
