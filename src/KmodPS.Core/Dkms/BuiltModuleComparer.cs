@@ -15,21 +15,23 @@ public static class BuiltModuleComparer
     {
         try
         {
-            using var a = Open(root, built);
-            using var b = Open(root, installed);
-            if (FileIdentity.Of(a) is { } left && FileIdentity.Of(b) is { } right)
+            var builtFile = RealPath(root, built);
+            var installedFile = RealPath(root, installed);
+            // Looked at before opened: one file under two names (a hard link) is the same bytes, different sizes are not.
+            if (FileIdentity.OfRegularFile(builtFile) is { } left && FileIdentity.OfRegularFile(installedFile) is { } right)
             {
-                if (left.Size != right.Size)
-                {
-                    return false;
-                }
-                // One file under two names (a hard link): the same bytes without reading them.
                 if (left == right)
                 {
                     return true;
                 }
+                if (left.Size != right.Size)
+                {
+                    return false;
+                }
             }
-            else if (RandomAccess.GetLength(a) != RandomAccess.GetLength(b))
+            using var a = RegularFile.OpenRead(builtFile);
+            using var b = RegularFile.OpenRead(installedFile);
+            if (RandomAccess.GetLength(a) != RandomAccess.GetLength(b))
             {
                 return false;
             }
@@ -55,9 +57,8 @@ public static class BuiltModuleComparer
         }
     }
 
-    // Regular files only, never blocking: a FIFO in a module tree is not a module and proves nothing.
-    private static SafeFileHandle Open(ISystemRoot root, string path) =>
-        RegularFile.OpenRead(root.MapPath(root.ResolvePath(path) ?? throw new FileNotFoundException(path)));
+    // Opened as regular files only, never blocking: a FIFO in a module tree is not a module and proves nothing.
+    private static string RealPath(ISystemRoot root, string path) => root.MapPath(root.ResolvePath(path) ?? throw new FileNotFoundException(path));
 
     private static bool ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset)
     {

@@ -16,6 +16,9 @@ public sealed class DirectorySystemRoot : ISystemRoot
     // Directories above paths that were not found: whether each is a directory (false: nothing is below it).
     private readonly Dictionary<string, bool>? _ancestors;
 
+    // Paths this view found nothing at: nothing is below them either.
+    private readonly HashSet<string>? _missing;
+
     public DirectorySystemRoot(string rootPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
@@ -36,6 +39,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         _listed = new Dictionary<string, (string Resolved, bool IsDirectory)>(StringComparer.Ordinal);
         _listings = new Dictionary<string, IReadOnlyList<RootEntry>>(StringComparer.Ordinal);
         _ancestors = new Dictionary<string, bool>(StringComparer.Ordinal);
+        _missing = new HashSet<string>(StringComparer.Ordinal);
     }
 
     /// <summary>The running host's own root.</summary>
@@ -132,7 +136,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         {
             return (listed.Resolved, listed.IsDirectory, _directories!.GetValueOrDefault(normalized).Hops);
         }
-        if (IsUnlisted(normalized) || UnderMissingDirectory(normalized))
+        if (_missing is not null && _missing.Contains(normalized) || IsUnlisted(normalized) || UnderMissingDirectory(normalized))
         {
             return null;
         }
@@ -208,13 +212,20 @@ public sealed class DirectorySystemRoot : ISystemRoot
     // True when this view found that a directory above the path is not there (or is not a directory): nothing is below it.
     private bool UnderMissingDirectory(string normalized)
     {
-        if (_ancestors is null || _ancestors.Count == 0 || normalized.Contains("/.", StringComparison.Ordinal))
+        if (_ancestors is null || _ancestors.Count == 0 && _missing!.Count == 0 || normalized.Contains("/.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        // A directory resolved by this view is there (or one lstat says it is not): no ancestor to look through.
+        var parent = normalized.LastIndexOf('/');
+        if (parent > 0 && _directories!.ContainsKey(normalized[..parent]))
         {
             return false;
         }
         for (var slash = normalized.IndexOf('/', 1); slash > 0; slash = normalized.IndexOf('/', slash + 1))
         {
-            if (_ancestors.TryGetValue(normalized[..slash], out var isDirectory) && !isDirectory)
+            var ancestor = normalized[..slash];
+            if (_missing!.Contains(ancestor) || _ancestors.TryGetValue(ancestor, out var isDirectory) && !isDirectory)
             {
                 return true;
             }
@@ -243,13 +254,13 @@ public sealed class DirectorySystemRoot : ISystemRoot
         }
     }
 
-    // Nothing is at the path, so nothing is below it: a look-up below it (three certificate paths per kernel under a
-    // headers tree that is not there) ends without a system call.
+    // Nothing is at the path, so nothing is below it: the next look-up of it, or below it (three certificate paths per
+    // kernel under a headers tree that is not there), ends without a system call.
     private void NoteMissing(string normalized)
     {
-        if (_ancestors is not null && !normalized.Contains("/.", StringComparison.Ordinal))
+        if (_missing is not null && !normalized.Contains("/.", StringComparison.Ordinal))
         {
-            _ancestors[normalized] = false;
+            _missing.Add(normalized);
         }
     }
 

@@ -10,15 +10,25 @@ namespace KmodPS.Core.Platform;
 /// </summary>
 internal readonly record struct FileIdentity(ulong Device, ulong Inode, ulong Size, long ChangeSeconds, uint ChangeNanoseconds)
 {
+    private const int AtCurrentDirectory = -100;
     private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
 
     /// <summary>The identity of an open file, or null when statx is not available.</summary>
-    public static FileIdentity? Of(SafeFileHandle handle)
+    public static FileIdentity? Of(SafeFileHandle handle) => Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, regularOnly: false);
+
+    /// <summary>
+    /// The identity of the regular file a real path names (links followed), looked at without opening it; null when it is
+    /// not a regular file, cannot be looked at, or statx is not available.
+    /// </summary>
+    public static FileIdentity? OfRegularFile(string realPath) => Statx(AtCurrentDirectory, realPath, 0, regularOnly: true);
+
+    private static FileIdentity? Statx(int directory, string path, int flags, bool regularOnly)
     {
-        // struct statx has one layout on every architecture (unlike struct stat).
+        // struct statx has one layout on every architecture (unlike struct stat), in the machine's byte order.
         var buffer = new byte[256];
-        if (statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxBasicStats, buffer) != 0)
+        if (statx(directory, path, flags, StatxBasicStats, buffer) != 0
+            || regularOnly && (Read16(buffer.AsSpan(28)) & LibC.S_IFMT) != LibC.S_IFREG)
         {
             return null;
         }
@@ -29,6 +39,8 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, ulong Si
     private static ulong Read64(ReadOnlySpan<byte> data) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt64LittleEndian(data) : BinaryPrimitives.ReadUInt64BigEndian(data);
 
     private static uint Read32(ReadOnlySpan<byte> data) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(data) : BinaryPrimitives.ReadUInt32BigEndian(data);
+
+    private static int Read16(ReadOnlySpan<byte> data) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt16LittleEndian(data) : BinaryPrimitives.ReadUInt16BigEndian(data);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
