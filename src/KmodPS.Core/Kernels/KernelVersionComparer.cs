@@ -23,7 +23,11 @@ internal sealed class KernelVersionComparer : IComparer<string>
         {
             return 1;
         }
-        int i = 0, j = 0;
+        // Equal text up to a separator compares equal whatever it holds: start after the last one (releases sorted by the
+        // hundred thousand share most of their text).
+        var common = x.AsSpan().CommonPrefixLength(y);
+        var start = x.AsSpan(0, common).LastIndexOfAnyExcept(Alphanumerics) + 1;
+        int i = start, j = start;
         while (i < x.Length || j < y.Length)
         {
             SkipSeparators(x, ref i);
@@ -62,6 +66,9 @@ internal sealed class KernelVersionComparer : IComparer<string>
         var yRest = j < y.Length;
         return xRest == yRest ? string.CompareOrdinal(x, y) switch { < 0 => -1, > 0 => 1, _ => 0 } : (xRest ? 1 : -1);
     }
+
+    private static readonly System.Buffers.SearchValues<char> Alphanumerics =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private static void SkipSeparators(string s, ref int index)
     {
