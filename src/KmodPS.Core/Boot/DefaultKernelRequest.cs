@@ -1,7 +1,7 @@
 namespace KmodPS.Core.Boot;
 
 /// <summary>The facts the default-kernel planner decides on.</summary>
-/// <param name="Programs">Which boot tools are installed (name to path), e.g. grubby, grub2-editenv, grub-set-default, bootctl.</param>
+/// <param name="Programs">Which boot tools are installed (name to path), e.g. grubby, grub2-editenv, grub-editenv, bootctl.</param>
 /// <param name="GrubDefaultFileText">The text of the file that sets GRUB_DEFAULT, when it has to be edited.</param>
 /// <param name="ToolPaths">Real paths to hand to boot tools for tree paths (grubenv, /boot), resolved inside the root
 /// with no link left (<see cref="KmodPS.Core.Platform.RootJail.ToolPath"/>); a path not in it is mapped plainly.</param>

@@ -14,7 +14,7 @@ namespace KmodPS.Core.Guard;
 internal sealed class DefaultKernelSwitch
 {
     /// <summary>The boot tools the planner may use.</summary>
-    public static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-set-default", "grub-reboot", "update-grub", "grub2-mkconfig", "bootctl" };
+    public static readonly string[] BootTools = { "grubby", "grub2-editenv", "grub-editenv", "grub2-reboot", "update-grub", "grub2-mkconfig", "bootctl" };
 
     private readonly ISystemRoot _root;
     private readonly ICommandRunner _runner;

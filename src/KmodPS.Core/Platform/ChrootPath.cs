@@ -11,7 +11,8 @@ namespace KmodPS.Core.Platform;
 /// </summary>
 internal static class ChrootPath
 {
-    private const int MaxLinkHops = 40;
+    /// <summary>The links one resolution follows before it counts as a loop (the kernel's own limit).</summary>
+    public const int MaxLinkHops = 40;
 
     /// <summary>
     /// The link-free tree path <paramref name="path"/> leads to. Missing components are kept as written, so a file
@@ -94,11 +95,7 @@ internal static class ChrootPath
             {
                 ends.Clear();
                 real.Length = isHostRoot ? 0 : rootPath.Length;
-                // Tools run with --dkmstree/--root-style options record links that already include the root.
-                if (!isHostRoot && target.StartsWith(rootPath + "/", StringComparison.Ordinal))
-                {
-                    target = target[rootPath.Length..];
-                }
+                target = AbsoluteTargetInRoot(rootPath, target);
             }
             foreach (var segment in Enumerable.Reverse(target.Split('/', StringSplitOptions.RemoveEmptyEntries)))
             {
@@ -108,6 +105,13 @@ internal static class ChrootPath
         var start = isHostRoot ? 0 : rootPath.Length;
         return (real.Length == start ? "/" : real.ToString(start, real.Length - start), hops);
     }
+
+    /// <summary>
+    /// An absolute link target as a tree path: tools run with --dkmstree/--root-style options record links that already
+    /// include the root.
+    /// </summary>
+    public static string AbsoluteTargetInRoot(string rootPath, string target) =>
+        rootPath != "/" && target.StartsWith(rootPath + "/", StringComparison.Ordinal) ? target[rootPath.Length..] : target;
 
     /// <summary>The real path of a tree path, without following links.</summary>
     public static string Map(string rootPath, string treePath)

@@ -64,9 +64,18 @@ public sealed class DirectorySystemRoot : ISystemRoot
     public string? ReadLink(string path)
     {
         var normalized = TreePath.Normalize(path);
-        if (_listed is not null && (_listed.ContainsKey(normalized) || IsUnlisted(normalized) || TryLocateInResolvedDirectory(normalized, out _)))
+        if (_listed is not null)
         {
-            return null;
+            if (IsUnlisted(normalized))
+            {
+                return null;
+            }
+            // Looked up through this view first: a name that is not a link is then listed (one lstat, remembered).
+            Locate(normalized);
+            if (_listed.ContainsKey(normalized))
+            {
+                return null;
+            }
         }
         return InResolvedDirectory(normalized) is { } inDirectory ? new FileInfo(MapPath(inDirectory)).LinkTarget : null;
     }
@@ -129,7 +138,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
 
     // The resolved path and whether it is a directory, from one stat (as File.Exists, a special file counts as a file), or
     // from a listing of this view; null when nothing is there.
-    private (string Path, bool IsDirectory, int Hops)? Locate(string path)
+    private (string Path, bool IsDirectory, int Hops)? Locate(string path, int linksFollowed = 0)
     {
         var normalized = TreePath.Normalize(path);
         if (_listed is not null && _listed.TryGetValue(normalized, out var listed))
@@ -140,7 +149,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         {
             return null;
         }
-        if (TryLocateInResolvedDirectory(normalized, out var found))
+        if (TryLocateInResolvedDirectory(normalized, linksFollowed, out var found))
         {
             if (found is null)
             {
@@ -168,7 +177,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
     // walk (readlink) and a stat: a scan looks up a name in each of 100,000 kernel directories, and 10,000 DKMS builds.
     // What it finds is remembered as a listing would have it. False when that cannot answer: a view for more than one
     // read, a name to follow as a link, or an error the walk raises (a permission).
-    private bool TryLocateInResolvedDirectory(string normalized, out (string Path, bool IsDirectory, int Hops)? found)
+    private bool TryLocateInResolvedDirectory(string normalized, int linksFollowed, out (string Path, bool IsDirectory, int Hops)? found)
     {
         found = null;
         var slash = normalized.LastIndexOf('/');
@@ -180,7 +189,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         var parent = normalized[..slash];
         if (!_directories!.TryGetValue(parent, out var directory) || directory.Resolved is null)
         {
-            if (Locate(parent) is not { } located)
+            if (Locate(parent, linksFollowed) is not { } located)
             {
                 return true;
             }
@@ -198,7 +207,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         var type = status.Mode & LibC.S_IFMT;
         if (type == LibC.S_IFLNK)
         {
-            return false;
+            return TryFollow(normalized, directory.Resolved, resolved, linksFollowed, out found);
         }
         _listed[normalized] = (resolved, type == LibC.S_IFDIR);
         if (type == LibC.S_IFDIR)
@@ -206,6 +215,29 @@ public sealed class DirectorySystemRoot : ISystemRoot
             _directories[normalized] = (resolved, directory.Hops);
         }
         found = (resolved, type == LibC.S_IFDIR, directory.Hops);
+        return true;
+    }
+
+    // A link in a resolved directory, followed through this view: its target is looked up as a path, so what the view
+    // already knows of it (a DKMS kernel-<k>-<arch> link leads into directories it listed) costs no system call. More
+    // links on the way than a walk follows are a loop: nothing is there.
+    private bool TryFollow(string normalized, string resolvedDirectory, string resolvedLink, int linksFollowed, out (string Path, bool IsDirectory, int Hops)? found)
+    {
+        found = null;
+        if (linksFollowed >= ChrootPath.MaxLinkHops || new FileInfo(MapPath(resolvedLink)).LinkTarget is not { Length: > 0 } target)
+        {
+            return true;
+        }
+        var next = target.StartsWith('/') ? ChrootPath.AbsoluteTargetInRoot(RootPath, target)
+            : resolvedDirectory == "/" ? "/" + target : resolvedDirectory + "/" + target;
+        if (Locate(next, linksFollowed + 1) is { } via && via.Hops < ChrootPath.MaxLinkHops)
+        {
+            found = via with { Hops = via.Hops + 1 };
+            if (via.IsDirectory)
+            {
+                _directories![normalized] = (via.Path, via.Hops + 1);
+            }
+        }
         return true;
     }
 

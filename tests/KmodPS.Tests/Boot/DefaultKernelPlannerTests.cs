@@ -13,7 +13,7 @@ public sealed class DefaultKernelPlannerTests
         MenuPath = "gnulinux-advanced-U>gnulinux-6.1.0-55-amd64-advanced-U",
     };
 
-    private static readonly Dictionary<string, string> AllTools = new[] { "grubby", "grub2-editenv", "grub-editenv", "grub-set-default", "grub-reboot", "update-grub", "grub2-mkconfig", "bootctl" }
+    private static readonly Dictionary<string, string> AllTools = new[] { "grubby", "grub2-editenv", "grub-editenv", "update-grub", "grub2-mkconfig", "bootctl" }
         .ToDictionary(t => t, t => "/usr/sbin/" + t);
 
     [Fact]

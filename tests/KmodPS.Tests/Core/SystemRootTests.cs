@@ -71,6 +71,23 @@ public sealed class SystemRootTests
             File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "modules", "6.1", "loop"), "loop2");
             File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "modules", "6.1", "loop2"), "loop");
             Shell.Stdout("mkfifo", Path.Combine(root, "usr", "lib", "modules", "6.1", "fifo.ko"));
+            // A DKMS tree: kernel-<k>-<arch> links to its build, a link to a link, a loop across two directories, a
+            // dangling link, and chains of 40 links (followed) and 41 (a loop, as the kernel's limit has it).
+            var dkms = Path.Combine(root, "var", "lib", "dkms", "m");
+            Directory.CreateDirectory(Path.Combine(dkms, "1.0", "6.1", "x86_64", "module"));
+            File.WriteAllText(Path.Combine(dkms, "1.0", "6.1", "x86_64", "module", "m.ko"), "x");
+            File.CreateSymbolicLink(Path.Combine(dkms, "kernel-6.1-x86_64"), "1.0/6.1/x86_64");
+            File.CreateSymbolicLink(Path.Combine(dkms, "again"), "kernel-6.1-x86_64");
+            File.CreateSymbolicLink(Path.Combine(dkms, "a"), "b/x");
+            File.CreateSymbolicLink(Path.Combine(dkms, "b"), "a/y");
+            File.CreateSymbolicLink(Path.Combine(dkms, "gone"), "1.0/nowhere");
+            foreach (var (chain, length) in new[] { ("c", 40), ("d", 41) })
+            {
+                for (var i = 0; i < length; i++)
+                {
+                    File.CreateSymbolicLink(Path.Combine(dkms, $"{chain}{i}"), i == length - 1 ? "1.0/6.1/x86_64/module/m.ko" : $"{chain}{i + 1}");
+                }
+            }
             var plain = new DirectorySystemRoot(root);
             var view = plain.ForOneRead();
             var paths = new[]
@@ -78,6 +95,8 @@ public sealed class SystemRootTests
                 "/lib/modules/6.1", "/lib/modules/6.1/updates/a.ko", "/lib/modules/6.1/build", "/lib/modules/6.1/build/..", "/lib/modules/6.1/up/a.ko",
                 "/lib/modules/6.1/up/../../../../../etc", "/lib/modules/6.1/with-root/headers", "/lib/modules/6.1/loop", "/lib/modules/6.1/loop/x",
                 "/lib/modules/6.1/fifo.ko", "/lib/modules/6.1/missing/a.ko", "/lib/modules/6.1/updates/a.ko/x", "/", "/lib",
+                "/var/lib/dkms/m", "/var/lib/dkms/m/1.0/6.1", "/var/lib/dkms/m/kernel-6.1-x86_64", "/var/lib/dkms/m/again/module/m.ko", "/var/lib/dkms/m/a", "/var/lib/dkms/m/a/z",
+                "/var/lib/dkms/m/gone", "/var/lib/dkms/m/c0", "/var/lib/dkms/m/d0", "/var/lib/dkms/m/kernel-6.1-x86_64/module/../../../6.1",
             };
             // Twice, the second time after listings: what the view remembers must not change an answer.
             foreach (var pass in new[] { 1, 2 })
@@ -88,11 +107,15 @@ public sealed class SystemRootTests
                     Assert.Equal(plain.FileExists(path), view.FileExists(path));
                     Assert.Equal(plain.DirectoryExists(path), view.DirectoryExists(path));
                     Assert.Equal(plain.IsSymbolicLink(path), view.IsSymbolicLink(path));
+                    Assert.Equal(plain.ReadLink(path), view.ReadLink(path));
                     Assert.Equal(plain.ListEntries(path), view.ListEntries(path));
                 }
             }
             Assert.Equal("/usr/src/headers", view.ResolvePath("/lib/modules/6.1/with-root/headers"));
             Assert.Null(view.ResolvePath("/lib/modules/6.1/loop"));
+            Assert.Equal("/var/lib/dkms/m/1.0/6.1/x86_64/module/m.ko", view.ResolvePath("/var/lib/dkms/m/c0"));
+            Assert.Null(view.ResolvePath("/var/lib/dkms/m/d0"));
+            Assert.Null(view.ResolvePath("/var/lib/dkms/m/a"));
         }
         finally
         {

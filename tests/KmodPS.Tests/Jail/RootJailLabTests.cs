@@ -5,7 +5,7 @@ namespace KmodPS.Tests.Jail;
 
 /// <summary>
 /// The hostile-link cases against lab worlds, where the real dnf (locklist=, --installroot), grub-editenv,
-/// grub-set-default, apt-mark and dpkg --root get the paths: the tools must not follow a root's link out of it either.
+/// apt-mark and dpkg --root get the paths: the tools must not follow a root's link out of it either.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed class RootJailLabTests : IDisposable

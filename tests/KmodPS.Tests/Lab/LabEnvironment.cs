@@ -10,7 +10,7 @@ namespace KmodPS.Tests.Lab;
 /// </summary>
 public static class LabEnvironment
 {
-    public static readonly string[] Tools = { "dkms", "rpm", "rpmbuild", "dnf", "createrepo_c", "modinfo", "dpkg-deb", "grub-editenv", "grub-set-default", "grub-reboot", "gcc", "openssl", "unshare" };
+    public static readonly string[] Tools = { "dkms", "rpm", "rpmbuild", "dnf", "createrepo_c", "modinfo", "dpkg-deb", "grub-editenv", "gcc", "openssl", "unshare" };
 
     public static bool Required => string.Equals(Environment.GetEnvironmentVariable("KMODPS_LAB"), "required", StringComparison.OrdinalIgnoreCase);
 
