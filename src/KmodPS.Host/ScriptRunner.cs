@@ -6,8 +6,6 @@ namespace KmodPS.Host;
 /// <summary>Imports the module and runs one command line, streaming output through Out-Default (or as JSON).</summary>
 internal sealed class ScriptRunner
 {
-    private const string LastOutputVariable = "__kmodpsRunnerLastOutput";
-
     private readonly Runspace _runspace;
     private readonly RunnerHost _host;
     private readonly TextWriter _error;
@@ -38,12 +36,12 @@ internal sealed class ScriptRunner
                 JsonRenderer.Write(stdout, results);
                 return Verdict(results.LastOrDefault());
             }
-            // The wrapper remembers the last object so that "Test-* returned $false" can become exit status 1.
-            var wrapped = $"& {{\n{options.Script}\n}} | ForEach-Object {{ ${LastOutputVariable} = $_; $_ }} | Out-Default";
-            _runspace.SessionStateProxy.SetVariable(LastOutputVariable, null);
-            Invoke(ps => ps.AddScript(wrapped));
-            var last = _runspace.SessionStateProxy.GetVariable(LastOutputVariable);
-            return Verdict(last is null ? null : PSObject.AsPSObject(last));
+            // The last object decides whether "Test-* returned $false" becomes exit status 1: remembered on the way to
+            // Out-Default by a compiled step (a script block per object costs 10 ms per 1,000 rows).
+            var last = new LastOutput();
+            Invoke(ps => ps.AddScript(options.Script).AddCommand(new CmdletInfo("Write-RunnerOutput", typeof(WriteRunnerOutputCommand)))
+                .AddParameter(nameof(WriteRunnerOutputCommand.Last), last).AddCommand("Out-Default"));
+            return Verdict(last.Value);
         }
         catch (RuntimeException e)
         {
@@ -75,5 +73,27 @@ internal sealed class ScriptRunner
         var prefix = string.IsNullOrEmpty(command) ? "kmodps" : command;
         var message = record.ErrorDetails?.Message ?? record.Exception?.Message ?? record.ToString();
         _error.WriteLine($"{prefix}: {message} [{record.FullyQualifiedErrorId}]");
+    }
+}
+
+/// <summary>Where <see cref="WriteRunnerOutputCommand"/> leaves the last object it passed on.</summary>
+internal sealed class LastOutput
+{
+    public PSObject? Value { get; set; }
+}
+
+/// <summary>Passes the command line's output on unchanged, remembering the last object.</summary>
+internal sealed class WriteRunnerOutputCommand : PSCmdlet
+{
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter(Mandatory = true)]
+    public LastOutput Last { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        Last.Value = InputObject;
+        WriteObject(InputObject);
     }
 }
