@@ -27,13 +27,13 @@ internal sealed partial class RunnerUserInterface : PSHostUserInterface
 
     public override void WriteLine(string value) => _out.WriteLine(Plain(value));
 
-    public override void WriteErrorLine(string value) => _err.WriteLine(Plain(value));
+    public override void WriteErrorLine(string value) => ToStandardError(Plain(value));
 
-    public override void WriteDebugLine(string message) => _err.WriteLine("DEBUG: " + message);
+    public override void WriteDebugLine(string message) => ToStandardError("DEBUG: " + message);
 
-    public override void WriteVerboseLine(string message) => _err.WriteLine("VERBOSE: " + message);
+    public override void WriteVerboseLine(string message) => ToStandardError("VERBOSE: " + message);
 
-    public override void WriteWarningLine(string message) => _err.WriteLine("WARNING: " + message);
+    public override void WriteWarningLine(string message) => ToStandardError("WARNING: " + message);
 
     public override void WriteProgress(long sourceId, ProgressRecord record)
     {
@@ -50,6 +50,13 @@ internal sealed partial class RunnerUserInterface : PSHostUserInterface
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw NotInteractive();
 
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NotInteractive();
+
+    // What was written to stdout before comes out before it.
+    private void ToStandardError(string line)
+    {
+        _out.Flush();
+        _err.WriteLine(line);
+    }
 
     // The engine styles table headers itself; the runner's output goes to pipes and logs, so escapes are removed.
     private static string Plain(string text) => text.Contains('\u001b') ? AnsiEscape().Replace(text, string.Empty) : text;

@@ -8,14 +8,12 @@ internal sealed class ScriptRunner
 {
     private readonly Runspace _runspace;
     private readonly RunnerHost _host;
-    private readonly TextWriter _error;
     private bool _hadErrors;
 
-    public ScriptRunner(Runspace runspace, RunnerHost host, TextWriter error)
+    public ScriptRunner(Runspace runspace, RunnerHost host)
     {
         _runspace = runspace;
         _host = host;
-        _error = error;
     }
 
     public int Run(string modulePath, RunnerOptions options)
@@ -72,7 +70,7 @@ internal sealed class ScriptRunner
         var command = record.InvocationInfo?.MyCommand?.Name;
         var prefix = string.IsNullOrEmpty(command) ? "kmodps" : command;
         var message = record.ErrorDetails?.Message ?? record.Exception?.Message ?? record.ToString();
-        _error.WriteLine($"{prefix}: {message} [{record.FullyQualifiedErrorId}]");
+        _host.UI.WriteErrorLine($"{prefix}: {message} [{record.FullyQualifiedErrorId}]");
     }
 }
 

@@ -89,20 +89,17 @@ public sealed partial class DkmsTreeReader
         }
         var buildDirectory = TreePath.Combine(_tree, $"{module}/{version}/{kernel}/{arch}");
         var moduleDirectory = TreePath.Combine(buildDirectory, "module");
-        if (!_root.DirectoryExists(moduleDirectory))
-        {
-            return null;
-        }
-        var files = _root.ListDirectory(moduleDirectory);
+        // Each name looked up rather than the directory listed: usually one lstat (.ko) instead of four system calls,
+        // and nothing more once the directory is found missing.
         var built = new List<string>();
         foreach (var name in conf.DestModuleNames)
         {
-            var file = ModuleFileReader.Suffixes.Select(s => name + s).FirstOrDefault(f => files.Contains(f));
+            var file = ModuleFileReader.Suffixes.Select(s => TreePath.Combine(moduleDirectory, name + s)).FirstOrDefault(_root.FileExists);
             if (file is null)
             {
                 return null;
             }
-            built.Add(TreePath.Combine(moduleDirectory, file));
+            built.Add(file);
         }
         var installedLink = $"kernel-{kernel}-{arch}";
         var installed = installedLinks.Contains(installedLink) && _root.ResolvePath(TreePath.Combine(_tree, $"{module}/{installedLink}")) == buildDirectory;
