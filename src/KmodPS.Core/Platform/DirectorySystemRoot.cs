@@ -19,6 +19,11 @@ public sealed class DirectorySystemRoot : ISystemRoot
     // Paths this view found nothing at: nothing is below them either.
     private readonly HashSet<string>? _missing;
 
+    // Look-ups this view makes inside one another (a directory before its name, a link's target): beyond a few dozen it
+    // walks instead, so a hostile root's link targets of thousands of components cannot exhaust the stack.
+    private const int MaxNesting = 64;
+    private int _nesting;
+
     public DirectorySystemRoot(string rootPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
@@ -182,14 +187,14 @@ public sealed class DirectorySystemRoot : ISystemRoot
         found = null;
         var slash = normalized.LastIndexOf('/');
         var name = normalized[(slash + 1)..];
-        if (_listed is null || slash <= 0 || name is "." or ".." || normalized.Contains("/.", StringComparison.Ordinal))
+        if (_listed is null || slash <= 0 || name is "." or ".." || _nesting >= MaxNesting || normalized.Contains("/.", StringComparison.Ordinal))
         {
             return false;
         }
         var parent = normalized[..slash];
         if (!_directories!.TryGetValue(parent, out var directory) || directory.Resolved is null)
         {
-            if (Locate(parent, linksFollowed) is not { } located)
+            if (Nested(() => Locate(parent, linksFollowed)) is not { } located)
             {
                 return true;
             }
@@ -230,7 +235,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         }
         var next = target.StartsWith('/') ? ChrootPath.AbsoluteTargetInRoot(RootPath, target)
             : resolvedDirectory == "/" ? "/" + target : resolvedDirectory + "/" + target;
-        if (Locate(next, linksFollowed + 1) is { } via && via.Hops < ChrootPath.MaxLinkHops)
+        if (Nested(() => Locate(next, linksFollowed + 1)) is { } via && via.Hops < ChrootPath.MaxLinkHops)
         {
             found = via with { Hops = via.Hops + 1 };
             if (via.IsDirectory)
@@ -239,6 +244,19 @@ public sealed class DirectorySystemRoot : ISystemRoot
             }
         }
         return true;
+    }
+
+    private (string Path, bool IsDirectory, int Hops)? Nested(Func<(string Path, bool IsDirectory, int Hops)?> lookUp)
+    {
+        _nesting++;
+        try
+        {
+            return lookUp();
+        }
+        finally
+        {
+            _nesting--;
+        }
     }
 
     // True when this view found that a directory above the path is not there (or is not a directory): nothing is below it.

@@ -88,6 +88,13 @@ public sealed class SystemRootTests
                     File.CreateSymbolicLink(Path.Combine(dkms, $"{chain}{i}"), i == length - 1 ? "1.0/6.1/x86_64/module/m.ko" : $"{chain}{i + 1}");
                 }
             }
+            // Link targets of 2,000 components (a hostile root; about the most a 4 KiB target holds): resolved as the
+            // plain root does, without exhausting the stack.
+            var deep = string.Join('/', Enumerable.Repeat("d", 2000));
+            Directory.CreateDirectory(Path.Combine(dkms, deep));
+            File.WriteAllText(Path.Combine(dkms, deep, "f"), "x");
+            File.CreateSymbolicLink(Path.Combine(dkms, "deep"), deep + "/f");
+            File.CreateSymbolicLink(Path.Combine(dkms, "deeper"), "/var/lib/dkms/m/deep");
             var plain = new DirectorySystemRoot(root);
             var view = plain.ForOneRead();
             var paths = new[]
@@ -96,7 +103,7 @@ public sealed class SystemRootTests
                 "/lib/modules/6.1/up/../../../../../etc", "/lib/modules/6.1/with-root/headers", "/lib/modules/6.1/loop", "/lib/modules/6.1/loop/x",
                 "/lib/modules/6.1/fifo.ko", "/lib/modules/6.1/missing/a.ko", "/lib/modules/6.1/updates/a.ko/x", "/", "/lib",
                 "/var/lib/dkms/m", "/var/lib/dkms/m/1.0/6.1", "/var/lib/dkms/m/kernel-6.1-x86_64", "/var/lib/dkms/m/again/module/m.ko", "/var/lib/dkms/m/a", "/var/lib/dkms/m/a/z",
-                "/var/lib/dkms/m/gone", "/var/lib/dkms/m/c0", "/var/lib/dkms/m/d0", "/var/lib/dkms/m/kernel-6.1-x86_64/module/../../../6.1",
+                "/var/lib/dkms/m/gone", "/var/lib/dkms/m/c0", "/var/lib/dkms/m/d0", "/var/lib/dkms/m/deep", "/var/lib/dkms/m/deeper", "/var/lib/dkms/m/kernel-6.1-x86_64/module/../../../6.1",
             };
             // Twice, the second time after listings: what the view remembers must not change an answer.
             foreach (var pass in new[] { 1, 2 })
@@ -116,6 +123,7 @@ public sealed class SystemRootTests
             Assert.Equal("/var/lib/dkms/m/1.0/6.1/x86_64/module/m.ko", view.ResolvePath("/var/lib/dkms/m/c0"));
             Assert.Null(view.ResolvePath("/var/lib/dkms/m/d0"));
             Assert.Null(view.ResolvePath("/var/lib/dkms/m/a"));
+            Assert.Equal($"/var/lib/dkms/m/{deep}/f", view.ResolvePath("/var/lib/dkms/m/deep"));
         }
         finally
         {
