@@ -22,6 +22,9 @@
            Setup = '[IO.Directory]::CreateDirectory("$root/etc/kernel") | Out-Null; [IO.Directory]::CreateSymbolicLink("$root/etc/kernel/install.d", "/etc/kernel/install.d") | Out-Null'
            Command = 'Install-KernelUpdateGuard -Root $root -Confirm:$false -WarningAction SilentlyContinue' }
         @{ Id = 'TestRootNotEmpty'; Scenario = 'Healthy'; Command = 'New-KmodTestRoot $root -Scenario Healthy' }
+        @{ Id = 'TestRootAnswersInvalid'; Scenario = 'Healthy'
+           Setup = '[IO.File]::WriteAllText("$root/var/lib/kmodps/testroot.json", "{ not json")'
+           Command = 'Get-InstalledKernel -Root $root' }
         @{ Id = 'KernelNotFound'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Get-KernelModuleStatus -Root $root -KernelVersion 9.9.9-nope' }
         @{ Id = 'ModuleNotFound'; Scenario = 'AlmaNvidiaKmodMissing'; Command = 'Repair-KernelModule -Name nosuch -Root $root -Confirm:$false' }
 

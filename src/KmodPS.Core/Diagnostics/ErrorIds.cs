@@ -14,6 +14,7 @@ public static class ErrorIds
     public const string RootRequired = nameof(RootRequired);
     public const string PathOutsideRoot = nameof(PathOutsideRoot);
     public const string TestRootNotEmpty = nameof(TestRootNotEmpty);
+    public const string TestRootAnswersInvalid = nameof(TestRootAnswersInvalid);
     public const string KernelNotFound = nameof(KernelNotFound);
     public const string ModuleNotFound = nameof(ModuleNotFound);
 

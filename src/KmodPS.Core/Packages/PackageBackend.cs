@@ -1,3 +1,4 @@
+using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
 using KmodPS.Core.Platform;
@@ -12,8 +13,19 @@ namespace KmodPS.Core.Packages;
 public abstract class PackageBackend
 {
     /// <exception cref="InvalidDataException">The root has an answer file that cannot be read as one.</exception>
-    public static PackageBackend Of(ISystemRoot root) =>
-        TestRootAnswers.Read(root) is { } answers ? new TestRootBackend(answers) : new SystemPackageBackend(root);
+    public static PackageBackend Of(ISystemRoot root)
+    {
+        try
+        {
+            return TestRootAnswers.Read(root) is { } answers ? new TestRootBackend(answers) : new SystemPackageBackend(root);
+        }
+        catch (InvalidDataException e)
+        {
+            // A damaged answer file answers nothing: each question fails with the id instead of reading the root as a host.
+            return new TestRootBackend(new TestRootAnswers(), new Failure(ErrorIds.TestRootAnswersInvalid, FailureCategory.InvalidData,
+                e.Message + " Rebuild the test root with New-KmodTestRoot.", root.MapPath(TestRootAnswers.FilePath)));
+        }
+    }
 
     /// <summary>Who owns which file; null when the root has no package database.</summary>
     /// <param name="interestingPrefixes">The directories the caller asks about (dpkg's file lists are read for those only).</param>

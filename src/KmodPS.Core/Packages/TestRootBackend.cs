@@ -6,9 +6,10 @@ namespace KmodPS.Core.Packages;
 
 /// <summary>
 /// A test root's package backend: its answer file says which package owns which file, what the repositories offer
-/// and what an upgrade would install. No process runs.
+/// and what an upgrade would install. No process runs. When the file cannot be read (<paramref name="damaged"/>),
+/// every question fails with that failure.
 /// </summary>
-internal sealed class TestRootBackend(TestRootAnswers answers) : PackageBackend, IPackageOwnership, IRpmRepository, IAptRepository
+internal sealed class TestRootBackend(TestRootAnswers answers, Failure? damaged = null) : PackageBackend, IPackageOwnership, IRpmRepository, IAptRepository
 {
     public override IPackageOwnership Ownership(HostFamily family, ICommandRunner runner, params string[] interestingPrefixes) => this;
 
@@ -18,6 +19,10 @@ internal sealed class TestRootBackend(TestRootAnswers answers) : PackageBackend,
 
     public OwnedFiles FindOwnedFiles(IReadOnlyCollection<string> paths, string? listedUnder, DiagnosticLog log)
     {
+        if (Damaged(log))
+        {
+            return OwnedFiles.None;
+        }
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         var listed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var package in answers.Installed)
@@ -37,15 +42,28 @@ internal sealed class TestRootBackend(TestRootAnswers answers) : PackageBackend,
     }
 
     public RepositorySnapshot? Query(IEnumerable<string> packageSpecs, bool offline, DiagnosticLog log) =>
-        new("testroot", answers.AvailablePackages(), Array.Empty<string>());
+        Damaged(log) ? null : new("testroot", answers.AvailablePackages(), Array.Empty<string>());
 
     public AptSimulation? SimulateUpgrade(DiagnosticLog log) =>
-        new(answers.Upgrade, Array.Empty<string>(), Array.Empty<string>());
+        Damaged(log) ? null : new(answers.Upgrade, Array.Empty<string>(), Array.Empty<string>());
 
     public IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log)
     {
+        if (Damaged(log))
+        {
+            return null;
+        }
         var known = answers.Available.Select(a => a.Name).Concat(answers.Installed.Select(i => i.Package)).ToHashSet(StringComparer.Ordinal);
         return packages.Where(known.Contains).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private bool Damaged(DiagnosticLog log)
+    {
+        if (damaged is not null)
+        {
+            log.Fail(damaged);
+        }
+        return damaged is not null;
     }
 
     private protected override IEnumerable<CachedKernelCandidate> ReadCachedKernelCandidates() =>
