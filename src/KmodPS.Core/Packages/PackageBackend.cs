@@ -12,7 +12,10 @@ namespace KmodPS.Core.Packages;
 /// </summary>
 public abstract class PackageBackend
 {
-    /// <exception cref="InvalidDataException">The root has an answer file that cannot be read as one.</exception>
+    /// <summary>
+    /// The test root's answers when the root has an answer file (one that cannot be read answers every question with
+    /// TestRootAnswersInvalid), else the root's own package manager.
+    /// </summary>
     public static PackageBackend Of(ISystemRoot root)
     {
         try

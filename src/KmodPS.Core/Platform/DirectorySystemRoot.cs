@@ -194,17 +194,13 @@ public sealed class DirectorySystemRoot : ISystemRoot
         var parent = normalized[..slash];
         if (!_directories!.TryGetValue(parent, out var directory) || directory.Resolved is null)
         {
-            if (Nested(() => Locate(parent, linksFollowed)) is not { } located)
-            {
-                return true;
-            }
-            if (!located.IsDirectory)
+            if (Nested(() => Locate(parent, linksFollowed)) is not { IsDirectory: true } located)
             {
                 return true;
             }
             directory = (located.Path, located.Hops);
         }
-        var resolved = directory.Resolved == "/" ? "/" + name : directory.Resolved + "/" + name;
+        var resolved = TreePath.Combine(directory.Resolved, name);
         if (LibC.LStat(MapPath(resolved), out var status) != 0)
         {
             return Marshal.GetLastPInvokeError() is LibC.ENOENT or LibC.ENOTDIR;
@@ -233,8 +229,7 @@ public sealed class DirectorySystemRoot : ISystemRoot
         {
             return true;
         }
-        var next = target.StartsWith('/') ? ChrootPath.AbsoluteTargetInRoot(RootPath, target)
-            : resolvedDirectory == "/" ? "/" + target : resolvedDirectory + "/" + target;
+        var next = target.StartsWith('/') ? ChrootPath.AbsoluteTargetInRoot(RootPath, target) : TreePath.Combine(resolvedDirectory, target);
         if (Nested(() => Locate(next, linksFollowed + 1)) is { } via && via.Hops < ChrootPath.MaxLinkHops)
         {
             found = via with { Hops = via.Hops + 1 };
