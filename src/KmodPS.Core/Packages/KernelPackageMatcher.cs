@@ -22,6 +22,17 @@ internal static class KernelPackageMatcher
     }
 
     /// <summary>
+    /// The kernel releases whose image or modules packages are in the database, whether or not their files are still
+    /// in the root: a removal killed after the package manager deleted the files leaves the packages recorded.
+    /// </summary>
+    public static IEnumerable<string> Releases(IEnumerable<InstalledPackage> installed) =>
+        installed.Select(p => p.IsRpm
+                ? RpmKernelPackages.CarriedRelease(AsRpm(p))
+                : p.Name.StartsWith("linux-image-", StringComparison.Ordinal) || p.Name.StartsWith("linux-modules-", StringComparison.Ordinal) ? DebianKernelPackages.KernelVersionOf(p.Name) : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>
     /// The packages outside <paramref name="removed"/> whose requirements would be broken by removing them (repeated
     /// until nothing changes): RPM <c>*-uname-r = &lt;k&gt;</c> (kmods built for the kernel), exact <c>= version</c> or
     /// plain requirements on a removed name no remaining package has; Debian clauses whose every alternative goes.

@@ -76,6 +76,16 @@ internal static partial class RpmKernelPackages
     private static string? VariantOf(string name) =>
         Variants.OrderByDescending(v => v.Length).FirstOrDefault(v => name == "kernel-" + v || name.StartsWith("kernel-" + v + "-", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The release whose image or modules a package carries (<c>kernel</c>, <c>kernel-core</c>, <c>kernel-modules*</c>,
+    /// <c>kernel-uki-virt</c> and their variants'; SUSE's <c>kernel-default</c> and its <c>-extra</c>/<c>-optional</c>);
+    /// null for headers, devel files, userspace tools and every other package.
+    /// </summary>
+    public static string? CarriedRelease(RpmPackage package) =>
+        KernelCarrier().IsMatch(package.Name) ? KernelVersionOf(package.Name, package.Version, package.Release, package.Arch)
+        : SuseFlavour().IsMatch(package.Name) && !package.Name.EndsWith("-devel", StringComparison.Ordinal) ? SuseKernelVersion(package)
+        : null;
+
     /// <summary>SUSE's <c>uname -r</c> for a flavour package: <c>kernel-default 5.14.21-150500.55.39.1</c> is <c>5.14.21-150500.55.39-default</c>.</summary>
     public static string? SuseKernelVersion(RpmPackage package)
     {
@@ -90,6 +100,9 @@ internal static partial class RpmKernelPackages
 
     [GeneratedRegex(@"^kernel([-*?].*)?\z")]
     private static partial Regex KernelName();
+
+    [GeneratedRegex(@"^kernel(-(debug|rt|rt-debug|64k|64k-debug|16k|16k-debug|zfcpdump|lpae))?(-core|-modules(-core|-extra|-internal|-partner)?|-uki-virt)?\z")]
+    private static partial Regex KernelCarrier();
 
     [GeneratedRegex(@"^kernel-(?<flavour>default|azure|rt|64kb|zfcpdump|kvmsmall|preempt|vanilla|pae|lpae)(-extra|-optional|-devel)?\z")]
     private static partial Regex SuseFlavour();

@@ -14,8 +14,10 @@ namespace KmodPS.Core.Removal;
 /// <summary>
 /// Remove-Kernel's service: reads what <see cref="RemovalPlanner"/> decides on (fresh for each kernel: an earlier
 /// removal changes health, the next boot and the packages) and returns its plan with the read-back that judges the
-/// removal by what the root shows afterwards, and the leftovers the admin should hear about. A name that matches only
-/// a leftover module directory (no kernel image) plans removing that directory, unless a package still owns files in it.
+/// removal by what the root shows afterwards, and the leftovers the admin should hear about. A name that matches no
+/// kernel image but a release whose packages are still in the database (an interrupted removal) plans removing those
+/// packages; one that matches only a leftover module directory plans removing that directory, unless a package still
+/// owns files in it.
 /// </summary>
 public sealed class KernelRemoval
 {
@@ -37,7 +39,17 @@ public sealed class KernelRemoval
     public ChangePlan Plan(string name, bool force)
     {
         var snapshot = new ModuleStatusReader(_root, _runner).Read();
+        var family = snapshot.Host.Family;
+        var log = new DiagnosticLog();
+        IReadOnlyList<InstalledPackage>? installed = null;
         var kernel = KernelNameMatcher.Match(snapshot.Kernels.Select(k => k.KernelVersion), name);
+        if (kernel is null)
+        {
+            // A removal killed after the package manager deleted the kernel's files leaves its packages recorded: the
+            // same command finishes it. Without a readable database the name is looked for among the leftovers only.
+            installed = new InstalledPackageReader(_root, _runner).Read(family, new DiagnosticLog());
+            kernel = installed is null ? null : KernelNameMatcher.Match(KernelPackageMatcher.Releases(installed), name);
+        }
         if (kernel is null && KernelNameMatcher.Match(snapshot.Leftovers.Select(l => l.KernelVersion), name) is { } leftover)
         {
             return PlanLeftover(snapshot.Leftovers.First(l => l.KernelVersion == leftover), snapshot);
@@ -46,9 +58,7 @@ public sealed class KernelRemoval
         {
             return Refuse(name, new Failure(ErrorIds.KernelNotFound, FailureCategory.ObjectNotFound, $"No kernel '{name}' is installed under {_root.RootPath}.", name));
         }
-        var family = snapshot.Host.Family;
-        var log = new DiagnosticLog();
-        var installed = new InstalledPackageReader(_root, _runner).Read(family, log);
+        installed ??= new InstalledPackageReader(_root, _runner).Read(family, log);
         if (installed is null)
         {
             // Reported per kernel like the other refusals: the target is the kernel, not the root.
@@ -75,7 +85,13 @@ public sealed class KernelRemoval
             force,
             PackageTools.Select(t => (Name: t, Path: _runner.FindProgram(t))).Where(p => p.Path is not null).ToDictionary(p => p.Name, p => p.Path!),
             RpmDatabase.Path(_root)), _verbose);
-        return plan.IsRefused ? plan : plan with { ReadBack = () => ReadBack(kernel, family), Leftovers = () => Leftovers(kernel) };
+        if (plan.IsRefused)
+        {
+            return plan;
+        }
+        var unfinished = snapshot.Kernels.Any(k => k.KernelVersion == kernel) ? Array.Empty<string>()
+            : new[] { $"Kernel {kernel} has no kernel image under {_root.RootPath}, but the package database still records {string.Join(", ", packages.Select(p => p.Spec))} (a removal that was interrupted): removing them finishes it." };
+        return plan with { Warnings = unfinished.Concat(plan.Warnings).ToList(), ReadBack = () => ReadBack(kernel, family), Leftovers = () => Leftovers(kernel) };
     }
 
     private Failure? ReadBack(string kernel, HostFamily family)

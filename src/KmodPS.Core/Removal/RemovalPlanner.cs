@@ -51,9 +51,11 @@ internal static class RemovalPlanner
         var healthyOthers = request.Kernels
             .Where(x => x.KernelVersion != k && x.ImagePath is not null && request.Health.TryGetValue(x.KernelVersion, out var h) && h.IsHealthy)
             .Select(x => x.KernelVersion).OrderBy(v => v, KernelVersionComparer.Instance).ToList();
-        // Only a kernel that may be healthy can be the last healthy one; an unhealthy kernel may go even when no kernel is healthy.
+        // Only a kernel that may be healthy can be the last healthy one: an unhealthy kernel, or one whose image is gone
+        // (an interrupted removal), may go even when no other kernel is healthy.
+        var targetBootable = request.Kernels.Any(x => x.KernelVersion == k && x.ImagePath is not null);
         var targetUnhealthy = request.Health.TryGetValue(k, out var own) && !own.IsHealthy;
-        if (healthyOthers.Count == 0 && !targetUnhealthy)
+        if (healthyOthers.Count == 0 && targetBootable && !targetUnhealthy)
         {
             var others = request.Kernels.Where(x => x.KernelVersion != k).Select(x => Describe(request, x.KernelVersion)).ToList();
             return Refuse(ErrorIds.RemoveLastHealthyKernel, FailureCategory.InvalidOperation,

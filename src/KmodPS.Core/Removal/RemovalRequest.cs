@@ -7,7 +7,7 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Removal;
 
 /// <summary>The facts <see cref="RemovalPlanner"/> decides on, all read before anything changes.</summary>
-/// <param name="KernelVersion">The installed kernel release to remove (already matched to an installed kernel).</param>
+/// <param name="KernelVersion">The kernel release to remove: an installed kernel, or a release whose packages an interrupted removal left in the database.</param>
 /// <param name="Kernels">Every installed kernel (with image paths).</param>
 /// <param name="Health">The health of every installed kernel before the removal.</param>
 /// <param name="Packages">The kernel's own packages (<see cref="KernelPackageMatcher.OfRelease"/>).</param>

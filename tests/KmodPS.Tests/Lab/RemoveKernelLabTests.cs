@@ -99,6 +99,37 @@ public sealed class RemoveKernelLabTests : IDisposable
         Assert.Equal(new[] { $"kernel-core-{K41}.x86_64" }, Rpm(root, "kernel-core"));
     }
 
+    [LabFact]
+    public void FinishesARemovalKilledAfterRpmDeletedTheFiles()
+    {
+        // rpm erases a package's files before it drops the package from its database: a kill in between leaves the
+        // kernel's packages recorded with no kernel to see. The first run's Remove-Kernel, run again, must finish it.
+        var root = _copies.Copy(_lab.Dir("alma-nvidia-after"));
+        var packages = new[] { "kernel", "kernel-core", "kernel-modules", "kernel-modules-core" }.Select(p => $"{p}-{K45}.x86_64").ToArray();
+        var files = Shell.Stdout("rpm", new[] { "--root", root, "--dbpath", "/var/lib/rpm", "-ql" }.Concat(packages).ToArray())
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(f => root + f).OrderByDescending(f => f.Length).ToList();
+        foreach (var file in files)
+        {
+            if (File.Exists(file) || new FileInfo(file).LinkTarget is not null)
+            {
+                File.Delete(file);
+            }
+            else if (Directory.Exists(file) && !Directory.EnumerateFileSystemEntries(file).Any())
+            {
+                Directory.Delete(file);
+            }
+        }
+        Assert.DoesNotContain($"{K45}.x86_64", Kernels(root));
+        Assert.Equal(3, Rpm(root, "kernel-core").Count);
+
+        var result = Run(root, $"Remove-Kernel {K45} -Confirm:$false");
+        Assert.Empty(result.ErrorIds);
+        Assert.Contains(result.Warnings, w => w.Contains("interrupted", StringComparison.Ordinal) && w.Contains($"kernel-core-{K45}.x86_64", StringComparison.Ordinal));
+        Assert.Equal(new[] { $"kernel-core-{K41}.x86_64", $"kernel-core-{K49}.x86_64" }, Rpm(root, "kernel-core"));
+        Assert.Empty(Rpm(root, $"kernel-modules-{K45}.x86_64"));
+        AssertRefused(root, $"Remove-Kernel {K45} -Confirm:$false", "KernelNotFound");
+    }
+
     private void AssertRefused(string root, string command, string id)
     {
         var result = Run(root, command);

@@ -29,6 +29,20 @@ public sealed class KernelPackageMatcherTests
     }
 
     [Fact]
+    public void ReleasesAreThoseWhoseImageOrModulesPackagesAreRecorded()
+    {
+        // kernel-devel, kernel-headers and kernel-tools share a version but carry no kernel; kernel-debug-core carries the +debug one.
+        Assert.Equal(new[] { K41, K45, K45 + "+debug", K49 }, KernelPackageMatcher.Releases(Rpm).Order(StringComparer.Ordinal));
+        var devel = RpmPackageQuery.ParseWithRequirements("kernel-devel\t0\t5.14.0\t1.el9\tx86_64\t\nkernel-default-devel\t0\t5.14.21\t150500.55.39.1\tx86_64\t\n");
+        Assert.Empty(KernelPackageMatcher.Releases(devel));
+        var suse = RpmPackageQuery.ParseWithRequirements("kernel-default\t0\t5.14.21\t150500.55.39.1\tx86_64\t\nkernel-firmware-all\t0\t20230724\t150500.3.3.1\tnoarch\t\n");
+        Assert.Equal(new[] { "5.14.21-150500.55.39-default" }, KernelPackageMatcher.Releases(suse));
+        var debian = DpkgStatusFile.InstalledPackages(DpkgStatusFileTests.Status);
+        // linux-image-6.1.0-40-amd64 is purged (not-installed): no release.
+        Assert.Equal(new[] { "6.1.0-55-amd64", "6.1.0-56-amd64" }, KernelPackageMatcher.Releases(debian).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void KmodBuiltForTheKernelIsADependent()
     {
         var packages = KernelPackageMatcher.OfRelease(Rpm, K41);

@@ -95,6 +95,16 @@ public sealed class RemovalPlannerTests
     }
 
     [Fact]
+    public void AKernelWhoseImageAnInterruptedRemovalDeletedIsNeverTheLastHealthyOne()
+    {
+        // Only its packages are left (Remove-Kernel finishing a killed removal), and no other kernel is healthy.
+        var rows = new[] { Row(K41, "nvidia", ModuleState.Missing), Row(K49, "nvidia", ModuleState.Missing) };
+        var plan = RemovalPlanner.Plan(Request(K45, rows: rows, kernels: new[] { Kernel(K41), Kernel(K49) }, nextBoot: K49));
+        Assert.Empty(plan.Refusals);
+        Assert.Contains($"kernel-core-{K45}", Command(plan).Arguments);
+    }
+
+    [Fact]
     public void AddedDkmsSourceDoesNotMakeAKernelUnhealthy()
     {
         var rows = new[] { Row(K41, "lab_added", ModuleState.Added), Row(K45, "nvidia", ModuleState.Missing), Row(K49, "nvidia", ModuleState.Missing) };
