@@ -6,7 +6,7 @@
 # Needs root and the packages from tests/lab/install.sh. Every world directory
 # is deleted and rebuilt; downloaded .debs (LABDIR/cache) and lab signing keys
 # (LABDIR/keys) are kept between runs. Nothing on the host is modified outside
-# LABDIR (see README.md). KMODPS_LAB_WORLDS="debian-dkms debian-grub alma"
+# LABDIR (see README.md). KMODPS_LAB_WORLDS="debian-dkms debian-grub alma debian-chroot suse"
 # restricts the run to some worlds (for iterating on one of them).
 set -euo pipefail
 
@@ -20,9 +20,11 @@ source "$LAB_SRC_DIR/lib/grub.sh"
 source "$LAB_SRC_DIR/lib/alma.sh"
 # shellcheck source=lib/chroot-world.sh
 source "$LAB_SRC_DIR/lib/chroot-world.sh"
+# shellcheck source=lib/suse.sh
+source "$LAB_SRC_DIR/lib/suse.sh"
 
 LABDIR=${1:-${KMODPS_LAB_DIR:-/tmp/kmodps-lab}}
-WORLDS=${KMODPS_LAB_WORLDS:-debian-dkms debian-grub alma debian-chroot}
+WORLDS=${KMODPS_LAB_WORLDS:-debian-dkms debian-grub alma debian-chroot suse}
 
 preflight() {
     [[ $(id -u) == 0 ]] || die "build.sh must run as root (dkms, depmod, rpm --root); try: sudo $0"
@@ -72,6 +74,13 @@ write_built() {
         if [[ " $WORLDS " == *" debian-chroot "* ]]; then
             echo "world=debian-chroot kernels=$DEB_ABI,$DEB_OLD_ABI headers=$DEB_ABI,$DEB_OLD_ABI dkms=$DEB_CHROOT_DKMS v4l2loopback=$DEB_CHROOT_V4L_VER broken=lab-broken/1.0 tarball=$DEB_CHROOT_BASE"
         fi
+        if [[ " $WORLDS " == *" suse "* ]]; then
+            echo "suse_kernels=${SUSE_RELEASES[*]/#/$SUSE_KVER-}"
+            echo "suse_kmp=$SUSE_KMP"
+            echo "suse_broken_symbol=$SUSE_BROKEN_SYMBOL"
+            echo "suse_saved_entry=$SUSE_SAVED_ENTRY"
+            echo "world=suse-kmp kernels=$(suse_uname "${SUSE_RELEASES[0]}") repo=suse-repo (${SUSE_RELEASES[0]#150600.} ${SUSE_RELEASES[1]#150600.} kABI-compatible, ${SUSE_RELEASES[2]#150600.} breaks ksym($SUSE_FLAVOR:$SUSE_BROKEN_SYMBOL)) kmp=$SUSE_KMP_NAME-kmp-$SUSE_FLAVOR"
+        fi
     } >"$f.tmp"
     mv "$f.tmp" "$f"
 }
@@ -90,6 +99,7 @@ main() {
             debian-grub) build_debian_grub ;;
             alma) build_alma ;;
             debian-chroot) build_debian_chroot ;;
+            suse) build_suse ;;
             *) die "unknown world '$w'" ;;
         esac
     done

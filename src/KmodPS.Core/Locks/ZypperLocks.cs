@@ -77,9 +77,35 @@ internal sealed class ZypperLocks : ILockBackend
         }
     }
 
-    public void Exclude(LockSnapshot snapshot, LockPlanBuilder plan, string release) =>
-        plan.Refuse(LockFailures.NotSupported(release,
-            $"zypper locks cannot name one kernel release that is not installed without its full package release; use zypper addlock 'kernel-default = <version>-<release>' for {release}."));
+    /// <summary>
+    /// A zypp lock names a package's edition (<c>kernel-default = 6.4.0-150600.23.33.1</c>), which the release
+    /// (<c>6.4.0-150600.23.33-default</c>) drops the build counter of: the repository metadata zypper cached gives it.
+    /// Locking the flavour's image package keeps the release out; its other packages require it.
+    /// </summary>
+    public void Exclude(LockSnapshot snapshot, LockPlanBuilder plan, string release)
+    {
+        var image = "kernel-" + release[(release.LastIndexOf('-') + 1)..];
+        var package = RpmKernelPackages.IsSuseImage(image)
+            ? RepodataPackages.Read(snapshot.Root, new HashSet<string>(StringComparer.Ordinal) { image }, _ => false)
+                .FirstOrDefault(p => KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch) == release)
+            : null;
+        if (package is null)
+        {
+            plan.Refuse(LockFailures.NotSupported(release,
+                $"No {image} package of {release} is in the repository metadata zypper cached under {snapshot.RootPath}, and a zypper lock needs its full package release: run 'zypper refresh', or zypper addlock '{image} = <version>-<release>'."));
+            return;
+        }
+        var path = snapshot.Stores.ZyppLocksPath;
+        var spec = $"{image} = {package.Version}-{package.Release}";
+        if (snapshot.Entries.Any(e => e.Store == LockStore.ZyppLocks && e.Key == spec))
+        {
+            plan.Notes.Add($"{spec} is already locked in {path}.");
+            return;
+        }
+        plan.Add(LockStore.ZyppLocks, Zypper(snapshot, plan.Target, "addlock", new[] { spec }));
+        plan.Touch(path);
+        plan.Expect(LockExpectation.Present(LockStore.ZyppLocks, spec, path));
+    }
 
     public void Unlock(LockSnapshot snapshot, LockPlanBuilder plan, List<LockEntry> targets)
     {

@@ -42,9 +42,7 @@ internal static class ModuleFileReader
         {
             return read.At(reportedPath);
         }
-        using var file = NativeDecompression.IsCompressed(realPath)
-            ? new FileByteSource(Decompress(realPath, handle))
-            : new FileByteSource(handle);
+        using var file = Open(realPath, handle);
         var info = Read(file, reportedPath);
         if (identity is { } id)
         {
@@ -53,8 +51,21 @@ internal static class ModuleFileReader
         return info;
     }
 
+    /// <summary>The CRCs of the symbols the module imports (its __versions section), for a kABI comparison.</summary>
+    /// <exception cref="InvalidDataException">Corrupt or truncated module, or a decompression bomb.</exception>
+    /// <exception cref="IOException">Unreadable file.</exception>
+    public static IReadOnlyDictionary<string, uint> ReadModVersions(string realPath)
+    {
+        using var handle = RegularFile.OpenRead(realPath);
+        using var file = Open(realPath, handle);
+        return ModuleElf.ModVersions(file);
+    }
+
+    private static FileByteSource Open(string realPath, SafeFileHandle handle) =>
+        NativeDecompression.IsCompressed(realPath) ? new FileByteSource(Decompress(realPath, handle)) : new FileByteSource(handle);
+
     public static ModuleFileInfo Read(IByteSource source, string reportedPath) =>
-        new(reportedPath, ElfModinfo.Read(source), AppendedSignature.Read(source));
+        new(reportedPath, ModuleElf.Modinfo(source), AppendedSignature.Read(source));
 
     private static SafeFileHandle Decompress(string realPath, SafeFileHandle handle)
     {

@@ -12,15 +12,29 @@ internal static class KernelImagePackage
 {
     private static readonly string[] RpmNames = { "kernel-core", "kernel" };
 
-    /// <summary><c>version-release.arch</c> for a kernel package of a concrete architecture; null for other packages and source rpms.</summary>
+    /// <summary>
+    /// <c>version-release.arch</c> for a kernel package of a concrete architecture; SUSE's <c>uname -r</c> for its
+    /// flavour packages (<c>kernel-default 6.4.0-150600.23.25.1</c> is <c>6.4.0-150600.23.25-default</c>); null for
+    /// other packages and source rpms.
+    /// </summary>
     public static string? RpmRelease(string name, string? version, string? release, string? arch)
     {
         if (!RpmNames.Contains(name, StringComparer.Ordinal))
         {
-            return null;
+            return SuseRelease(name, version, release, arch);
         }
         var kernel = RpmKernelPackages.KernelVersionOf(name, version, release, arch);
         return kernel is not null && KernelRelease.Arch(kernel) is not null && KernelRelease.IsValid(kernel) ? kernel : null;
+    }
+
+    private static string? SuseRelease(string name, string? version, string? release, string? arch)
+    {
+        if (version is null || release is null || arch is null or "src" or "nosrc" || !RpmKernelPackages.IsSuseImage(name) || !RpmKernelPackages.IsSuseRelease(release))
+        {
+            return null;
+        }
+        var kernel = RpmKernelPackages.SuseKernelVersion(new RpmPackage(name, "0", version, release, arch));
+        return KernelRelease.IsValid(kernel) ? kernel : null;
     }
 
     /// <summary>

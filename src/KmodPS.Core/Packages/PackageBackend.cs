@@ -38,6 +38,8 @@ public abstract class PackageBackend
 
     public abstract IAptRepository Apt(ICommandRunner runner);
 
+    public abstract IZyppRepository Zypp(ICommandRunner runner);
+
     /// <summary>Kernel releases the repositories offer, without a process or the network: distinct, newest first.</summary>
     public IReadOnlyList<CachedKernelCandidate> CachedKernelCandidates() =>
         ReadCachedKernelCandidates()
@@ -48,7 +50,7 @@ public abstract class PackageBackend
     private protected abstract IEnumerable<CachedKernelCandidate> ReadCachedKernelCandidates();
 }
 
-/// <summary>A root's own tools: rpm or dpkg for owners, dnf or apt for repositories, their cached metadata for candidates.</summary>
+/// <summary>A root's own tools: rpm or dpkg for owners, dnf, apt or zypper for repositories, their cached metadata for candidates.</summary>
 internal sealed class SystemPackageBackend : PackageBackend
 {
     private readonly ISystemRoot _root;
@@ -76,6 +78,8 @@ internal sealed class SystemPackageBackend : PackageBackend
     public override IRpmRepository Rpm(ICommandRunner runner) => new DnfQuery(_root, runner);
 
     public override IAptRepository Apt(ICommandRunner runner) => new AptQuery(_root, runner);
+
+    public override IZyppRepository Zypp(ICommandRunner runner) => new ZypperQuery(_root, runner);
 
     private protected override IEnumerable<CachedKernelCandidate> ReadCachedKernelCandidates() => new CachedKernelCandidates(_root).Read();
 }

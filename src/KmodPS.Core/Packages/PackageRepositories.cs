@@ -18,3 +18,10 @@ public interface IAptRepository
     /// <summary>Of the named packages, those that are installed or have a candidate version.</summary>
     IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log);
 }
+
+/// <summary>What an update of a SUSE root would do: <see cref="ZypperQuery"/>, or a test root's answer file.</summary>
+public interface IZyppRepository
+{
+    /// <summary>The transaction <c>zypper update</c> would run; null with a failure logged when zypper cannot answer.</summary>
+    ZypperTransaction? SimulateUpdate(bool offline, DiagnosticLog log);
+}

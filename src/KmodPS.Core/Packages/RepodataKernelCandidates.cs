@@ -6,15 +6,15 @@ using KmodPS.Core.Platform;
 namespace KmodPS.Core.Packages;
 
 /// <summary>
-/// Kernel packages in the repository metadata dnf (<c>/var/cache/dnf</c>) and dnf5 (<c>/var/cache/libdnf5</c>)
-/// keep cached: each repository's <c>repodata/*primary.xml</c> or <c>.xml.gz</c>, read with a streaming XmlReader.
-/// Zstandard and xz metadata are skipped: .NET cannot read them without extra packages.
+/// Kernel packages in the repository metadata dnf (<c>/var/cache/dnf</c>), dnf5 (<c>/var/cache/libdnf5</c>) and
+/// zypper (<c>/var/cache/zypp/raw</c>) keep cached: each repository's <c>repodata/*primary.xml</c> or <c>.xml.gz</c>,
+/// read with a streaming XmlReader. Zstandard and xz metadata are skipped: .NET cannot read them without extra packages.
 /// </summary>
 internal static partial class RepodataKernelCandidates
 {
-    public static readonly IReadOnlyList<string> CacheDirectories = new[] { "/var/cache/dnf", "/var/cache/libdnf5" };
+    public static readonly IReadOnlyList<string> CacheDirectories = new[] { "/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/zypp/raw" };
 
-    private static readonly XmlReaderSettings Settings = new()
+    public static readonly XmlReaderSettings Settings = new()
     {
         DtdProcessing = DtdProcessing.Ignore,
         XmlResolver = null,
@@ -84,8 +84,8 @@ internal static partial class RepodataKernelCandidates
         return found;
     }
 
-    /// <summary>dnf names a repository's cache directory <c>&lt;repoid&gt;-&lt;16 hex digits&gt;</c>.</summary>
-    private static string RepositoryId(string path)
+    /// <summary>dnf names a repository's cache directory <c>&lt;repoid&gt;-&lt;16 hex digits&gt;</c>; zypper names it by the alias.</summary>
+    public static string RepositoryId(string path)
     {
         var directory = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path))) ?? string.Empty;
         return HashSuffix().Replace(directory, string.Empty);

@@ -82,9 +82,18 @@ internal static partial class RpmKernelPackages
     /// null for headers, devel files, userspace tools and every other package.
     /// </summary>
     public static string? CarriedRelease(RpmPackage package) =>
-        KernelCarrier().IsMatch(package.Name) ? KernelVersionOf(package.Name, package.Version, package.Release, package.Arch)
-        : SuseFlavour().IsMatch(package.Name) && !package.Name.EndsWith("-devel", StringComparison.Ordinal) ? SuseKernelVersion(package)
+        SuseFlavour().Match(package.Name) is { Success: true } suse && suse.Groups["part"].Value != "-devel" && IsSuseRelease(package.Release) ? SuseKernelVersion(package)
+        : KernelCarrier().IsMatch(package.Name) ? KernelVersionOf(package.Name, package.Version, package.Release, package.Arch)
         : null;
+
+    /// <summary>True for a SUSE flavour's image package (<c>kernel-default</c>), not its <c>-extra</c>, <c>-optional</c> or <c>-devel</c>.</summary>
+    public static bool IsSuseImage(string name) => SuseFlavour().Match(name) is { Success: true } match && !match.Groups["part"].Success;
+
+    /// <summary>
+    /// SUSE kernel releases are all numbers (<c>150600.23.25.1</c>); RHEL's and Fedora's carry the distribution
+    /// (<c>427.13.1.el9_4</c>), which tells SUSE's <c>kernel-rt</c> from RHEL's.
+    /// </summary>
+    public static bool IsSuseRelease(string release) => release.Length > 0 && release.All(c => char.IsAsciiDigit(c) || c == '.');
 
     /// <summary>SUSE's <c>uname -r</c> for a flavour package: <c>kernel-default 5.14.21-150500.55.39.1</c> is <c>5.14.21-150500.55.39-default</c>.</summary>
     public static string? SuseKernelVersion(RpmPackage package)
@@ -104,6 +113,6 @@ internal static partial class RpmKernelPackages
     [GeneratedRegex(@"^kernel(-(debug|rt|rt-debug|64k|64k-debug|16k|16k-debug|zfcpdump|lpae))?(-core|-modules(-core|-extra|-internal|-partner)?|-uki-virt)?\z")]
     private static partial Regex KernelCarrier();
 
-    [GeneratedRegex(@"^kernel-(?<flavour>default|azure|rt|64kb|zfcpdump|kvmsmall|preempt|vanilla|pae|lpae)(-extra|-optional|-devel)?\z")]
+    [GeneratedRegex(@"^kernel-(?<flavour>default|azure|rt|64kb|zfcpdump|kvmsmall|preempt|vanilla|pae|lpae)(?<part>-extra|-optional|-devel)?\z")]
     private static partial Regex SuseFlavour();
 }

@@ -9,13 +9,15 @@ namespace KmodPS.Core.Packages;
 /// and what an upgrade would install. No process runs. When the file cannot be read (<paramref name="damaged"/>),
 /// every question fails with that failure.
 /// </summary>
-internal sealed class TestRootBackend(TestRootAnswers answers, Failure? damaged = null) : PackageBackend, IPackageOwnership, IRpmRepository, IAptRepository
+internal sealed class TestRootBackend(TestRootAnswers answers, Failure? damaged = null) : PackageBackend, IPackageOwnership, IRpmRepository, IAptRepository, IZyppRepository
 {
     public override IPackageOwnership Ownership(HostFamily family, ICommandRunner runner, params string[] interestingPrefixes) => this;
 
     public override IRpmRepository Rpm(ICommandRunner runner) => this;
 
     public override IAptRepository Apt(ICommandRunner runner) => this;
+
+    public override IZyppRepository Zypp(ICommandRunner runner) => this;
 
     public OwnedFiles FindOwnedFiles(IReadOnlyCollection<string> paths, string? listedUnder, DiagnosticLog log)
     {
@@ -46,6 +48,17 @@ internal sealed class TestRootBackend(TestRootAnswers answers, Failure? damaged 
 
     public AptSimulation? SimulateUpgrade(DiagnosticLog log) =>
         Damaged(log) ? null : new(answers.Upgrade, Array.Empty<string>(), Array.Empty<string>());
+
+    /// <summary>A test root answers for dnf and apt only: a SUSE question is refused, not answered from a model.</summary>
+    public ZypperTransaction? SimulateUpdate(bool offline, DiagnosticLog log)
+    {
+        if (!Damaged(log))
+        {
+            log.Fail(new Failure(ErrorIds.PackageManagerNotSupported, FailureCategory.NotImplemented,
+                "A test root made by New-KmodTestRoot answers dnf and apt questions only: it has no zypper transaction.", "testroot"));
+        }
+        return null;
+    }
 
     public IReadOnlySet<string>? Available(IReadOnlyCollection<string> packages, DiagnosticLog log)
     {

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Locks;
@@ -31,16 +32,51 @@ internal sealed class UpdateHolds
         {
             holds.AddRange(VersionlockHolds(text, contents.VersionlockListPath, records));
         }
-        foreach (var entry in contents.Entries.Where(e => e.Store is LockStore.DnfVersionlockToml or LockStore.ZyppLocks && e.KernelVersion is not null))
+        foreach (var entry in contents.Entries.Where(e => e.Store is LockStore.DnfVersionlockToml or LockStore.ZyppLocks))
         {
-            var kernel = entry.KernelVersion!;
             var date = records.FirstOrDefault(r => r.Matches(entry))?.Added;
             var description = $"'{entry.Entry}' in {entry.Source}{Added(date?.ToString("u"))}";
-            holds.Add(entry.Kind == Models.KernelLockKind.Exclude
-                ? new Hold(p => KernelRelease.Same(ReleaseOf(p), kernel), description)
-                : new Hold(p => p.Name == entry.Package && !KernelRelease.Same(ReleaseOf(p), kernel), description));
+            if (entry.Store == LockStore.ZyppLocks)
+            {
+                holds.Add(new Hold(p => ZyppLockMatches(entry, p), description));
+            }
+            else if (entry.KernelVersion is { } kernel)
+            {
+                holds.Add(entry.Kind == Models.KernelLockKind.Exclude
+                    ? new Hold(p => KernelRelease.Same(ReleaseOf(p), kernel), description)
+                    : new Hold(p => p.Name == entry.Package && !KernelRelease.Same(ReleaseOf(p), kernel), description));
+            }
         }
         return new UpdateHolds(holds);
+    }
+
+    /// <summary>
+    /// zypp's rule: a lock keeps every package it matches (name glob, edition range) as it is, so one that is not
+    /// installed stays out; <c>kernel-default &gt; V-R</c> holds back the newer kernels, <c>= V-R</c> that one only.
+    /// </summary>
+    private static bool ZyppLockMatches(LockEntry entry, RepositoryPackage package)
+    {
+        if (!FileSystemName.MatchesSimpleExpression(entry.Package, package.Name, ignoreCase: false))
+        {
+            return false;
+        }
+        if (entry.Version is not { } version)
+        {
+            return true;
+        }
+        var space = version.IndexOf(' ');
+        var (op, edition) = space < 0 ? ("==", version) : (version[..space], version[(space + 1)..]);
+        var compared = KernelVersionComparer.Instance.Compare($"{package.Version}-{package.Release}", edition[(edition.IndexOf(':') + 1)..]);
+        return op switch
+        {
+            "=" or "==" => compared == 0,
+            "!=" => compared != 0,
+            ">" => compared > 0,
+            ">=" => compared >= 0,
+            "<" => compared < 0,
+            "<=" => compared <= 0,
+            _ => false,
+        };
     }
 
     /// <summary>What keeps <paramref name="package"/> out of the update, or null when nothing does.</summary>
@@ -95,7 +131,10 @@ internal sealed class UpdateHolds
 
     private static bool Glob(string? pattern, string value) => pattern is null || DnfPattern.IsMatch(pattern, value);
 
-    private static string? ReleaseOf(RepositoryPackage package) => RpmKernelPackages.KernelVersionOf(package.Name, package.Version, package.Release, package.Arch);
+    // SUSE's flavour packages in uname -r form, as zypp's lock entries name their kernel.
+    private static string? ReleaseOf(RepositoryPackage package) =>
+        RpmKernelPackages.CarriedRelease(new RpmPackage(package.Name, "0", package.Version, package.Release, package.Arch))
+        ?? RpmKernelPackages.KernelVersionOf(package.Name, package.Version, package.Release, package.Arch);
 
     private static string Added(string? date) => date is null ? string.Empty : $" (added {date})";
 

@@ -23,4 +23,8 @@ internal sealed record UpdateReadinessInput(
     string? NextBootKernel,
     string? RunningKernel = null,
     UpdateTransaction? Transaction = null,
-    bool NewKernelBecomesDefault = true);
+    bool NewKernelBecomesDefault = true)
+{
+    /// <summary>SUSE: the symbol versions each needed KMP module imports (its __versions), by module name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, uint>> ModuleImports { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, uint>>();
+}

@@ -51,9 +51,18 @@ internal static class UpdateReadinessPlanner
         bool Critical(string kernel) => kernel == nextBoot || kernel == input.RunningKernel;
         foreach (var kernel in transaction.RemovedKernels)
         {
-            effects.Add((kernel, new KernelUpdateProblem("(kernel)", ModuleProvider.Kernel,
-                $"the update removes {kernel}: dnf keeps only installonly_limit kernels and removes the oldest",
-                $"raise installonly_limit in /etc/dnf/dnf.conf to keep it, or Lock-Kernel -Exclude the new kernel", Critical(kernel))));
+            effects.Add((kernel, input.Family switch
+            {
+                HostFamily.Suse => new KernelUpdateProblem("(kernel)", ModuleProvider.Kernel,
+                    $"the update removes {kernel}: zypper upgrades the kernel in place (zypp.conf's multiversion does not name kernels)",
+                    "set 'multiversion = provides:multiversion(kernel)' in /etc/zypp/zypp.conf to keep it, or Lock-Kernel it", Critical(kernel)),
+                HostFamily.Debian => new KernelUpdateProblem("(kernel)", ModuleProvider.Kernel,
+                    $"the update removes {kernel}: apt's transaction removes its packages",
+                    $"apt-mark hold the packages of {kernel} (Lock-Kernel {kernel}) to keep it", Critical(kernel)),
+                _ => new KernelUpdateProblem("(kernel)", ModuleProvider.Kernel,
+                    $"the update removes {kernel}: dnf keeps only installonly_limit kernels and removes the oldest",
+                    "raise installonly_limit in /etc/dnf/dnf.conf to keep it, or Lock-Kernel -Exclude the new kernel", Critical(kernel)),
+            }));
         }
         foreach (var loss in transaction.ModuleLosses)
         {
@@ -115,6 +124,10 @@ internal static class UpdateReadinessPlanner
     private static KernelUpdateProblem? KmodProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)
     {
         var owner = needed.Package is null ? null : Nevra.Name(needed.Package);
+        if (input.Family == HostFamily.Suse)
+        {
+            return KmpProblem(input, candidate, needed, owner ?? needed.Name);
+        }
         if (input.Family == HostFamily.Debian)
         {
             var wanted = owner?.Replace(input.ReferenceKernel, candidate.KernelVersion, StringComparison.Ordinal);
@@ -129,6 +142,64 @@ internal static class UpdateReadinessPlanner
         var found = KmodPackageMatcher.Find(input.Available, stem, needed.Name, candidate.KernelVersion) is not null;
         return found ? null : Problem(input, candidate, needed, $"{stem} for {KernelRelease.WithoutArch(candidate.KernelVersion)} is not in any enabled repository",
             $"Lock-Kernel -KernelVersion {KernelRelease.WithoutArch(input.ReferenceKernel)} or wait; Set-DefaultKernel {KernelRelease.WithoutArch(input.ReferenceKernel)} if already installed");
+    }
+
+    /// <summary>
+    /// SUSE: a KMP built for one kernel serves another whose exports keep the version of every symbol it imports
+    /// (weak-modules2 links it into the new kernel's weak-updates, and the kernel's modversions check accepts it at
+    /// load); otherwise a build of the KMP for the new kernel must come with the update. The new kernel's exports are
+    /// its package's <c>ksym()</c> provides in the cached repository metadata; without them nothing is assumed.
+    /// </summary>
+    private static KernelUpdateProblem? KmpProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed, string kmp)
+    {
+        var flavour = candidate.KernelVersion[(candidate.KernelVersion.LastIndexOf('-') + 1)..];
+        var kernel = input.Available.FirstOrDefault(p => RpmKernelPackages.IsSuseImage(p.Name) && p.Provides.Count > 0
+            && KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch) == candidate.KernelVersion);
+        var fallback = $"Lock-Kernel -Exclude {candidate.KernelVersion} until {kmp} is built for it; Set-DefaultKernel {input.ReferenceKernel} if it is already installed";
+        if (kernel is null)
+        {
+            return Problem(input, candidate, needed, $"the symbol versions (ksym provides) of {candidate.KernelVersion} are not in the repository metadata zypper cached, so whether {kmp} loads into it cannot be checked",
+                "zypper refresh, then Test-KernelUpdate again");
+        }
+        if (input.ModuleImports.GetValueOrDefault(needed.Name) is not { Count: > 0 } imports)
+        {
+            return Problem(input, candidate, needed, $"the symbol versions {needed.Name} imports cannot be read from {needed.Path} (no __versions section), so whether it loads into {candidate.KernelVersion} cannot be checked", fallback);
+        }
+        var exports = SymbolVersions(kernel.Provides, flavour);
+        var broken = imports.Where(i => !exports.TryGetValue(i.Key, out var crc) || crc != i.Value).OrderBy(i => i.Key, StringComparer.Ordinal).ToList();
+        if (broken.Count == 0)
+        {
+            return null;
+        }
+        // A build of the KMP that the update installs, whose symbol requirements the new kernel meets.
+        var installs = input.Transaction?.PackagesInstalled(candidate.KernelVersion) ?? Array.Empty<string>();
+        if (input.Available.Any(p => p.Name == kmp && installs.Contains(p.Nevra) && p.Requires.Count > 0
+            && SymbolVersions(p.Requires, flavour).All(r => exports.TryGetValue(r.Key, out var crc) && crc == r.Value)))
+        {
+            return null;
+        }
+        var first = broken[0];
+        var what = exports.TryGetValue(first.Key, out var changed) ? $"{first.Key} {first.Value:x8} -> {changed:x8}" : $"{first.Key} is not exported";
+        return Problem(input, candidate, needed,
+            $"{needed.Name} ({needed.Package ?? kmp}) was built for {input.ReferenceKernel}; {candidate.KernelVersion} changes {broken.Count} symbol version(s) it imports ({what}), so weak-modules2 will not link it into {candidate.KernelVersion} and the update brings no {kmp} built for it",
+            fallback);
+    }
+
+    // ksym(default:printk) = 1234abcd, for the candidate's flavour only.
+    private static Dictionary<string, uint> SymbolVersions(IEnumerable<string> entries, string flavour)
+    {
+        var prefix = $"ksym({flavour}:";
+        var versions = new Dictionary<string, uint>(StringComparer.Ordinal);
+        foreach (var entry in entries.Where(e => e.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var close = entry.IndexOf(')', prefix.Length);
+            var equals = entry.LastIndexOf(" = ", StringComparison.Ordinal);
+            if (close > 0 && equals > close && uint.TryParse(entry.AsSpan(equals + 3), System.Globalization.NumberStyles.HexNumber, null, out var crc))
+            {
+                versions.TryAdd(entry[prefix.Length..close], crc);
+            }
+        }
+        return versions;
     }
 
     private static KernelUpdateProblem? DkmsProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed)

@@ -2,6 +2,7 @@ using KmodPS.Core.Diagnostics;
 using KmodPS.Core.Dkms;
 using KmodPS.Core.Kernels;
 using KmodPS.Core.Models;
+using KmodPS.Core.Modules;
 using KmodPS.Core.Packages;
 using KmodPS.Core.Platform;
 using KmodPS.Core.SecureBoot;
@@ -53,7 +54,10 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
             snapshot.NextBoot.KernelVersion,
             snapshot.Host.RunningKernel,
             repository.Transaction,
-            NewKernelBecomesDefault(snapshot.Host.Family));
+            NewKernelBecomesDefault(snapshot.Host.Family))
+        {
+            ModuleImports = snapshot.Host.Family == HostFamily.Suse ? ModuleImports(needed) : new Dictionary<string, IReadOnlyDictionary<string, uint>>(),
+        };
         var checks = UpdateReadinessPlanner.Plan(input);
         foreach (var check in checks.Where(c => c.Decides))
         {
@@ -108,11 +112,103 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
                     .SelectMany(c => DebianPackagesFor(c.KernelVersion, snapshot, needed)).Where(p => !installs.Contains(p)).Distinct().ToList();
                 var policy = wanted.Count == 0 ? new HashSet<string>() : apt.Available(wanted, log);
                 return new RepositoryAnswer(Array.Empty<RepositoryPackage>(), installs.Concat(policy ?? new HashSet<string>()).ToHashSet(StringComparer.Ordinal), debianTransaction);
+            case HostFamily.Suse:
+                return QuerySuse(snapshot, needed, candidates, named || !addCandidates, offline, log);
             default:
                 log.Fail(new Failure(ErrorIds.PackageManagerNotSupported, FailureCategory.NotImplemented,
                     $"Repository candidates are not supported for the {snapshot.Host.Family} family yet; use -Source Installed or -KernelVersion.", root.RootPath));
                 return none;
         }
+    }
+
+    /// <summary>
+    /// SUSE: zypper's own transaction (one process; its locks and multiversion setting decide), and, from the repository
+    /// metadata zypper cached, every version of the installed kernels' flavour packages (for what is held back) with
+    /// the ksym versions of the kernels to judge and of the needed KMPs, whose kABI the planner compares.
+    /// </summary>
+    private RepositoryAnswer QuerySuse(ModuleStatusSnapshot snapshot, List<ModuleStatus> needed, List<UpdateCandidate> candidates, bool candidatesGiven, bool offline, DiagnosticLog log)
+    {
+        ZypperTransaction? simulated = null;
+        if (!candidatesGiven)
+        {
+            simulated = snapshot.Packages.Zypp(runner).SimulateUpdate(offline, log);
+            if (simulated is null)
+            {
+                return new RepositoryAnswer(Array.Empty<RepositoryPackage>(), new HashSet<string>(), null);
+            }
+        }
+        var flavours = snapshot.Kernels.Select(k => "kernel-" + k.KernelVersion[(k.KernelVersion.LastIndexOf('-') + 1)..]).Where(RpmKernelPackages.IsSuseImage);
+        var kmps = needed.Where(n => n.Provider == ModuleProvider.KmodPackage && n.Package is not null).Select(n => Nevra.Name(n.Package!))
+            .Concat(simulated?.Installs.Select(s => s.Name).Where(n => n.Contains("-kmp-", StringComparison.Ordinal)) ?? Enumerable.Empty<string>());
+        // The symbols of the kernels judged: the named ones, or every repository kernel newer than the installed ones.
+        var newestInstalled = snapshot.Kernels.Select(k => k.KernelVersion).Max(KernelVersionComparer.Instance);
+        bool Judged(string? kernel) => kernel is not null && (candidatesGiven
+            ? candidates.Any(c => c.KernelVersion == kernel)
+            : newestInstalled is null || KernelVersionComparer.Instance.Compare(kernel, newestInstalled) > 0);
+        var available = RepodataPackages.Read(root, flavours.Concat(kmps).ToHashSet(StringComparer.Ordinal),
+            p => !RpmKernelPackages.IsSuseImage(p.Name) || Judged(KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch)));
+        if (simulated is null)
+        {
+            return new RepositoryAnswer(available, new HashSet<string>(), null);
+        }
+        var transaction = ZyppTransaction(simulated, snapshot, available, UpdateHolds.Read(root, DnfConfiguration.None, log));
+        candidates.AddRange(transaction.OfferedKernels.Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
+        return new RepositoryAnswer(available, new HashSet<string>(), transaction);
+    }
+
+    /// <summary>The symbol versions the needed KMP modules import; a module that cannot be read is left out (the planner then fails closed).</summary>
+    private Dictionary<string, IReadOnlyDictionary<string, uint>> ModuleImports(List<ModuleStatus> needed)
+    {
+        var imports = new Dictionary<string, IReadOnlyDictionary<string, uint>>(StringComparer.Ordinal);
+        foreach (var module in needed.Where(n => n.Provider == ModuleProvider.KmodPackage && n.Path is not null))
+        {
+            try
+            {
+                imports[module.Name] = ModuleFileReader.ReadModVersions(root.MapPath(root.ResolvePath(module.Path!) ?? module.Path!));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+            }
+        }
+        return imports;
+    }
+
+    /// <summary>
+    /// zypper's transaction as kernels: the flavour images it installs (a new multiversion kernel, or an in-place
+    /// upgrade when multiversion is off, which also removes the kernel it replaces) and removes, each with its packages;
+    /// the newer cached kernels it does not install are held back, by the lock that names them where one does.
+    /// </summary>
+    private static UpdateTransaction ZyppTransaction(ZypperTransaction simulated, ModuleStatusSnapshot snapshot, IReadOnlyList<RepositoryPackage> available, UpdateHolds holds)
+    {
+        var compare = KernelVersionComparer.Instance;
+        string? Image(string name, string version, string release, string arch) => KernelImagePackage.RpmRelease(name, version, release, arch);
+        var installed = simulated.Installs.Select(s => Image(s.Name, s.Version, s.Release, s.Arch)).OfType<string>()
+            .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Distinct(StringComparer.Ordinal).ToList();
+        var replaced = simulated.Installs.Where(s => s.OldEdition is not null)
+            .Select(s => new ZypperSolvable(s.Name, s.OldEdition!, s.Arch, null)).ToList();
+        var gone = simulated.Removes.Concat(replaced).ToList();
+        var removed = gone.Select(s => Image(s.Name, s.Version, s.Release, s.Arch)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var newestInstalled = snapshot.Kernels.Select(k => k.KernelVersion).Max(compare);
+        var newestComing = installed.Max(compare);
+        var offered = available.Select(p => (Package: p, Kernel: Image(p.Name, p.Version, p.Release, p.Arch))).Where(x => x.Kernel is not null)
+            .Where(x => newestInstalled is null || compare.Compare(x.Kernel, newestInstalled) > 0).ToList();
+        var heldBack = offered.Where(x => newestComing is null || compare.Compare(x.Kernel, newestComing) > 0)
+            .GroupBy(x => x.Kernel!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => holds.HeldBy(g.First().Package) ?? "zypper's solver (no lock names it: an installed package's requirements keep it out; zypper update --dry-run --debug-solver says which)", StringComparer.Ordinal);
+        // A kernel's packages share its edition; KMPs go with every kernel the transaction installs (they serve by kABI).
+        IReadOnlyDictionary<string, IReadOnlyList<string>> ByKernel(IReadOnlyList<ZypperSolvable> solvables, IEnumerable<string> kernels, bool withKmps) =>
+            kernels.ToDictionary(k => k, k =>
+            {
+                var editions = solvables.Where(s => Image(s.Name, s.Version, s.Release, s.Arch) == k).Select(s => s.Edition).ToHashSet(StringComparer.Ordinal);
+                return (IReadOnlyList<string>)solvables.Where(s => (s.Name.StartsWith("kernel-", StringComparison.Ordinal) && editions.Contains(s.Edition))
+                    || (withKmps && s.Name.Contains("-kmp-", StringComparison.Ordinal))).Select(s => s.Nevra).Distinct(StringComparer.Ordinal).ToList();
+            }, StringComparer.Ordinal);
+        var losses = simulated.Removes.Concat(replaced)
+            .SelectMany(s => snapshot.Rows.Where(r => r.Provider == ModuleProvider.KmodPackage && r.Package == s.Nevra && !removed.Contains(r.KernelVersion))
+                .Select(r => new ModuleLoss(r.KernelVersion, r.Name, s.Nevra, simulated.Installs.FirstOrDefault(i => i.Name == s.Name)?.Nevra ?? "nothing", string.Empty)))
+            .ToList();
+        return new UpdateTransaction(offered.Select(x => x.Kernel!).Distinct(StringComparer.Ordinal).Order(compare).ToList(), installed.ToHashSet(StringComparer.Ordinal),
+            heldBack, removed, losses, ByKernel(simulated.Installs, installed, withKmps: true), ByKernel(gone, removed, withKmps: false), available);
     }
 
     /// <summary>apt's simulated transaction: the kernel images it installs and removes, with each kernel's packages (holds and pins are apt's to apply).</summary>
@@ -139,7 +235,7 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
         if (transaction.HeldBack.Count > 0)
         {
             var what = string.Join("; ", transaction.HeldBack.GroupBy(h => h.Value).Select(g => $"{string.Join(", ", g.Select(h => h.Key))} by {g.Key}"));
-            log.Warn($"The update holds back {(transaction.InstalledKernels.Count == 0 ? "every new kernel" : "newer kernels")}: {what}. Their fixes are not installed until the lock or exclude is removed (Unlock-Kernel, or edit the exclude).");
+            log.Warn($"The update holds back {(transaction.InstalledKernels.Count == 0 ? "every new kernel" : "newer kernels")}: {what}. Their fixes are not installed until what holds them back changes (Unlock-Kernel, or edit the exclude).");
         }
         if (transaction.KeptBack.Count > 0)
         {

@@ -10,7 +10,7 @@ namespace KmodPS.Tests.Lab;
 /// </summary>
 public static class LabEnvironment
 {
-    public static readonly string[] Tools = { "dkms", "rpm", "rpmbuild", "dnf", "createrepo_c", "modinfo", "dpkg-deb", "grub-editenv", "gcc", "openssl", "unshare" };
+    public static readonly string[] Tools = { "dkms", "rpm", "rpmbuild", "dnf", "zypper", "createrepo_c", "modinfo", "dpkg-deb", "grub-editenv", "gcc", "openssl", "unshare" };
 
     public static bool Required => string.Equals(Environment.GetEnvironmentVariable("KMODPS_LAB"), "required", StringComparison.OrdinalIgnoreCase);
 
@@ -21,7 +21,7 @@ public static class LabEnvironment
     public static string World(string name) => Path.Combine(Directory, name);
 
     public static IReadOnlyList<string> MissingTools() =>
-        Tools.Where(t => !new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }.Any(d => File.Exists(Path.Combine(d, t)))).ToList();
+        Tools.Where(t => !new[] { "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin" }.Any(d => File.Exists(Path.Combine(d, t)))).ToList();
 
     public static bool IsRoot => Environment.UserName == "root";
 

@@ -55,4 +55,32 @@ public sealed class ModuleReaderLabTests
         Assert.True(mismatches.Count == 0, string.Join('\n', mismatches.Take(20)));
         Assert.True(signed > 3000, $"expected signed Debian modules, found {signed}");
     }
+
+    [LabFact]
+    public void SymbolVersionsAgreeWithModprobeDumpModversions()
+    {
+        // Every 40th module of the extracted Debian kernels (hundreds), and every compressed one.
+        var files = Directory.EnumerateFiles(LabEnvironment.Directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+            .Where(f => ModuleFileReader.IsModuleFileName(Path.GetFileName(f)) && !f.Contains("/cache/", StringComparison.Ordinal) && !f.EndsWith(".gz", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Where((f, i) => i % 40 == 0 || !f.EndsWith(".ko", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(files.Count > 500, $"expected the extracted Debian kernel's modules in the lab, found {files.Count}");
+        var mismatches = new List<string>();
+        var symbols = 0;
+        foreach (var file in files)
+        {
+            var expected = Shell.Stdout("modprobe", "--dump-modversions", file).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split('\t')).ToDictionary(p => p[1], p => Convert.ToUInt32(p[0], 16));
+            var actual = ModuleFileReader.ReadModVersions(file);
+            symbols += actual.Count;
+            if (!expected.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(actual.OrderBy(p => p.Key, StringComparer.Ordinal)))
+            {
+                mismatches.Add($"{file}: modprobe lists {expected.Count} symbol versions, KmodPS {actual.Count}");
+            }
+        }
+        _output.WriteLine($"Compared the symbol versions of {files.Count} modules ({symbols} symbols) with modprobe --dump-modversions.");
+        Assert.True(mismatches.Count == 0, string.Join('\n', mismatches.Take(20)));
+        Assert.True(symbols > 10000, $"expected modversions in the Debian modules, found {symbols} symbols");
+    }
 }

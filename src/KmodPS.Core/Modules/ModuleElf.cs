@@ -3,14 +3,46 @@ using System.Text;
 
 namespace KmodPS.Core.Modules;
 
-/// <summary>Finds the <c>.modinfo</c> section of an ELF relocatable object and splits it into key=value fields.</summary>
-internal static class ElfModinfo
+/// <summary>
+/// The sections of a module's ELF relocatable object that describe it: <c>.modinfo</c> (key=value fields) and
+/// <c>__versions</c> (the CRC of every symbol it imports, which the kernel compares with its own exports at load when
+/// it was built with CONFIG_MODVERSIONS).
+/// </summary>
+internal static class ModuleElf
 {
-    private const string SectionName = ".modinfo";
-
-    /// <summary>Reads the section through random access so that only headers and the section are touched.</summary>
+    /// <summary>The .modinfo fields (none when the section is missing).</summary>
     /// <exception cref="InvalidDataException">Not an ELF file, or truncated.</exception>
-    public static Dictionary<string, IReadOnlyList<string>> Read(IByteSource file)
+    public static Dictionary<string, IReadOnlyList<string>> Modinfo(IByteSource file) =>
+        Section(file, ".modinfo") is { } data ? Split(data) : new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The imported symbols' CRCs from __versions (<c>struct modversion_info</c>: a CRC the width of a long, then the
+    /// NUL-padded name, 64 bytes in all), as <c>modprobe --dump-modversions</c> prints them; empty without the section.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not an ELF file, or truncated.</exception>
+    public static IReadOnlyDictionary<string, uint> ModVersions(IByteSource file)
+    {
+        var versions = new Dictionary<string, uint>(StringComparer.Ordinal);
+        if (Section(file, "__versions", out var layout) is not { } data)
+        {
+            return versions;
+        }
+        const int EntrySize = 64;
+        var crcSize = layout.Is64 ? 8 : 4;
+        for (var at = 0; at + EntrySize <= data.Length; at += EntrySize)
+        {
+            var entry = data.AsSpan(at, EntrySize);
+            var name = entry[crcSize..];
+            var end = name.IndexOf((byte)0);
+            versions.TryAdd(Encoding.ASCII.GetString(end < 0 ? name : name[..end]), (uint)layout.Word(entry, 0));
+        }
+        return versions;
+    }
+
+    private static byte[]? Section(IByteSource file, string sectionName) => Section(file, sectionName, out _);
+
+    // Reads through random access so that only the headers and the one section are touched.
+    private static byte[]? Section(IByteSource file, string sectionName, out ElfLayout header)
     {
         Span<byte> ident = stackalloc byte[64];
         file.ReadExactly(0, ident);
@@ -20,7 +52,7 @@ internal static class ElfModinfo
         }
         var is64 = ident[4] == 2;
         var little = ident[5] == 1;
-        var header = new ElfLayout(is64, little);
+        header = new ElfLayout(is64, little);
         var sectionTableOffset = header.Word(ident, is64 ? 0x28 : 0x20);
         var sectionEntrySize = header.Half(ident, is64 ? 0x3A : 0x2E);
         var sectionCount = header.Half(ident, is64 ? 0x3C : 0x30);
@@ -37,14 +69,14 @@ internal static class ElfModinfo
         for (var i = 0; i < sectionCount; i++)
         {
             var section = header.Section(table, i, sectionEntrySize);
-            if (SectionNameIs(nameTable, section.NameOffset))
+            if (SectionNameIs(nameTable, section.NameOffset, sectionName))
             {
                 var data = new byte[checked((int)section.Size)];
                 file.ReadExactly((long)section.Offset, data);
-                return Split(data);
+                return data;
             }
         }
-        return new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        return null;
     }
 
     public static Dictionary<string, IReadOnlyList<string>> Split(ReadOnlySpan<byte> data)
@@ -70,20 +102,20 @@ internal static class ElfModinfo
         return fields.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal);
     }
 
-    private static bool SectionNameIs(byte[] nameTable, uint offset)
+    private static bool SectionNameIs(byte[] nameTable, uint offset, string name)
     {
-        if (offset + SectionName.Length >= nameTable.Length)
+        if (offset + name.Length >= nameTable.Length)
         {
             return false;
         }
-        for (var i = 0; i < SectionName.Length; i++)
+        for (var i = 0; i < name.Length; i++)
         {
-            if (nameTable[offset + i] != SectionName[i])
+            if (nameTable[offset + i] != name[i])
             {
                 return false;
             }
         }
-        return nameTable[offset + SectionName.Length] == 0;
+        return nameTable[offset + name.Length] == 0;
     }
 
     private readonly record struct SectionHeader(uint NameOffset, ulong Offset, ulong Size);
