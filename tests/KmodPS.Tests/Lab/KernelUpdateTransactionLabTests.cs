@@ -96,6 +96,18 @@ public sealed partial class KernelUpdateTransactionLabTests : IDisposable
     }
 
     [LabFact]
+    public void TheRunbookExcludeLoopConvergesWhenNoNewKernelHasItsKmod()
+    {
+        // 611.49.1 and then 611.45.1 lack the kmod: two rounds, then the update installs nothing and the answer is true.
+        var world = Copy("alma-nvidia-before");
+        var loop = _ps.Run(SuseUpdateLabTests.ExcludeLoop, new Dictionary<string, object?> { ["root"] = world });
+        Assert.True(loop.Errors.Count == 0 && loop.Terminating is null, string.Join("\n", loop.Errors.Select(e => e.ToString()).Append(loop.Terminating?.ToString())));
+        Assert.Equal(2, Convert.ToInt32(Assert.Single(loop.Output).BaseObject));
+        AssertSameAsDnf(world, Array.Empty<string>());
+        Assert.Contains(Bool(world).Warnings, w => w.Contains("holds back every new kernel", StringComparison.Ordinal));
+    }
+
+    [LabFact]
     public void ABrokenRepositoryIsFalse()
     {
         var world = Copy("alma-nvidia-before");

@@ -74,6 +74,29 @@ public sealed partial class SuseUpdateLabTests : IDisposable
         Assert.Equal(new[] { Broken }, ZypperInstalls(world));
     }
 
+    /// <summary>The exclude loop of about_KmodPS_Runbooks, with -Root and a bound on its rounds.</summary>
+    public const string ExcludeLoop = """
+        $rounds = 0
+        while (-not (Test-KernelUpdate -Root $root -Quiet)) {
+            if (++$rounds -gt 5) { throw 'the loop does not converge' }
+            $broken = Test-KernelUpdate -Root $root -Detailed | Where-Object { $_.UpdateInstalls -and -not $_.Ready }
+            if (-not $broken) { throw 'not ready, and not because of a kernel the update installs' }
+            $broken | ForEach-Object { Lock-Kernel -Exclude $_.KernelVersion -Root $root -Confirm:$false }
+        }
+        $rounds
+        """;
+
+    [LabFact]
+    public void TheRunbookExcludeLoopConvergesOnTheNewestCompatibleKernel()
+    {
+        var world = _copies.Copy(_lab.Dir("suse-kmp"));
+        var loop = _ps.Run(ExcludeLoop, new Dictionary<string, object?> { ["root"] = world });
+        Assert.True(loop.Errors.Count == 0 && loop.Terminating is null, string.Join("\n", loop.Errors.Select(e => e.ToString()).Append(loop.Terminating?.ToString())));
+        Assert.Equal(1, Convert.ToInt32(Assert.Single(loop.Output).BaseObject));
+        Assert.Equal(new[] { Compatible }, ZypperInstalls(world));
+        Assert.True(Bool(world).Value);
+    }
+
     [LabFact]
     public void PinningTheInstalledKernelHoldsEveryNewOneBackAndTheAnswerIsTrue()
     {
