@@ -17,6 +17,16 @@ internal sealed class ZypperQuery(ISystemRoot root, ICommandRunner runner) : IZy
         var environment = new Dictionary<string, string> { ["LC_ALL"] = "C" };
         if (!root.IsHostRoot)
         {
+            // zypper refreshes the root's cache and takes its lock (run/zypp.pid) through the root's links as host paths.
+            try
+            {
+                RootJail.For(root).RequireSameForPrefixTools(PrefixToolDirectories.Zypper);
+            }
+            catch (PathOutsideRootException e)
+            {
+                log.Fail(new Failure(ErrorIds.PathOutsideRoot, FailureCategory.SecurityError, e.Message, root.RootPath));
+                return null;
+            }
             arguments.AddRange(new[] { "--root", root.RootPath });
             // Under --root zypper still logs to this host's /var/log/zypper.log.
             environment["ZYPP_LOGFILE"] = "/dev/null";

@@ -11,5 +11,5 @@ internal static class PrefixToolDirectories
 
     public static readonly string[] Apt = { "/var/lib/dpkg", "/var/lib/apt", "/var/cache/apt", "/var/log", "/etc/apt" };
 
-    public static readonly string[] Zypper = { "/etc/zypp", "/var/lib/rpm", "/usr/lib/sysimage", "/var/cache/zypp", "/var/log" };
+    public static readonly string[] Zypper = { "/etc/zypp", "/var/lib/rpm", "/usr/lib/sysimage", "/var/cache/zypp", "/var/log", "/run" };
 }

@@ -140,6 +140,27 @@ public sealed partial class SuseUpdateLabTests : IDisposable
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("PackageQueryFailed", StringComparison.Ordinal));
     }
 
+    [LabFact]
+    public void ACacheLinkOutOfTheRootStopsZypperBeforeItRuns()
+    {
+        // zypper --root follows the root's links as host paths: its cache would be refreshed into this host's directory.
+        var world = _copies.Copy(_lab.Dir("suse-kmp"));
+        var outside = Directory.CreateTempSubdirectory("kmodps-suse-outside-").FullName;
+        try
+        {
+            Shell.Run("rm", TimeSpan.FromMinutes(1), "-rf", Path.Combine(world, "var/cache/zypp"));
+            File.CreateSymbolicLink(Path.Combine(world, "var/cache/zypp"), outside);
+            var result = Run(world, "Test-KernelUpdate -Quiet");
+            Assert.False((bool)Assert.Single(result.Output).BaseObject);
+            Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("PathOutsideRoot", StringComparison.Ordinal));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
     /// <summary>The kernel releases the real <c>zypper update --dry-run</c> installs (kernel-default solvables of its summary).</summary>
     private static List<string> ZypperInstalls(string world)
     {
