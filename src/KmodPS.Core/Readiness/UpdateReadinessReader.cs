@@ -151,7 +151,7 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
         {
             return new RepositoryAnswer(available, new HashSet<string>(), null);
         }
-        var transaction = ZyppTransaction(simulated, snapshot, available, UpdateHolds.Read(root, DnfConfiguration.None, log));
+        var transaction = ZypperTransactionKernels.Of(simulated, snapshot.Kernels, snapshot.Rows, available, UpdateHolds.Read(root, DnfConfiguration.None, log).HeldBy);
         candidates.AddRange(transaction.OfferedKernels.Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Select(k => new UpdateCandidate(k, UpdateSource.Repository)));
         return new RepositoryAnswer(available, new HashSet<string>(), transaction);
     }
@@ -171,44 +171,6 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
             }
         }
         return imports;
-    }
-
-    /// <summary>
-    /// zypper's transaction as kernels: the flavour images it installs (a new multiversion kernel, or an in-place
-    /// upgrade when multiversion is off, which also removes the kernel it replaces) and removes, each with its packages;
-    /// the newer cached kernels it does not install are held back, by the lock that names them where one does.
-    /// </summary>
-    private static UpdateTransaction ZyppTransaction(ZypperTransaction simulated, ModuleStatusSnapshot snapshot, IReadOnlyList<RepositoryPackage> available, UpdateHolds holds)
-    {
-        var compare = KernelVersionComparer.Instance;
-        string? Image(string name, string version, string release, string arch) => KernelImagePackage.RpmRelease(name, version, release, arch);
-        var installed = simulated.Installs.Select(s => Image(s.Name, s.Version, s.Release, s.Arch)).OfType<string>()
-            .Where(k => snapshot.Kernels.All(i => i.KernelVersion != k)).Distinct(StringComparer.Ordinal).ToList();
-        var replaced = simulated.Installs.Where(s => s.OldEdition is not null)
-            .Select(s => new ZypperSolvable(s.Name, s.OldEdition!, s.Arch, null)).ToList();
-        var gone = simulated.Removes.Concat(replaced).ToList();
-        var removed = gone.Select(s => Image(s.Name, s.Version, s.Release, s.Arch)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var newestInstalled = snapshot.Kernels.Select(k => k.KernelVersion).Max(compare);
-        var newestComing = installed.Max(compare);
-        var offered = available.Select(p => (Package: p, Kernel: Image(p.Name, p.Version, p.Release, p.Arch))).Where(x => x.Kernel is not null)
-            .Where(x => newestInstalled is null || compare.Compare(x.Kernel, newestInstalled) > 0).ToList();
-        var heldBack = offered.Where(x => newestComing is null || compare.Compare(x.Kernel, newestComing) > 0)
-            .GroupBy(x => x.Kernel!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => holds.HeldBy(g.First().Package) ?? "zypper's solver (no lock names it: an installed package's requirements keep it out; zypper update --dry-run --debug-solver says which)", StringComparer.Ordinal);
-        // A kernel's packages share its edition; KMPs go with every kernel the transaction installs (they serve by kABI).
-        IReadOnlyDictionary<string, IReadOnlyList<string>> ByKernel(IReadOnlyList<ZypperSolvable> solvables, IEnumerable<string> kernels, bool withKmps) =>
-            kernels.ToDictionary(k => k, k =>
-            {
-                var editions = solvables.Where(s => Image(s.Name, s.Version, s.Release, s.Arch) == k).Select(s => s.Edition).ToHashSet(StringComparer.Ordinal);
-                return (IReadOnlyList<string>)solvables.Where(s => (s.Name.StartsWith("kernel-", StringComparison.Ordinal) && editions.Contains(s.Edition))
-                    || (withKmps && s.Name.Contains("-kmp-", StringComparison.Ordinal))).Select(s => s.Nevra).Distinct(StringComparer.Ordinal).ToList();
-            }, StringComparer.Ordinal);
-        var losses = simulated.Removes.Concat(replaced)
-            .SelectMany(s => snapshot.Rows.Where(r => r.Provider == ModuleProvider.KmodPackage && r.Package == s.Nevra && !removed.Contains(r.KernelVersion))
-                .Select(r => new ModuleLoss(r.KernelVersion, r.Name, s.Nevra, simulated.Installs.FirstOrDefault(i => i.Name == s.Name)?.Nevra ?? "nothing", string.Empty)))
-            .ToList();
-        return new UpdateTransaction(offered.Select(x => x.Kernel!).Distinct(StringComparer.Ordinal).Order(compare).ToList(), installed.ToHashSet(StringComparer.Ordinal),
-            heldBack, removed, losses, ByKernel(simulated.Installs, installed, withKmps: true), ByKernel(gone, removed, withKmps: false), available);
     }
 
     /// <summary>apt's simulated transaction: the kernel images it installs and removes, with each kernel's packages (holds and pins are apt's to apply).</summary>

@@ -62,6 +62,31 @@ public sealed class SuseUpdateTests
     }
 
     [Fact]
+    public void AnInPlaceKmpUpgradeTakesTheModuleOfTheKernelThatStays()
+    {
+        // multiversion names kernel-default only: the kernel is added, the KMP is upgraded to the build for the new one.
+        var simulated = ZypperQuery.Parse("""
+            <?xml version='1.0'?><stream><install-summary packages-to-change="2">
+            <to-install><solvable type="package" name="kernel-default" edition="6.4.0-150600.23.33.1" arch="x86_64"/></to-install>
+            <to-upgrade><solvable type="package" name="v4l2loopback-kmp-default" edition="0.12.7_k6.4.0_150600.23.33-1.1" arch="x86_64" edition-old="0.12.7_k6.4.0_150600.23.25-1.1"/></to-upgrade>
+            </install-summary></stream>
+            """);
+        var kernel = new InstalledKernel(Installed, "/r", "/boot/vmlinuz-" + Installed, "/lib/modules/" + Installed, false, null, false, "kernel-default-6.4.0-150600.23.25.1.x86_64");
+        var row = new ModuleStatus("v4l2loopback", "0.12.7", Installed, ModuleProvider.KmodPackage, ModuleState.Installed, "installed", Kmp,
+            $"/lib/modules/{Installed}/updates/v4l2loopback.ko", null, null, null, null, null, null, false, false, "/r");
+        var offered = new[] { "25.1", "30.1", "33.1" }.Select(r => new RepositoryPackage("kernel-default", "6.4.0", "150600.23." + r, "x86_64", "lab", Array.Empty<string>(), Array.Empty<string>())).ToList();
+        var transaction = ZypperTransactionKernels.Of(simulated, new[] { kernel }, new[] { row }, offered, _ => null);
+        Assert.Equal(new[] { "6.4.0-150600.23.30-default", Newest }, transaction.OfferedKernels);
+        Assert.Equal(new[] { Newest }, transaction.InstalledKernels);
+        Assert.Empty(transaction.RemovedKernels);
+        Assert.Empty(transaction.HeldBack);
+        var loss = Assert.Single(transaction.ModuleLosses);
+        Assert.Equal((Installed, "v4l2loopback", Kmp, "v4l2loopback-kmp-default-0.12.7_k6.4.0_150600.23.33-1.1.x86_64", Newest),
+            (loss.Kernel, loss.Module, loss.Package, loss.Replacement, loss.ReplacementKernel));
+        Assert.Contains("v4l2loopback-kmp-default-0.12.7_k6.4.0_150600.23.33-1.1.x86_64", transaction.PackagesInstalled(Newest));
+    }
+
+    [Fact]
     public void ZypperErrorsAreKept()
     {
         var failed = ZypperQuery.Parse("""<?xml version='1.0'?><stream><message type="error">Repository 'lab' is invalid.</message><message type="info">Skipping</message></stream>""");
