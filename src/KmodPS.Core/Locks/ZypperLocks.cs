@@ -86,7 +86,7 @@ internal sealed class ZypperLocks : ILockBackend
     {
         var image = "kernel-" + release[(release.LastIndexOf('-') + 1)..];
         var package = RpmKernelPackages.IsSuseImage(image)
-            ? RepodataPackages.Read(snapshot.Root, new HashSet<string>(StringComparer.Ordinal) { image }, _ => false)
+            ? RepodataPackages.Read(snapshot.Root, name => name == image, _ => false)
                 .FirstOrDefault(p => KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch) == release)
             : null;
         if (package is null)

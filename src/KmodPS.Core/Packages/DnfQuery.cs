@@ -120,7 +120,7 @@ internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRe
     /// <summary>-Offline without root: the root's cached metadata, copied (what cannot be read is left out).</summary>
     private void CopyCache(string destination)
     {
-        foreach (var cache in RepodataKernelCandidates.CacheDirectories.Where(root.DirectoryExists).Take(1))
+        foreach (var cache in RepodataKernelCandidates.DnfCacheDirectories.Where(root.DirectoryExists).Take(1))
         {
             var source = root.MapPath(cache);
             foreach (var file in SafeFiles(source))

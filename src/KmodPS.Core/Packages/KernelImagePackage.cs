@@ -12,6 +12,9 @@ internal static class KernelImagePackage
 {
     private static readonly string[] RpmNames = { "kernel-core", "kernel" };
 
+    /// <summary>True for the names <see cref="RpmRelease"/> may give a release for (kernel-core, kernel, SUSE's flavour images).</summary>
+    public static bool IsRpmImageName(string name) => RpmNames.Contains(name, StringComparer.Ordinal) || RpmKernelPackages.IsSuseImage(name);
+
     /// <summary>
     /// <c>version-release.arch</c> for a kernel package of a concrete architecture; SUSE's <c>uname -r</c> for its
     /// flavour packages (<c>kernel-default 6.4.0-150600.23.25.1</c> is <c>6.4.0-150600.23.25-default</c>); null for

@@ -12,7 +12,9 @@ namespace KmodPS.Core.Packages;
 /// </summary>
 internal static partial class RepodataKernelCandidates
 {
-    public static readonly IReadOnlyList<string> CacheDirectories = new[] { "/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/zypp/raw" };
+    public static readonly IReadOnlyList<string> DnfCacheDirectories = new[] { "/var/cache/dnf", "/var/cache/libdnf5" };
+
+    public static readonly IReadOnlyList<string> CacheDirectories = DnfCacheDirectories.Append("/var/cache/zypp/raw").ToList();
 
     public static readonly XmlReaderSettings Settings = new()
     {
@@ -35,54 +37,23 @@ internal static partial class RepodataKernelCandidates
     /// <summary>Reads one primary file of the root; throws what the stream or the XML reader throws (the caller ignores such files).</summary>
     public static IReadOnlyList<CachedKernelCandidate> Read(ISystemRoot root, string path)
     {
-        using var file = root.OpenRead(path);
-        using var stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var stream = Open(root, path);
         return Parse(stream, RepositoryId(path));
     }
 
-    /// <summary>The kernel packages of a primary.xml: <c>&lt;package type="rpm"&gt;</c> elements with name, arch and version.</summary>
-    public static IReadOnlyList<CachedKernelCandidate> Parse(Stream stream, string repository)
+    /// <summary>One primary file of the root, decompressed when it is <c>.gz</c>.</summary>
+    public static Stream Open(ISystemRoot root, string path)
     {
-        var found = new List<CachedKernelCandidate>();
-        using var reader = XmlReader.Create(stream, Settings);
-        string? name = null, arch = null, version = null, release = null;
-        reader.MoveToContent();
-        // ReadElementContentAsString and Skip leave the reader on the next node already, so those cases do not Read again.
-        while (!reader.EOF)
-        {
-            if (reader.NodeType == XmlNodeType.Element && reader.Depth == 2)
-            {
-                switch (reader.LocalName)
-                {
-                    case "name":
-                        name = reader.ReadElementContentAsString();
-                        continue;
-                    case "arch":
-                        arch = reader.ReadElementContentAsString();
-                        continue;
-                    case "version":
-                        version = reader.GetAttribute("ver");
-                        release = reader.GetAttribute("rel");
-                        break;
-                    default:
-                        // <format> holds the requires and provides: most of the file, none of it needed here.
-                        reader.Skip();
-                        continue;
-                }
-            }
-            else if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1 && reader.LocalName == "package")
-            {
-                name = arch = version = release = null;
-            }
-            else if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == 1 && reader.LocalName == "package"
-                && name is not null && KernelImagePackage.RpmRelease(name, version, release, arch) is { } kernel)
-            {
-                found.Add(new CachedKernelCandidate(kernel, name, repository));
-            }
-            reader.Read();
-        }
-        return found;
+        var file = root.OpenRead(path);
+        return path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
+
+    /// <summary>The kernel packages of a primary.xml: <c>&lt;package type="rpm"&gt;</c> elements with name, arch and version.</summary>
+    public static IReadOnlyList<CachedKernelCandidate> Parse(Stream stream, string repository) =>
+        RepodataPackages.Parse(stream, repository, KernelImagePackage.IsRpmImageName, _ => false)
+            .Select(p => KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch) is { } kernel ? new CachedKernelCandidate(kernel, p.Name, repository) : null)
+            .OfType<CachedKernelCandidate>()
+            .ToList();
 
     /// <summary>dnf names a repository's cache directory <c>&lt;repoid&gt;-&lt;16 hex digits&gt;</c>; zypper names it by the alias.</summary>
     public static string RepositoryId(string path)

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Xml;
 using KmodPS.Core.Platform;
 
@@ -14,19 +13,18 @@ internal static class RepodataPackages
     private const string KsymPrefix = "ksym(";
 
     /// <summary>
-    /// The cached repository packages named <paramref name="names"/>, with their ksym provides and requires where
+    /// The cached repository packages whose name <paramref name="named"/> accepts, with their ksym provides and requires where
     /// <paramref name="withSymbols"/> wants them (a kernel carries tens of thousands: only those of the kernels judged).
     /// </summary>
-    public static IReadOnlyList<RepositoryPackage> Read(ISystemRoot root, IReadOnlySet<string> names, Func<RepositoryPackage, bool> withSymbols)
+    public static IReadOnlyList<RepositoryPackage> Read(ISystemRoot root, Func<string, bool> named, Func<RepositoryPackage, bool> withSymbols)
     {
         var found = new List<RepositoryPackage>();
         foreach (var path in RepodataKernelCandidates.Files(root))
         {
             try
             {
-                using var file = root.OpenRead(path);
-                using var stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
-                found.AddRange(Parse(stream, RepodataKernelCandidates.RepositoryId(path), names, withSymbols));
+                using var stream = RepodataKernelCandidates.Open(root, path);
+                found.AddRange(Parse(stream, RepodataKernelCandidates.RepositoryId(path), named, withSymbols));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or XmlException)
             {
@@ -36,8 +34,11 @@ internal static class RepodataPackages
         return found;
     }
 
-    /// <summary>The packages of a primary.xml named <paramref name="names"/>; an entry reads <c>ksym(default:printk) = 1234abcd</c>.</summary>
-    public static IReadOnlyList<RepositoryPackage> Parse(Stream stream, string repository, IReadOnlySet<string> names, Func<RepositoryPackage, bool> withSymbols)
+    /// <summary>
+    /// The packages of a primary.xml whose name <paramref name="named"/> accepts, read with a streaming XmlReader;
+    /// a ksym entry reads <c>ksym(default:printk) = 1234abcd</c>.
+    /// </summary>
+    public static IReadOnlyList<RepositoryPackage> Parse(Stream stream, string repository, Func<string, bool> named, Func<RepositoryPackage, bool> withSymbols)
     {
         var found = new List<RepositoryPackage>();
         using var reader = XmlReader.Create(stream, RepodataKernelCandidates.Settings);
@@ -67,7 +68,7 @@ internal static class RepodataPackages
                         version = reader.GetAttribute("ver");
                         release = reader.GetAttribute("rel");
                         break;
-                    case "format" when name is not null && names.Contains(name) && version is not null && release is not null && arch is not null
+                    case "format" when name is not null && named(name) && version is not null && release is not null && arch is not null
                         && withSymbols(new RepositoryPackage(name, version, release, arch, repository, Array.Empty<string>(), Array.Empty<string>())):
                         break;
                     default:
@@ -91,7 +92,7 @@ internal static class RepodataPackages
                 list.Add($"{entry} = {crc}");
             }
             else if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == 1 && reader.LocalName == "package"
-                && name is not null && names.Contains(name) && version is not null && release is not null && arch is not null)
+                && name is not null && named(name) && version is not null && release is not null && arch is not null)
             {
                 found.Add(new RepositoryPackage(name, version, release, arch, repository, requires, provides));
             }

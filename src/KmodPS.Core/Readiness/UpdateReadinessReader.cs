@@ -145,7 +145,8 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
         bool Judged(string? kernel) => kernel is not null && (candidatesGiven
             ? candidates.Any(c => c.KernelVersion == kernel)
             : newestInstalled is null || KernelVersionComparer.Instance.Compare(kernel, newestInstalled) > 0);
-        var available = RepodataPackages.Read(root, flavours.Concat(kmps).ToHashSet(StringComparer.Ordinal),
+        var named = flavours.Concat(kmps).ToHashSet(StringComparer.Ordinal);
+        var available = RepodataPackages.Read(root, named.Contains,
             p => !RpmKernelPackages.IsSuseImage(p.Name) || Judged(KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch)));
         if (simulated is null)
         {

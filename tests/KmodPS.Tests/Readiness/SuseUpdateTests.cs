@@ -121,7 +121,7 @@ public sealed class SuseUpdateTests
             </metadata>
             """;
         var names = new HashSet<string> { "kernel-default", "v4l2loopback-kmp-default" };
-        var packages = RepodataPackages.Parse(new MemoryStream(Encoding.UTF8.GetBytes(primary)), "lab", names, p => p.Release != "150600.23.25.1");
+        var packages = RepodataPackages.Parse(new MemoryStream(Encoding.UTF8.GetBytes(primary)), "lab", names.Contains, p => p.Release != "150600.23.25.1");
         Assert.Equal(3, packages.Count);
         Assert.Empty(packages[0].Provides);
         Assert.Equal(new[] { "ksym(default:_printk) = 0badc0de" }, packages[1].Provides);
