@@ -36,6 +36,9 @@ internal sealed class ZypperQuery(ISystemRoot root, ICommandRunner runner) : IZy
             arguments.Add("--no-refresh");
         }
         arguments.AddRange(new[] { "update", "--dry-run" });
+        // zypper's scratch files go to a directory of KmodPS's own (reclaimed if this process is killed), not /var/tmp.
+        var scratch = TemporaryDirectories.Create();
+        environment["ZYPPTMPDIR"] = scratch.FullName;
         var request = new CommandRequest("zypper", arguments) { Timeout = TimeSpan.FromMinutes(5), Environment = environment };
         CommandResult result;
         try
@@ -46,6 +49,17 @@ internal sealed class ZypperQuery(ISystemRoot root, ICommandRunner runner) : IZy
         {
             log.Fail(new Failure(ErrorIds.PackageManagerNotFound, FailureCategory.NotInstalled, e.Message, root.RootPath));
             return null;
+        }
+        finally
+        {
+            try
+            {
+                scratch.Delete(recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // TemporaryDirectories.ReclaimAbandoned removes it once this process has exited.
+            }
         }
         ZypperTransaction? parsed = null;
         string? problem = null;

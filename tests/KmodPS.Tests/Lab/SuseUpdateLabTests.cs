@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using KmodPS.Core.Models;
 using KmodPS.Tests.Engine;
 using KmodPS.Tests.Guard;
+using KmodPS.Tests.Runner;
 
 namespace KmodPS.Tests.Lab;
 
@@ -139,6 +141,28 @@ public sealed partial class SuseUpdateLabTests : IDisposable
         Assert.False((bool)Assert.Single(result.Output).BaseObject);
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("PackageQueryFailed", StringComparison.Ordinal));
     }
+
+    [LabFact]
+    public void AsNobodyOnAWorldReadableRootZypperReadsTheRootsCacheAndWritesNothingThere()
+    {
+        var world = _copies.Copy(_lab.Dir("suse-kmp"));
+        Shell.Stdout("chmod", "-R", "a+rX", world);
+        var scratch = NobodysTemporaryDirectories();
+        foreach (var offline in new[] { string.Empty, " -Offline" })
+        {
+            var (exit, stdout, stderr) = RunnerProcess.RunAsNobody("--json", $"Test-KernelUpdate -Root '{world}' -Detailed -Quiet{offline}");
+            Assert.True(exit == 0, stderr);
+            var checks = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
+            Assert.Equal(new[] { Broken }, checks.Where(c => c.GetProperty("UpdateInstalls").GetBoolean()).Select(c => c.GetProperty("KernelVersion").GetString()));
+            Assert.Contains(checks, c => c.GetProperty("KernelVersion").GetString() == Broken && !c.GetProperty("Ready").GetBoolean());
+        }
+        Assert.Empty(Shell.Stdout("find", world, "-uid", "65534"));
+        // zypper's scratch directory (ZYPPTMPDIR) was KmodPS's own, and is gone.
+        Assert.Equal(scratch, NobodysTemporaryDirectories());
+    }
+
+    private static List<string> NobodysTemporaryDirectories() =>
+        Shell.Stdout("find", Path.GetTempPath(), "-maxdepth", "1", "-name", "kmodps-*", "-uid", "65534").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
 
     [LabFact]
     public void ACacheLinkOutOfTheRootStopsZypperBeforeItRuns()
