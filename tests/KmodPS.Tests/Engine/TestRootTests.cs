@@ -36,6 +36,17 @@ public sealed class TestRootTests : IDisposable
     }
 
     [Fact]
+    public void ADamagedAnswerFileFailsClosed()
+    {
+        // The Healthy scenario is ready; with its answers unreadable nothing is known, so the answer is not $true.
+        var root = Build("Healthy");
+        File.WriteAllText(Path.Combine(root, "var/lib/kmodps/testroot.json"), "{ not json");
+        var result = _ps.Run("Test-KernelUpdate -Root $root", new Dictionary<string, object?> { ["root"] = root });
+        Assert.False((bool)Assert.Single(result.Output).BaseObject);
+        Assert.Contains(result.ErrorIds, id => id.StartsWith("TestRootAnswersInvalid,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AlmaNvidiaKmodMissingIsTheIncident()
     {
         var rows = Status(Build("AlmaNvidiaKmodMissing"), "-Name nvidia");
