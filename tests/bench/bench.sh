@@ -8,7 +8,7 @@
 #      script module's, each in a fresh process of the pinned pwsh;
 #   3. the first Get-KernelModuleStatus in a pwsh session vs the later calls in the same session;
 #   4. cold ./kmodps Test-KernelUpdate vs the package manager's query it runs, alone: `dnf repoquery` on the RHEL
-#      world, `apt-get -s dist-upgrade` on the Debian one;
+#      world, `apt-get -s dist-upgrade` on the Debian one, `zypper update --dry-run` on the SUSE one;
 #   5. real `modinfo` vs KmodPS's module reader on every module of the extracted Debian kernel;
 #   6. (scale, on request) 500 kernels x 20 DKMS modules and 100,000 kernel directories, cold through ./kmodps, with
 #      the runner alone beside them.
@@ -149,6 +149,11 @@ update_kmodps() { run_ms "$repo/kmodps" "Test-KernelUpdate -Root '$UPDATE_ROOT'"
 apt_query() { apt-get -o Debug::NoLocking=true -o "Dir=$APT_ROOT" -s -q dist-upgrade; }
 update_apt() { run_ms apt_query; }
 update_kmodps_apt() { run_ms "$repo/kmodps" "Test-KernelUpdate -Root '$APT_ROOT'"; }
+# The transaction Test-KernelUpdate asks zypper for on the SUSE world (as -Verbose shows it), alone.
+zypper_query() { ZYPP_LOGFILE=/dev/null zypper --non-interactive --xmlout --root "$ZYPP_ROOT" update --dry-run; }
+update_zypper() { run_ms zypper_query; }
+# Its answer there is $false (the kABI break), which would be the runner's exit code: the answer is discarded instead.
+update_kmodps_zypper() { run_ms "$repo/kmodps" "\$null = Test-KernelUpdate -Root '$ZYPP_ROOT' -WarningAction SilentlyContinue"; }
 
 row() { printf '  %-62s %9s ms\n' "$1" "$2"; }
 ratio_row() { printf '  %-62s %9s ms  %s (cpu %s)  %s\n' "$1" "$2" "$(printf '%.2fx' "$3")" "$(printf '%.2fx' "$4")" "$5"; }
@@ -160,6 +165,7 @@ main() {
     TYPICAL="$LABDIR/debian-dkms"
     UPDATE_ROOT="$LABDIR/alma-nvidia-before-fixed"
     APT_ROOT="$LABDIR/debian-grub"
+    ZYPP_ROOT="$LABDIR/suse-kmp"
     EMPTY="$LABDIR/bench/Empty/Empty.psd1"
     mkdir -p "${EMPTY%/*}"
     printf 'function Get-Nothing { }\n' >"${EMPTY%/*}/Empty.psm1"
@@ -294,6 +300,11 @@ bench_update() {
     printf 'Test-KernelUpdate on lab world debian-grub (2 kernels)\n'
     row "apt-get -s dist-upgrade alone ($(apt-get --version | head -1))" "$B_MS"
     ratio_row "./kmodps Test-KernelUpdate, cold process" "$A_MS" "$RATIO" "$CPU_RATIO" "of the simulation alone"
+    log "Test-KernelUpdate vs its zypper update --dry-run alone"
+    pair update_kmodps_zypper update_zypper
+    printf 'Test-KernelUpdate on lab world suse-kmp (1 kernel, a KMP judged by kABI against 2 repository kernels)\n'
+    row "zypper update --dry-run alone ($(zypper --version 2>/dev/null | head -1))" "$B_MS"
+    ratio_row "./kmodps Test-KernelUpdate, cold process" "$A_MS" "$RATIO" "$CPU_RATIO" "of the transaction alone"
 
 }
 
