@@ -70,6 +70,20 @@ public sealed partial class SuseUpdateLabTests : IDisposable
         Assert.Contains(warnings, w => w.Contains($"holds back newer kernels: {Broken} by 'kernel-default = 6.4.0-150600.23.33.1' in /etc/zypp/locks (added ", StringComparison.Ordinal));
         var checks = Run(world, "Test-KernelUpdate -Detailed").Output.Select(o => (KernelUpdateCheck)o.BaseObject).ToList();
         Assert.Equal(ZypperInstalls(world), checks.Where(c => c.UpdateInstalls).Select(c => c.KernelVersion));
+        // The exposure stays visible to monitoring: one held-back kernel, and the update is ready.
+        var metrics = Path.Combine(Path.GetTempPath(), $"kmodps-suse-{Guid.NewGuid():N}.prom");
+        try
+        {
+            var exported = _ps.Run("Export-KernelModuleMetrics -Root $root -Path $file -WarningAction SilentlyContinue", new Dictionary<string, object?> { ["root"] = world, ["file"] = metrics });
+            Assert.True(exported.Errors.Count == 0, string.Join("\n", exported.Errors));
+            var lines = File.ReadAllLines(metrics);
+            Assert.Contains("kmodps_held_back_kernels 1", lines);
+            Assert.Contains("kmodps_update_ready 1", lines);
+        }
+        finally
+        {
+            File.Delete(metrics);
+        }
 
         var unlocked = Run(world, "Unlock-Kernel -Confirm:$false");
         Assert.True(unlocked.Errors.Count == 0, string.Join("\n", unlocked.Errors));
