@@ -42,7 +42,7 @@ internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRe
         {
             if (privateDirectory is not null)
             {
-                DeletePrivate(privateDirectory);
+                TemporaryDirectories.Delete(privateDirectory);
             }
         }
     }
@@ -147,18 +147,6 @@ internal sealed class DnfQuery(ISystemRoot root, ICommandRunner runner) : IRpmRe
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Array.Empty<string>();
-        }
-    }
-
-    private static void DeletePrivate(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // TemporaryDirectories.ReclaimAbandoned removes it once this process has exited.
         }
     }
 

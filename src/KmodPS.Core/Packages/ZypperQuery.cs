@@ -52,14 +52,7 @@ internal sealed class ZypperQuery(ISystemRoot root, ICommandRunner runner) : IZy
         }
         finally
         {
-            try
-            {
-                scratch.Delete(recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // TemporaryDirectories.ReclaimAbandoned removes it once this process has exited.
-            }
+            TemporaryDirectories.Delete(scratch.FullName);
         }
         ZypperTransaction? parsed = null;
         string? problem = null;

@@ -37,6 +37,19 @@ internal static partial class TemporaryDirectories
             : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
+    /// <summary>Deletes a directory of this process when it is done with it; what cannot be deleted now is reclaimed once the process has exited.</summary>
+    public static void Delete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // ReclaimAbandoned removes it once this process has exited.
+        }
+    }
+
     /// <summary>Deletes the KmodPS temporary directories whose owning process has exited; returns how many.</summary>
     public static int ReclaimAbandoned()
     {

@@ -140,7 +140,7 @@ public sealed partial class KernelUpdateTransactionLabTests : IDisposable
     public void AsNobodyOnAWorldReadableRootDnfGetsAPrivateCacheThatIsRemovedAfter()
     {
         var world = Copy("alma-nvidia-before");
-        var before = NobodysTemporaryDirectories();
+        var before = RunnerProcess.NobodysTemporaryDirectories();
         foreach (var offline in new[] { string.Empty, " -Offline" })
         {
             var (exit, stdout, stderr) = RunnerProcess.RunAsNobody("--json", $"Test-KernelUpdate -Root '{world}' -Detailed -Quiet{offline}");
@@ -149,12 +149,9 @@ public sealed partial class KernelUpdateTransactionLabTests : IDisposable
                 .Where(c => c.GetProperty("UpdateInstalls").GetBoolean()).Select(c => c.GetProperty("KernelVersion").GetString()).ToList();
             Assert.Equal(new[] { Newest }, installs);
         }
-        Assert.Equal(before, NobodysTemporaryDirectories());
+        Assert.Equal(before, RunnerProcess.NobodysTemporaryDirectories());
         Assert.Empty(Shell.Stdout("find", world, "-uid", "65534"));
     }
-
-    private static List<string> NobodysTemporaryDirectories() =>
-        Shell.Stdout("find", Path.GetTempPath(), "-maxdepth", "1", "-name", "kmodps-*", "-uid", "65534").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
 
     private void AssertSameAsDnf(string world, IReadOnlyList<string> expected)
     {

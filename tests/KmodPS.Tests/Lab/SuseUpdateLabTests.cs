@@ -161,7 +161,7 @@ public sealed partial class SuseUpdateLabTests : IDisposable
     {
         var world = _copies.Copy(_lab.Dir("suse-kmp"));
         Shell.Stdout("chmod", "-R", "a+rX", world);
-        var scratch = NobodysTemporaryDirectories();
+        var scratch = RunnerProcess.NobodysTemporaryDirectories();
         foreach (var offline in new[] { string.Empty, " -Offline" })
         {
             var (exit, stdout, stderr) = RunnerProcess.RunAsNobody("--json", $"Test-KernelUpdate -Root '{world}' -Detailed -Quiet{offline}");
@@ -172,11 +172,8 @@ public sealed partial class SuseUpdateLabTests : IDisposable
         }
         Assert.Empty(Shell.Stdout("find", world, "-uid", "65534"));
         // zypper's scratch directory (ZYPPTMPDIR) was KmodPS's own, and is gone.
-        Assert.Equal(scratch, NobodysTemporaryDirectories());
+        Assert.Equal(scratch, RunnerProcess.NobodysTemporaryDirectories());
     }
-
-    private static List<string> NobodysTemporaryDirectories() =>
-        Shell.Stdout("find", Path.GetTempPath(), "-maxdepth", "1", "-name", "kmodps-*", "-uid", "65534").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
 
     [LabFact]
     public void ACacheLinkOutOfTheRootStopsZypperBeforeItRuns()

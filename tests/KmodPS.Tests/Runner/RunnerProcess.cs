@@ -42,6 +42,10 @@ public static class RunnerProcess
         }
     }
 
+    /// <summary>The KmodPS temporary directories nobody owns (what <see cref="RunAsNobody"/> runs leaves behind), sorted.</summary>
+    public static List<string> NobodysTemporaryDirectories() =>
+        Lab.Shell.Stdout("find", Path.GetTempPath(), "-maxdepth", "1", "-name", "kmodps-*", "-uid", "65534").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
+
     /// <summary>Starts the runner without waiting (output redirected, for the caller to read); <paramref name="environment"/> is added to this process's.</summary>
     public static Process Begin(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
