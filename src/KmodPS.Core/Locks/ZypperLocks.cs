@@ -84,7 +84,7 @@ internal sealed class ZypperLocks : ILockBackend
     /// </summary>
     public void Exclude(LockSnapshot snapshot, LockPlanBuilder plan, string release)
     {
-        var image = "kernel-" + release[(release.LastIndexOf('-') + 1)..];
+        var image = "kernel-" + RpmKernelPackages.SuseFlavourOf(release);
         var package = RpmKernelPackages.IsSuseImage(image)
             ? RepodataPackages.Read(snapshot.Root, name => name == image, _ => false)
                 .FirstOrDefault(p => KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch) == release)

@@ -86,6 +86,9 @@ internal static partial class RpmKernelPackages
         : KernelCarrier().IsMatch(package.Name) ? KernelVersionOf(package.Name, package.Version, package.Release, package.Arch)
         : null;
 
+    /// <summary>The flavour a SUSE release names last: <c>default</c> of <c>6.4.0-150600.23.25-default</c>; its image package is <c>kernel-&lt;flavour&gt;</c>.</summary>
+    public static string SuseFlavourOf(string kernelVersion) => kernelVersion[(kernelVersion.LastIndexOf('-') + 1)..];
+
     /// <summary>True for a SUSE flavour's image package (<c>kernel-default</c>), not its <c>-extra</c>, <c>-optional</c> or <c>-devel</c>.</summary>
     public static bool IsSuseImage(string name) => SuseFlavour().Match(name) is { Success: true } match && !match.Groups["part"].Success;
 

@@ -152,7 +152,7 @@ internal static class UpdateReadinessPlanner
     /// </summary>
     private static KernelUpdateProblem? KmpProblem(UpdateReadinessInput input, UpdateCandidate candidate, ModuleStatus needed, string kmp)
     {
-        var flavour = candidate.KernelVersion[(candidate.KernelVersion.LastIndexOf('-') + 1)..];
+        var flavour = RpmKernelPackages.SuseFlavourOf(candidate.KernelVersion);
         var kernel = input.Available.FirstOrDefault(p => RpmKernelPackages.IsSuseImage(p.Name) && p.Provides.Count > 0
             && KernelImagePackage.RpmRelease(p.Name, p.Version, p.Release, p.Arch) == candidate.KernelVersion);
         var fallback = $"Lock-Kernel -Exclude {candidate.KernelVersion} until {kmp} is built for it; Set-DefaultKernel {input.ReferenceKernel} if it is already installed";

@@ -137,7 +137,7 @@ public sealed class UpdateReadinessReader(ISystemRoot root, ICommandRunner runne
                 return new RepositoryAnswer(Array.Empty<RepositoryPackage>(), new HashSet<string>(), null);
             }
         }
-        var flavours = snapshot.Kernels.Select(k => "kernel-" + k.KernelVersion[(k.KernelVersion.LastIndexOf('-') + 1)..]).Where(RpmKernelPackages.IsSuseImage);
+        var flavours = snapshot.Kernels.Select(k => "kernel-" + RpmKernelPackages.SuseFlavourOf(k.KernelVersion)).Where(RpmKernelPackages.IsSuseImage);
         var kmps = needed.Where(n => n.Provider == ModuleProvider.KmodPackage && n.Package is not null).Select(n => Nevra.Name(n.Package!))
             .Concat(simulated?.Installs.Select(s => s.Name).Where(n => n.Contains("-kmp-", StringComparison.Ordinal)) ?? Enumerable.Empty<string>());
         // The symbols of the kernels judged: the named ones, or every repository kernel newer than the installed ones.
